@@ -1,0 +1,62 @@
+using System.Diagnostics.Metrics;
+
+namespace Momo.Engine;
+
+/// <summary>
+/// Live engine state, written by the engine thread and readable from any thread (health, metrics, tests).
+/// Arrays are swapped whole after each step, never mutated in place, so a reader sees one consistent step.
+/// </summary>
+public sealed class EngineCounters
+{
+    private static readonly string[] TierNames = ["draft", "qualifier", "target"];
+    private static readonly string[] StageNames = ["inner", "outer", "two_tier"];
+    private double[] _kvUsage = new double[3];
+    private double[] _draftLengths = new double[3];
+    private int _running;
+    private int _waiting;
+    private long _freed;
+    private long _cancelled;
+    private long _preemptions;
+
+    /// <summary>Sequences being decoded now.</summary>
+    public int Running => Volatile.Read(ref _running);
+
+    /// <summary>Requests waiting for a sequence slot.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
+
+    /// <summary>Sequences whose KV has been released in every tier, for any reason.</summary>
+    public long FreedSequences => Interlocked.Read(ref _freed);
+
+    /// <summary>Sequences freed because their client went away or cancelled.</summary>
+    public long CancelledSequences => Interlocked.Read(ref _cancelled);
+
+    /// <summary>Times a sequence was preempted under KV pressure.</summary>
+    public long Preemptions => Interlocked.Read(ref _preemptions);
+
+    /// <summary>Fraction of each tier's KV cells in use, by tier label.</summary>
+    public IEnumerable<Measurement<double>> KvUsage() => Labelled(Volatile.Read(ref _kvUsage), "tier", TierNames);
+
+    /// <summary>Mean current draft length of the running sequences: γ₁ (inner), γ₂ (outer), γ (two-tier).</summary>
+    public IEnumerable<Measurement<double>> DraftLengths() => Labelled(Volatile.Read(ref _draftLengths), "stage", StageNames);
+
+    internal void PublishStep(double[] kvUsage, double[] draftLengths)
+    {
+        Volatile.Write(ref _kvUsage, kvUsage);
+        Volatile.Write(ref _draftLengths, draftLengths);
+    }
+
+    private static IEnumerable<Measurement<double>> Labelled(double[] values, string label, string[] names) =>
+        values.Select((value, i) => new Measurement<double>(value, new KeyValuePair<string, object?>(label, names[i])));
+
+    internal void SetRunning(int value) => Volatile.Write(ref _running, value);
+    internal void AddWaiting(int delta) => Interlocked.Add(ref _waiting, delta);
+    internal void CountFreed(bool cancelled)
+    {
+        Interlocked.Increment(ref _freed);
+        if (cancelled)
+        {
+            Interlocked.Increment(ref _cancelled);
+        }
+    }
+    internal void CountPreemption() => Interlocked.Increment(ref _preemptions);
+}

@@ -1,0 +1,12 @@
+namespace Momo.Engine;
+
+/// <summary>Capacity settings of the engine.</summary>
+/// <param name="MaxSequences">Most sequences decoded at once (each tier's KV is sized for them).</param>
+/// <param name="ContextPerSequence">Most tokens (prompt + completion) one sequence may hold.</param>
+/// <param name="MaxQueuedRequests">Requests that may wait for a free sequence; more are refused (HTTP 429).</param>
+/// <param name="PrefillTokensPerStep">Prompt tokens each tier prefills per step, so long prompts do not stall running streams.</param>
+public sealed record EngineOptions(
+    int MaxSequences = 8,
+    int ContextPerSequence = 2048,
+    int MaxQueuedRequests = 64,
+    int PrefillTokensPerStep = 256);

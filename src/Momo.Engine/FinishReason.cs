@@ -1,0 +1,17 @@
+namespace Momo.Engine;
+
+/// <summary>Why a generation ended.</summary>
+public enum FinishReason
+{
+    /// <summary>End-of-generation token or a stop string.</summary>
+    Stop,
+
+    /// <summary>max_tokens reached, or the context is full.</summary>
+    Length,
+
+    /// <summary>The client went away or the request was cancelled.</summary>
+    Cancelled,
+
+    /// <summary>The engine failed this request; the message says why.</summary>
+    Error,
+}

@@ -1,0 +1,18 @@
+using Momo.Engine.Sampling;
+
+namespace Momo.Engine;
+
+/// <summary>A tokenized request for the engine.</summary>
+/// <param name="Id">Request id, for logs.</param>
+/// <param name="PromptTokens">Prompt, already rendered with the chat template and tokenized.</param>
+/// <param name="Sampling">Sampling transforms, applied identically to every tier's logits.</param>
+/// <param name="MaxTokens">Most completion tokens.</param>
+/// <param name="StopSequences">Stop strings; the text before the first match is returned, the match is not.</param>
+/// <param name="Speculation">Mode and draft lengths.</param>
+public sealed record GenerationRequest(
+    string Id,
+    IReadOnlyList<int> PromptTokens,
+    SamplingParameters Sampling,
+    int MaxTokens,
+    IReadOnlyList<string> StopSequences,
+    SpeculationSettings Speculation);

@@ -1,0 +1,14 @@
+namespace Momo.Engine;
+
+/// <summary>What the engine tells a request's reader after a step: new text, and at the end why it finished.</summary>
+/// <param name="Text">New text since the last update (never a split UTF-8 character, never part of a stop string).</param>
+/// <param name="NewTokens">Completion tokens committed by this update.</param>
+/// <param name="Finish">Set on the last update.</param>
+/// <param name="Statistics">Set on the last update.</param>
+/// <param name="Error">Set when <paramref name="Finish"/> is <see cref="FinishReason.Error"/>.</param>
+public sealed record GenerationUpdate(
+    string Text,
+    int NewTokens,
+    FinishReason? Finish = null,
+    GenerationStatistics? Statistics = null,
+    string? Error = null);

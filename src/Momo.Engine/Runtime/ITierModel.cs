@@ -1,0 +1,40 @@
+namespace Momo.Engine.Runtime;
+
+/// <summary>
+/// One tier of the pyramid as the engine sees it: a model with one context whose KV cache holds many
+/// sequences. Only the engine thread calls it (native contexts are not thread-safe).
+/// </summary>
+public interface ITierModel : IDisposable
+{
+    /// <summary>Short name used in logs and metrics (draft, qualifier, target).</summary>
+    string Name { get; }
+
+    /// <summary>Number of entries in a logits row.</summary>
+    int VocabularySize { get; }
+
+    /// <summary>Total KV cells of the context, shared by all sequences.</summary>
+    int KvCapacity { get; }
+
+    /// <summary>Most tokens one <see cref="Decode"/> call may carry.</summary>
+    int MaxBatchTokens { get; }
+
+    /// <summary>Decodes the batch; throws <see cref="KvCacheFullException"/> when the cache has no room.</summary>
+    void Decode(DecodeBatch batch);
+
+    /// <summary>Logits of the batch entry <paramref name="handle"/> of the last decode. Valid until the next decode.</summary>
+    ReadOnlySpan<float> Logits(int handle);
+
+    /// <summary>Drops every cached position &gt;= <paramref name="length"/> of <paramref name="sequence"/>.</summary>
+    void Truncate(int sequence, int length);
+
+    /// <summary>Makes positions [0, <paramref name="length"/>) of <paramref name="source"/> visible to <paramref name="destination"/> too.</summary>
+    void CopyPrefix(int source, int destination, int length);
+}
+
+/// <summary>The tier's KV cache could not fit the batch.</summary>
+public sealed class KvCacheFullException(string tier, int tokens)
+    : Exception($"The {tier} tier's KV cache has no room for a batch of {tokens} tokens.")
+{
+    /// <summary>Name of the tier whose cache is full.</summary>
+    public string TierName { get; } = tier;
+}

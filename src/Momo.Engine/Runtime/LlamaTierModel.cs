@@ -1,0 +1,134 @@
+using System.Text;
+using LLama;
+using LLama.Common;
+using LLama.Native;
+
+namespace Momo.Engine.Runtime;
+
+/// <summary>
+/// A tier backed by LLamaSharp: the weights plus one context whose unified KV cache serves every sequence.
+/// This and its siblings in Runtime/ are the only code that touches LLamaSharp.
+/// </summary>
+public sealed class LlamaTierModel : ITierModel
+{
+    private readonly LLamaWeights _weights;
+    private readonly LLamaContext _context;
+    private readonly LLamaBatch _batch = new();
+    // Maps a DecodeBatch handle to the native batch's logits index (LLamaBatch.Add's return value).
+    private int[] _logitsIndex = new int[64];
+
+    private LlamaTierModel(string name, LLamaWeights weights, LLamaContext context, int batchTokens)
+    {
+        Name = name;
+        _weights = weights;
+        _context = context;
+        MaxBatchTokens = batchTokens;
+        Vocabulary = new TierVocabulary(weights.NativeHandle);
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <summary>Tokenizer and detokenizer of this tier's model.</summary>
+    public TierVocabulary Vocabulary { get; }
+
+    /// <summary>The loaded weights (chat template, metadata).</summary>
+    public LLamaWeights Weights => _weights;
+
+    /// <inheritdoc />
+    public int VocabularySize => Vocabulary.Count;
+
+    /// <inheritdoc />
+    public int KvCapacity => (int)_context.ContextSize;
+
+    /// <inheritdoc />
+    public int MaxBatchTokens { get; }
+
+    /// <summary>Loads the file; the caller has validated it first (llama.cpp aborts the process on some bad files).</summary>
+    public static LlamaTierModel Load(TierLoadOptions options)
+    {
+        var parameters = new ModelParams(options.ModelPath)
+        {
+            ContextSize = (uint)options.KvCells,
+            GpuLayerCount = options.GpuLayers,
+            SeqMax = (uint)options.MaxSequences,
+            BatchSize = (uint)options.BatchTokens,
+            UBatchSize = (uint)options.BatchTokens,
+            // One cache shared by all sequences, so a sequence may use any free cell and prefixes can be shared.
+            KVUnified = true,
+        };
+        if (options.Threads is { } threads)
+        {
+            parameters.Threads = threads;
+            parameters.BatchThreads = threads;
+        }
+        var weights = LLamaWeights.LoadFromFile(parameters);
+        try
+        {
+            var context = weights.CreateContext(parameters);
+            return new LlamaTierModel(options.Name, weights, context, options.BatchTokens);
+        }
+        catch
+        {
+            weights.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Decode(DecodeBatch batch)
+    {
+        _batch.Clear();
+        if (_logitsIndex.Length < batch.Count)
+        {
+            _logitsIndex = new int[Math.Max(batch.Count, _logitsIndex.Length * 2)];
+        }
+        var entries = batch.Entries;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var e = entries[i];
+            _logitsIndex[i] = _batch.Add(e.Token, e.Position, (LLamaSeqId)e.Sequence, e.WantLogits);
+        }
+        var result = _context.NativeHandle.Decode(_batch);
+        switch (result)
+        {
+            case DecodeResult.Ok:
+                return;
+            case DecodeResult.NoKvSlot:
+                throw new KvCacheFullException(Name, batch.Count);
+            default:
+                throw new InvalidOperationException($"llama_decode failed on the {Name} tier: {result} ({batch.Count} tokens).");
+        }
+    }
+
+    /// <inheritdoc />
+    public ReadOnlySpan<float> Logits(int handle) => _context.NativeHandle.GetLogitsIth(_logitsIndex[handle]);
+
+    /// <inheritdoc />
+    public void Truncate(int sequence, int length) =>
+        _context.NativeHandle.MemorySequenceRemove((LLamaSeqId)sequence, length, -1);
+
+    /// <inheritdoc />
+    public void CopyPrefix(int source, int destination, int length) =>
+        _context.NativeHandle.MemorySequenceCopy((LLamaSeqId)source, (LLamaSeqId)destination, 0, length);
+
+    /// <summary>Renders a chat with the model's own template (ChatML when the file has none).</summary>
+    public string RenderChat(IEnumerable<(string Role, string Content)> messages)
+    {
+        var hasTemplate = _weights.Metadata.ContainsKey("tokenizer.chat_template");
+        var template = hasTemplate ? new LLamaTemplate(_weights) : new LLamaTemplate("chatml");
+        template.AddAssistant = true;
+        foreach (var (role, content) in messages)
+        {
+            template.Add(role, content);
+        }
+        return Encoding.UTF8.GetString(template.Apply());
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _context.Dispose();
+        _weights.Dispose();
+    }
+}

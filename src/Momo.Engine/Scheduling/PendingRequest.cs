@@ -1,0 +1,10 @@
+using System.Threading.Channels;
+
+namespace Momo.Engine.Scheduling;
+
+/// <summary>A submitted request waiting for a sequence slot, with the channel its updates go to.</summary>
+internal sealed record PendingRequest(
+    GenerationRequest Request,
+    Channel<GenerationUpdate> Updates,
+    CancellationToken Cancellation,
+    long SubmittedTimestamp);

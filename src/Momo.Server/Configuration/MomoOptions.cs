@@ -1,0 +1,71 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Momo.Server.Configuration;
+
+/// <summary>
+/// Server configuration, section "Momo" of models.json / appsettings / environment (Momo__Target__Path=...).
+/// With no target path the server forges and serves the demo model family.
+/// </summary>
+public sealed class MomoOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string Section = "Momo";
+
+    /// <summary>Model id clients name in requests and /v1/models lists.</summary>
+    [Required]
+    public string ModelId { get; set; } = "momo-pyramid";
+
+    /// <summary>The model whose distribution the output follows (required unless serving the demo).</summary>
+    public TierOptions? Target { get; set; }
+
+    /// <summary>The middle tier (pyramid).</summary>
+    public TierOptions? Qualifier { get; set; }
+
+    /// <summary>The smallest tier.</summary>
+    public TierOptions? Draft { get; set; }
+
+    /// <summary>Most tokens one sequence holds (prompt + completion).</summary>
+    [Range(64, 1 << 20)]
+    public int ContextSize { get; set; } = 2048;
+
+    /// <summary>Sequences decoded at once (continuous batching); each tier's KV holds ContextSize × this.</summary>
+    [Range(1, 256)]
+    public int MaxSequences { get; set; } = 8;
+
+    /// <summary>Requests that may wait for a sequence; beyond it the server answers 429.</summary>
+    [Range(0, 100_000)]
+    public int MaxQueuedRequests { get; set; } = 64;
+
+    /// <summary>Most tokens per decode call (llama.cpp n_batch).</summary>
+    [Range(32, 65_536)]
+    public int BatchTokens { get; set; } = 2048;
+
+    /// <summary>Prompt tokens each tier prefills per engine step.</summary>
+    [Range(16, 65_536)]
+    public int PrefillTokensPerStep { get; set; } = 256;
+
+    /// <summary>CPU threads per decode; null lets llama.cpp choose.</summary>
+    [Range(1, 1024)]
+    public int? Threads { get; set; }
+
+    /// <summary>pyramid, two_tier or target_only: used when a request does not say.</summary>
+    [Required]
+    public string DefaultMode { get; set; } = "pyramid";
+
+    /// <summary>Where the demo family is forged when no target is configured.</summary>
+    public string? DemoDirectory { get; set; }
+
+    /// <summary>Log prompt and completion text (off: only counts are logged).</summary>
+    public bool LogText { get; set; }
+}
+
+/// <summary>One tier's model file and placement.</summary>
+public sealed class TierOptions
+{
+    /// <summary>Path of the GGUF file.</summary>
+    [Required]
+    public string Path { get; set; } = "";
+
+    /// <summary>Layers offloaded to the GPU: -1 all (default), 0 none.</summary>
+    public int GpuLayers { get; set; } = -1;
+}

@@ -1,0 +1,35 @@
+using System.Text.Json.Serialization;
+
+namespace Momo.Server.Contracts;
+
+/// <summary>OpenAI's error envelope: <c>{"error": {...}}</c>.</summary>
+public sealed record ErrorResponse(ApiError Error);
+
+/// <summary>OpenAI's error object, plus llama-server's context fields when the prompt does not fit.</summary>
+public sealed record ApiError(string Message, string Type, string? Param, string? Code)
+{
+    /// <summary>Prompt length, when the prompt does not fit the context.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? NPromptTokens { get; init; }
+
+    /// <summary>Context size per sequence, when the prompt does not fit.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? NCtx { get; init; }
+}
+
+/// <summary>A request the server refuses, carrying the HTTP status and OpenAI error it answers with.</summary>
+public sealed class ApiException(int status, ApiError error) : Exception(error.Message)
+{
+    /// <summary>HTTP status.</summary>
+    public int Status { get; } = status;
+
+    /// <summary>The error body.</summary>
+    public ApiError Error { get; } = error;
+
+    /// <summary>Seconds a client should wait before retrying (429), if any.</summary>
+    public int? RetryAfterSeconds { get; init; }
+
+    /// <summary>400 invalid_request_error about <paramref name="param"/>.</summary>
+    public static ApiException Invalid(string message, string? param, string? code = null) =>
+        new(400, new ApiError(message, "invalid_request_error", param, code));
+}

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Momo.Server.Contracts;
+
+/// <summary>Body of POST /v1/chat/completions (OpenAI), plus the <c>speculative</c> extension.</summary>
+public sealed record ChatCompletionRequest : GenerationParameters
+{
+    /// <summary>The conversation.</summary>
+    public List<ChatMessage>? Messages { get; init; }
+}
+
+/// <summary>Body of POST /v1/completions (OpenAI legacy completions).</summary>
+public sealed record CompletionRequest : GenerationParameters
+{
+    /// <summary>Prompt text (a string, or an array holding one string).</summary>
+    [JsonConverter(typeof(StringOrArrayConverter))]
+    public List<string>? Prompt { get; init; }
+}
+
+/// <summary>One chat message. <c>content</c> may be a string or an array of text parts.</summary>
+public sealed record ChatMessage
+{
+    /// <summary>system, user, assistant (or developer, treated as system).</summary>
+    public string? Role { get; init; }
+
+    /// <summary>Message text; an array of parts is joined.</summary>
+    [JsonConverter(typeof(MessageContentConverter))]
+    public string? Content { get; init; }
+
+    /// <summary>Optional author name (accepted, not used).</summary>
+    public string? Name { get; init; }
+}
+
+/// <summary>Sampling and control parameters shared by both generation endpoints.</summary>
+public abstract record GenerationParameters
+{
+    /// <summary>Model id; must be the served model's id or one of its aliases.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>Most completion tokens.</summary>
+    public int? MaxTokens { get; init; }
+
+    /// <summary>Newer name of <see cref="MaxTokens"/>; wins when both are given.</summary>
+    public int? MaxCompletionTokens { get; init; }
+
+    /// <summary>0 = greedy; up to 2.</summary>
+    public double? Temperature { get; init; }
+
+    /// <summary>Nucleus sampling mass, (0, 1].</summary>
+    public double? TopP { get; init; }
+
+    /// <summary>Keep the k most likely tokens; 0 = off.</summary>
+    public int? TopK { get; init; }
+
+    /// <summary>Drop tokens below this fraction of the top probability; [0, 1].</summary>
+    public double? MinP { get; init; }
+
+    /// <summary>Seed for reproducible sampling.</summary>
+    public long? Seed { get; init; }
+
+    /// <summary>Stop strings: a string or an array of strings.</summary>
+    [JsonConverter(typeof(StringOrArrayConverter))]
+    public List<string>? Stop { get; init; }
+
+    /// <summary>[-2, 2].</summary>
+    public double? PresencePenalty { get; init; }
+
+    /// <summary>[-2, 2].</summary>
+    public double? FrequencyPenalty { get; init; }
+
+    /// <summary>Token id (as a string) → bias in [-100, 100].</summary>
+    public Dictionary<string, double>? LogitBias { get; init; }
+
+    /// <summary>Stream the answer as server-sent events.</summary>
+    public bool? Stream { get; init; }
+
+    /// <summary>Streaming options.</summary>
+    public StreamOptions? StreamOptions { get; init; }
+
+    /// <summary>End-user id (logged, not used).</summary>
+    public string? User { get; init; }
+
+    /// <summary>Number of choices; only 1 is supported.</summary>
+    public int? N { get; init; }
+
+    /// <summary>Extension: the speculative decoding mode and draft lengths for this request.</summary>
+    public SpeculativeOptions? Speculative { get; init; }
+
+    /// <summary>Unknown fields are accepted and ignored, as OpenAI-compatible servers do.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Extra { get; init; }
+}
+
+/// <summary>stream_options.</summary>
+public sealed record StreamOptions
+{
+    /// <summary>Send a final chunk with usage and empty choices.</summary>
+    public bool? IncludeUsage { get; init; }
+}
+
+/// <summary>The <c>speculative</c> extension field.</summary>
+public sealed record SpeculativeOptions
+{
+    /// <summary>pyramid, two_tier or target_only.</summary>
+    public string? Mode { get; init; }
+
+    /// <summary>γ₁: draft tokens per round, 1–16; omitted = adaptive.</summary>
+    public int? DraftTokens { get; init; }
+
+    /// <summary>γ₂: qualified tokens per target call (pyramid), 1–32; omitted = adaptive.</summary>
+    public int? QualifiedTokens { get; init; }
+
+    /// <summary>LOSSY opt-in: total-variation threshold in [0, 1] for accepting draft tokens outright at the qualifier.</summary>
+    public double? FuzzyThreshold { get; init; }
+}

@@ -1,0 +1,76 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Momo.Server.Contracts;
+
+/// <summary>Reads OpenAI's "a string or an array of strings" fields (stop, prompt) as a list.</summary>
+public sealed class StringOrArrayConverter : JsonConverter<List<string>>
+{
+    /// <inheritdoc />
+    public override List<string>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return [reader.GetString()!];
+        }
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new JsonException("expected a string or an array of strings");
+        }
+        var list = new List<string>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                throw new JsonException("expected an array of strings");
+            }
+            list.Add(reader.GetString()!);
+        }
+        return list;
+    }
+
+    /// <inheritdoc />
+    public override void Write(Utf8JsonWriter writer, List<string> value, JsonSerializerOptions options)
+    {
+        writer.WriteStartArray();
+        foreach (var item in value)
+        {
+            writer.WriteStringValue(item);
+        }
+        writer.WriteEndArray();
+    }
+}
+
+/// <summary>Reads message content given as a string or as an array of <c>{"type":"text","text":...}</c> parts.</summary>
+public sealed class MessageContentConverter : JsonConverter<string>
+{
+    /// <inheritdoc />
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType is JsonTokenType.String or JsonTokenType.Null)
+        {
+            return reader.GetString();
+        }
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new JsonException("message content must be a string or an array of content parts");
+        }
+        var text = new StringBuilder();
+        using var parts = JsonDocument.ParseValue(ref reader);
+        foreach (var part in parts.RootElement.EnumerateArray())
+        {
+            if (part.ValueKind != JsonValueKind.Object
+                || !part.TryGetProperty("type", out var type) || type.GetString() != "text"
+                || !part.TryGetProperty("text", out var partText) || partText.ValueKind != JsonValueKind.String)
+            {
+                throw new JsonException("only text content parts ({\"type\":\"text\",\"text\":...}) are supported");
+            }
+            text.Append(partText.GetString());
+        }
+        return text.ToString();
+    }
+
+    /// <inheritdoc />
+    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+}

@@ -1,0 +1,32 @@
+using Momo.Engine;
+using Momo.Server.Contracts;
+
+namespace Momo.Server.Endpoints;
+
+/// <summary>Maps engine results onto OpenAI's fields.</summary>
+internal static class ResponseMapping
+{
+    public static string FinishReasonName(FinishReason reason) => reason switch
+    {
+        FinishReason.Stop => "stop",
+        FinishReason.Length => "length",
+        FinishReason.Cancelled => "cancelled",
+        _ => "error",
+    };
+
+    public static Usage ToUsage(GenerationStatistics s) =>
+        new(s.PromptTokens, s.CompletionTokens, s.PromptTokens + s.CompletionTokens, new PromptTokensDetails(s.CachedPromptTokens));
+
+    public static SpeculativeStatistics ToSpeculative(GenerationStatistics s) => new(
+        s.Mode,
+        s.Degradations,
+        s.DraftedTokens,
+        s.QualifierAcceptedTokens,
+        s.TargetProposedTokens,
+        s.TargetAcceptedTokens,
+        s.TargetCalls,
+        s.Preemptions,
+        DraftAcceptanceRate: s.Mode == "pyramid" && s.DraftedTokens > 0 ? (double)s.QualifierAcceptedTokens / s.DraftedTokens : null,
+        TargetAcceptanceRate: s.TargetProposedTokens > 0 ? (double)s.TargetAcceptedTokens / s.TargetProposedTokens : null,
+        TokensPerTargetCall: s.TargetCalls > 0 ? (double)s.CompletionTokens / s.TargetCalls : 0);
+}

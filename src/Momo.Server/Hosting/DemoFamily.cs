@@ -1,0 +1,43 @@
+using Momo.Forge;
+using Momo.Server.Configuration;
+
+namespace Momo.Server.Hosting;
+
+/// <summary>The zero-configuration default: the forged demo family, written once into a cache directory.</summary>
+internal static partial class DemoFamily
+{
+    /// <summary>Seed of the demo family: every fresh machine serves the same models.</summary>
+    public const int Seed = 42;
+
+    public static ResolvedTiers Ensure(MomoOptions settings, ILogger logger)
+    {
+        var directory = settings.DemoDirectory ?? DefaultDirectory();
+        LogForging(logger, directory);
+        var family = FamilyForge.EnsureFamily(directory, FamilyPresets.Demo, Seed);
+        LogDemo(logger, directory);
+        return new ResolvedTiers(
+            new TierOptions { Path = family.TargetPath, GpuLayers = 0 },
+            new TierOptions { Path = family.QualifierPath, GpuLayers = 0 },
+            new TierOptions { Path = family.DraftPath, GpuLayers = 0 },
+            IsDemo: true);
+    }
+
+    private static string DefaultDirectory()
+    {
+        var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        if (string.IsNullOrEmpty(cache))
+        {
+            cache = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        }
+        return Path.Combine(cache, "momo", "demo-family");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No models configured: preparing the demo model family in {Directory}")]
+    private static partial void LogForging(ILogger logger, string directory);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message =
+        "Serving DEMO models (tiny synthetic llama models forged from the Momotaro tale, in {Directory}); their text is " +
+        "word salad by design. To serve real GGUF files, set Momo:Target:Path, Momo:Qualifier:Path and Momo:Draft:Path " +
+        "in models.json (see models.example.json) or as environment variables Momo__Target__Path=...")]
+    private static partial void LogDemo(ILogger logger, string directory);
+}

@@ -1,0 +1,45 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Options;
+using Momo.Engine.Telemetry;
+using Momo.Engine.Runtime;
+using Momo.Server.Configuration;
+
+namespace Momo.Server.Hosting;
+
+/// <summary>
+/// Loads the models in the background so /alive answers at once and /health turns ready when loading finishes
+/// (a real 8B target takes a while). With no target configured it forges and serves the demo family.
+/// </summary>
+internal sealed partial class ModelLoader(
+    RuntimeHolder holder, IOptions<MomoOptions> options, IMeterFactory meters, ILoggerFactory logs, ILogger<ModelLoader> logger)
+    : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(Load, stoppingToken);
+
+    private void Load()
+    {
+        try
+        {
+            NativeLogging.RouteTo(logs.CreateLogger("llama.cpp"));
+            var settings = options.Value;
+            var files = settings.Target is null ? DemoFamily.Ensure(settings, logger) : Configured(settings);
+            var runtime = ModelRuntime.Load(settings, files, meters.Create(EngineMetrics.MeterName), logs);
+            holder.Set(runtime);
+            LogReady(runtime.ModelId, runtime.DefaultMode.ToString(), files.Target.Path);
+        }
+        catch (Exception failure)
+        {
+            holder.Fail(failure.Message);
+            LogFailed(failure);
+        }
+    }
+
+    private static ResolvedTiers Configured(MomoOptions settings) =>
+        new(settings.Target!, settings.Qualifier, settings.Draft, IsDemo: false);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Serving model {ModelId} (default mode {Mode}); target {TargetPath}")]
+    private partial void LogReady(string modelId, string mode, string targetPath);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Loading the models failed; /health stays unready and requests get 503")]
+    private partial void LogFailed(Exception failure);
+}

@@ -1,0 +1,93 @@
+using Momo.Engine;
+using Momo.Engine.Runtime;
+using Momo.Engine.Speculation;
+using Momo.Server.Configuration;
+
+namespace Momo.Server.Hosting;
+
+/// <summary>The loaded tiers and the engine that serves them: everything the endpoints need once loading is done.</summary>
+public sealed class ModelRuntime : IDisposable
+{
+    private readonly TierSet _tiers;
+
+    private ModelRuntime(string modelId, TierSet tiers, LlamaTierModel target, InferenceEngine engine, DecodingMode defaultMode, ResolvedTiers files)
+    {
+        ModelId = modelId;
+        _tiers = tiers;
+        Target = target;
+        Engine = engine;
+        DefaultMode = defaultMode;
+        Files = files;
+    }
+
+    /// <summary>The id clients use.</summary>
+    public string ModelId { get; }
+
+    /// <summary>The target tier: its tokenizer and chat template serve every request.</summary>
+    public LlamaTierModel Target { get; }
+
+    /// <summary>The engine.</summary>
+    public InferenceEngine Engine { get; }
+
+    /// <summary>Mode for requests that do not choose one.</summary>
+    public DecodingMode DefaultMode { get; }
+
+    /// <summary>The files behind each tier.</summary>
+    public ResolvedTiers Files { get; }
+
+    /// <summary>Tokens one sequence may hold.</summary>
+    public int ContextSize => Engine.Options.ContextPerSequence;
+
+    /// <summary>Validates the files, loads every configured tier and starts the engine.</summary>
+    public static ModelRuntime Load(MomoOptions options, ResolvedTiers files, System.Diagnostics.Metrics.Meter meter, ILoggerFactory logs)
+    {
+        ModelPreflight.Check(files.Target.Path, files.Qualifier?.Path, files.Draft?.Path);
+        var loaded = new List<ITierModel>();
+        try
+        {
+            var target = LoadTier("target", files.Target, options);
+            loaded.Add(target);
+            var qualifier = files.Qualifier is { } q ? LoadTier("qualifier", q, options) : null;
+            if (qualifier is not null)
+            {
+                loaded.Add(qualifier);
+            }
+            var draft = files.Draft is { } d ? LoadTier("draft", d, options) : null;
+            if (draft is not null)
+            {
+                loaded.Add(draft);
+            }
+            var tiers = new TierSet(target, qualifier, draft);
+            var engineOptions = new EngineOptions(options.MaxSequences, options.ContextSize, options.MaxQueuedRequests, options.PrefillTokensPerStep);
+            var planner = new DraftLengthPlanner(TierCostCalibration.Measure(tiers));
+            var engine = new InferenceEngine(tiers, target.Vocabulary, engineOptions, planner, meter, logs.CreateLogger<InferenceEngine>());
+            DecodingModeNames.TryParse(options.DefaultMode, out var mode);
+            return new ModelRuntime(options.ModelId, tiers, target, engine, tiers.Supports(mode) ? mode : DecodingMode.TargetOnly, files);
+        }
+        catch
+        {
+            loaded.ForEach(tier => tier.Dispose());
+            throw;
+        }
+    }
+
+    private static LlamaTierModel LoadTier(string name, TierOptions tier, MomoOptions options) =>
+        LlamaTierModel.Load(new TierLoadOptions(
+            name,
+            tier.Path,
+            tier.GpuLayers,
+            KvCells: options.ContextSize * options.MaxSequences,
+            options.MaxSequences,
+            options.Threads,
+            options.BatchTokens));
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Engine.Dispose();
+        _tiers.Dispose();
+    }
+}
+
+/// <summary>The tier files the server will load (configured, or the forged demo family).</summary>
+public sealed record ResolvedTiers(TierOptions Target, TierOptions? Qualifier, TierOptions? Draft, bool IsDemo);

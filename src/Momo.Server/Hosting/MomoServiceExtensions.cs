@@ -1,0 +1,60 @@
+using Momo.Server.Configuration;
+using Momo.Server.Endpoints;
+using Momo.Server.Telemetry;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace Momo.Server.Hosting;
+
+/// <summary>The server's composition: what Program.cs adds and maps.</summary>
+public static class MomoServiceExtensions
+{
+    /// <summary>Configuration (models.json, env), options validated on start, logging, the model loader, OpenAPI.</summary>
+    public static WebApplicationBuilder AddMomo(this WebApplicationBuilder builder)
+    {
+        var configFile = Environment.GetEnvironmentVariable("MOMO_CONFIG") ?? "models.json";
+        builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: true, reloadOnChange: false);
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Services.AddOptions<MomoOptions>()
+            .Bind(builder.Configuration.GetSection(MomoOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => Engine.DecodingModeNames.TryParse(o.DefaultMode, out _), $"Momo:DefaultMode must be one of {Engine.DecodingModeNames.AllNames}.")
+            .Validate(o => o.Target is null || !string.IsNullOrWhiteSpace(o.Target.Path), "Momo:Target:Path must name a GGUF file.")
+            .ValidateOnStart();
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            logger.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext();
+            if (builder.Configuration.GetValue<bool>("Momo:JsonLogs"))
+            {
+                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+            }
+            else
+            {
+                logger.WriteTo.Console();
+            }
+        });
+        builder.Services.AddSingleton<RuntimeHolder>();
+        builder.Services.AddHostedService<ModelLoader>();
+        builder.Services.AddMomoHealthChecks();
+        builder.Services.AddOpenApi();
+        builder.Services.AddMomoTelemetry();
+        return builder;
+    }
+
+    /// <summary>Middleware and routes: /v1 (OpenAI API), /health, /alive, /openapi/v1.json, /swagger.</summary>
+    public static WebApplication MapMomo(this WebApplication app)
+    {
+        app.UseSerilogRequestLogging();
+        app.UseMiddleware<ApiErrorMiddleware>();
+        app.MapOpenApi();
+        app.UseSwaggerUI(options => options.SwaggerEndpoint("/openapi/v1.json", "momo-kibidango"));
+        var v1 = app.MapGroup("/v1").WithTags("OpenAI");
+        v1.MapChatCompletions();
+        v1.MapCompletions();
+        v1.MapModels();
+        v1.MapFallback(NotFoundFallback.Handle);
+        app.MapHealth();
+        app.MapMomoMetrics();
+        return app;
+    }
+}

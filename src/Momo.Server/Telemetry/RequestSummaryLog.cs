@@ -1,0 +1,32 @@
+using Momo.Engine;
+
+namespace Momo.Server.Telemetry;
+
+/// <summary>One structured summary line per finished request; prompt text only when configured.</summary>
+public sealed partial class RequestSummaryLog(ILogger<RequestSummaryLog> logger)
+{
+    /// <summary>Logs the summary of a finished request.</summary>
+    public void Write(string id, GenerationStatistics s, FinishReason finish, TimeSpan elapsed, TimeSpan? timeToFirstToken)
+    {
+        var seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
+        LogSummary(
+            id, s.Mode, s.PromptTokens, s.CachedPromptTokens, s.CompletionTokens,
+            Math.Round(s.CompletionTokens / seconds, 2),
+            Rate(s.QualifierAcceptedTokens, s.DraftedTokens, s.Mode == "pyramid"),
+            Rate(s.TargetAcceptedTokens, s.TargetProposedTokens, s.TargetProposedTokens > 0),
+            s.TargetCalls,
+            Math.Round((timeToFirstToken ?? elapsed).TotalMilliseconds, 1),
+            finish.ToString().ToLowerInvariant());
+    }
+
+    private static double? Rate(int accepted, int proposed, bool applies) =>
+        applies && proposed > 0 ? Math.Round((double)accepted / proposed, 3) : null;
+
+    [LoggerMessage(Level = LogLevel.Information, Message =
+        "Request {RequestId} finished: mode {Mode}, prompt {PromptTokens} ({CachedTokens} cached), generated {CompletionTokens} " +
+        "at {TokensPerSecond} tok/s, acceptance draft->qualifier {DraftAcceptance} target {TargetAcceptance}, " +
+        "{TargetCalls} target calls, first token {TimeToFirstTokenMs} ms, finish {FinishReason}")]
+    private partial void LogSummary(
+        string requestId, string mode, int promptTokens, int cachedTokens, int completionTokens, double tokensPerSecond,
+        double? draftAcceptance, double? targetAcceptance, int targetCalls, double timeToFirstTokenMs, string finishReason);
+}

@@ -1,0 +1,25 @@
+using System.Diagnostics.Metrics;
+
+namespace Momo.Server.Telemetry;
+
+/// <summary>HTTP-side instruments: refused and failed requests by OpenAI error type and code.</summary>
+public sealed class ServerMetrics
+{
+    /// <summary>Name of the server's meter.</summary>
+    public const string MeterName = "Momo.Server";
+
+    private readonly Counter<long> _errors;
+
+    /// <summary>Creates the instruments.</summary>
+    public ServerMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        _errors = meter.CreateCounter<long>("request_errors", description: "Requests answered with an error, by OpenAI error type, code and HTTP status.");
+    }
+
+    /// <summary>Counts one error response.</summary>
+    public void RecordError(string type, string? code, int status) => _errors.Add(1,
+        new KeyValuePair<string, object?>("type", type),
+        new KeyValuePair<string, object?>("code", code ?? "none"),
+        new KeyValuePair<string, object?>("status", status));
+}

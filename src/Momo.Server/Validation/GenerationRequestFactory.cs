@@ -1,0 +1,137 @@
+using Momo.Engine;
+using Momo.Engine.Sampling;
+using Momo.Server.Contracts;
+using Momo.Server.Hosting;
+
+namespace Momo.Server.Validation;
+
+/// <summary>
+/// Checks an OpenAI request's parameters and turns them into an engine request. Every refusal is an
+/// <see cref="ApiException"/> naming the offending parameter.
+/// </summary>
+internal static class GenerationRequestFactory
+{
+    private const int MaxStopSequences = 16;
+
+    public static GenerationRequest Create(GenerationParameters body, int[] promptTokens, ModelRuntime runtime, string id)
+    {
+        CheckModel(body.Model, runtime);
+        if (body.N is { } n && n != 1)
+        {
+            throw ApiException.Invalid($"n={n} is not supported yet; only n=1 is.", "n", "unsupported_value");
+        }
+        var maxTokens = MaxTokens(body, promptTokens.Length, runtime.ContextSize);
+        var stops = body.Stop ?? [];
+        if (stops.Count > MaxStopSequences || stops.Any(string.IsNullOrEmpty))
+        {
+            throw ApiException.Invalid($"stop must hold 1 to {MaxStopSequences} non-empty strings.", "stop");
+        }
+        return new GenerationRequest(id, promptTokens, Sampling(body, runtime), maxTokens, stops, Speculation(body.Speculative, runtime));
+    }
+
+    /// <summary>404 unless <paramref name="model"/> names the served model (or is omitted).</summary>
+    public static void CheckModel(string? model, ModelRuntime runtime)
+    {
+        if (model is not null && !string.Equals(model, runtime.ModelId, StringComparison.Ordinal))
+        {
+            throw new ApiException(404, new ApiError(
+                $"The model '{model}' does not exist. This server serves '{runtime.ModelId}'.", "invalid_request_error", "model", "model_not_found"));
+        }
+    }
+
+    private static int MaxTokens(GenerationParameters body, int promptTokens, int contextSize)
+    {
+        if (promptTokens + 1 > contextSize)
+        {
+            throw new ApiException(400, new ApiError(
+                $"The prompt has {promptTokens} tokens but the context holds {contextSize} (at least one completion token must fit).",
+                "invalid_request_error", "messages", "context_length_exceeded")
+            { NPromptTokens = promptTokens, NCtx = contextSize });
+        }
+        var room = contextSize - promptTokens;
+        var (name, requested) = body.MaxCompletionTokens is { } mct ? ("max_completion_tokens", mct) : ("max_tokens", body.MaxTokens);
+        if (requested is null)
+        {
+            return room;
+        }
+        if (requested < 1)
+        {
+            throw ApiException.Invalid($"{name} must be at least 1, got {requested}.", name);
+        }
+        return Math.Min(requested.Value, room);
+    }
+
+    private static SamplingParameters Sampling(GenerationParameters body, ModelRuntime runtime)
+    {
+        var temperature = InRange(body.Temperature, 0, 2, "temperature") ?? 1.0;
+        var topP = InRange(body.TopP, 0, 1, "top_p") ?? 1.0;
+        if (topP <= 0)
+        {
+            throw ApiException.Invalid("top_p must be greater than 0.", "top_p");
+        }
+        if (body.TopK is < 0)
+        {
+            throw ApiException.Invalid("top_k must be 0 (off) or positive.", "top_k");
+        }
+        return new SamplingParameters
+        {
+            Temperature = (float)temperature,
+            TopP = (float)topP,
+            TopK = body.TopK ?? 0,
+            MinP = (float)(InRange(body.MinP, 0, 1, "min_p") ?? 0),
+            PresencePenalty = (float)(InRange(body.PresencePenalty, -2, 2, "presence_penalty") ?? 0),
+            FrequencyPenalty = (float)(InRange(body.FrequencyPenalty, -2, 2, "frequency_penalty") ?? 0),
+            LogitBias = LogitBias(body.LogitBias, runtime.Target.VocabularySize),
+            Seed = body.Seed is { } seed ? unchecked((ulong)seed) : null,
+        };
+    }
+
+    private static Dictionary<int, float> LogitBias(Dictionary<string, double>? bias, int vocabulary)
+    {
+        var result = new Dictionary<int, float>();
+        foreach (var (key, value) in bias ?? [])
+        {
+            if (!int.TryParse(key, out var token) || token < 0 || token >= vocabulary)
+            {
+                throw ApiException.Invalid($"logit_bias key '{key}' is not a token id in [0, {vocabulary}).", "logit_bias");
+            }
+            if (value is < -100 or > 100)
+            {
+                throw ApiException.Invalid($"logit_bias for token {key} must be in [-100, 100], got {value}.", "logit_bias");
+            }
+            result[token] = (float)value;
+        }
+        return result;
+    }
+
+    private static SpeculationSettings Speculation(SpeculativeOptions? options, ModelRuntime runtime)
+    {
+        var mode = runtime.DefaultMode;
+        if (options?.Mode is { } name && !DecodingModeNames.TryParse(name, out mode))
+        {
+            throw ApiException.Invalid($"Unknown speculative mode '{name}'; use one of {DecodingModeNames.AllNames}.", "speculative.mode");
+        }
+        if (!runtime.Engine.Supports(mode))
+        {
+            throw ApiException.Invalid($"Mode '{mode.ToApiName()}' needs tiers this server has not loaded.", "speculative.mode", "mode_unavailable");
+        }
+        var draft = Count(options?.DraftTokens, SpeculationSettings.MaxDraftTokens, "speculative.draft_tokens");
+        var qualified = Count(options?.QualifiedTokens, SpeculationSettings.MaxQualifiedTokens, "speculative.qualified_tokens");
+        var fuzzy = InRange(options?.FuzzyThreshold, 0, 1, "speculative.fuzzy_threshold");
+        if (fuzzy is not null && mode != DecodingMode.Pyramid)
+        {
+            throw ApiException.Invalid("fuzzy_threshold relaxes the pyramid's inner stage and needs mode 'pyramid'.", "speculative.fuzzy_threshold");
+        }
+        return new SpeculationSettings(mode, draft, qualified, fuzzy);
+    }
+
+    private static int? Count(int? value, int max, string param) =>
+        value is { } v && (v < 1 || v > max)
+            ? throw ApiException.Invalid($"{param} must be between 1 and {max}, got {v}.", param)
+            : value;
+
+    private static double? InRange(double? value, double min, double max, string param) =>
+        value is { } v && (double.IsNaN(v) || v < min || v > max)
+            ? throw ApiException.Invalid($"{param} must be between {min} and {max}, got {v}.", param)
+            : value;
+}

@@ -1,0 +1,64 @@
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Momo.Engine.Runtime;
+using Momo.Engine.Sampling;
+
+namespace Momo.Engine.Tests.Engine;
+
+/// <summary>An engine over three fake tiers, plus helpers to run requests to completion.</summary>
+internal sealed class EngineHarness : IDisposable
+{
+    public const int Vocabulary = 32;
+
+    private EngineHarness(FakeTierModel draft, FakeTierModel qualifier, FakeTierModel target, InferenceEngine engine)
+    {
+        Draft = draft;
+        Qualifier = qualifier;
+        Target = target;
+        Engine = engine;
+    }
+
+    public FakeTierModel Draft { get; }
+    public FakeTierModel Qualifier { get; }
+    public FakeTierModel Target { get; }
+    public InferenceEngine Engine { get; }
+
+    public static EngineHarness Create(
+        EngineOptions? options = null, int draftKv = 1 << 20, int qualifierKv = 1 << 20, int targetKv = 1 << 20)
+    {
+        var draft = new FakeTierModel("draft", Vocabulary, disagreement: 1.6, draftKv);
+        var qualifier = new FakeTierModel("qualifier", Vocabulary, disagreement: 0.8, qualifierKv);
+        var target = new FakeTierModel("target", Vocabulary, disagreement: 0.0, targetKv);
+        var tiers = new TierSet(target, qualifier, draft);
+        var engine = new InferenceEngine(tiers, new FakeVocabulary(), options ?? new EngineOptions(MaxSequences: 16, ContextPerSequence: 4096),
+            FakeCosts.Planner(), new System.Diagnostics.Metrics.Meter("test"), NullLogger.Instance);
+        return new EngineHarness(draft, qualifier, target, engine);
+    }
+
+    public static GenerationRequest Request(
+        int[] prompt, DecodingMode mode, int maxTokens = 24, int? draft = null, int? qualified = null,
+        SamplingParameters? sampling = null, double? fuzzy = null) =>
+        new($"req-{Guid.NewGuid():N}", prompt, sampling ?? SamplingParameters.Greedy, maxTokens, [],
+            new SpeculationSettings(mode, draft, qualified, fuzzy));
+
+    public async Task<(string Text, GenerationUpdate Last)> RunAsync(GenerationRequest request, CancellationToken cancellation = default)
+    {
+        var text = new StringBuilder();
+        GenerationUpdate? last = null;
+        await foreach (var update in Engine.Submit(request, cancellation).ReadAllAsync(CancellationToken.None))
+        {
+            text.Append(update.Text);
+            last = update;
+        }
+        return (text.ToString(), last ?? throw new InvalidOperationException("no updates"));
+    }
+
+    /// <summary>Prompt <paramref name="index"/> of a fixed set: different lengths and tokens (never the end token).</summary>
+    public static int[] Prompt(int index)
+    {
+        var random = new Random(1000 + index);
+        return Enumerable.Range(0, 3 + (index % 9)).Select(_ => random.Next(2, Vocabulary)).ToArray();
+    }
+
+    public void Dispose() => Engine.Dispose();
+}

@@ -1,0 +1,109 @@
+namespace Momo.Engine.Tests.Engine;
+
+/// <summary>Admission, cancellation and memory pressure, with exact output throughout.</summary>
+public sealed class EngineLifecycleTests
+{
+    [Fact]
+    public async Task A_cancelled_request_is_freed_in_every_tier_and_the_others_finish_correctly()
+    {
+        using var harness = EngineHarness.Create();
+        var expected = (await harness.RunAsync(EngineHarness.Request(EngineHarness.Prompt(1), DecodingMode.Pyramid, maxTokens: 200))).Text;
+
+        using var cancel = new CancellationTokenSource();
+        var doomed = harness.Engine.Submit(EngineHarness.Request(EngineHarness.Prompt(2), DecodingMode.Pyramid, maxTokens: 4000), cancel.Token);
+        var survivor = harness.RunAsync(EngineHarness.Request(EngineHarness.Prompt(1), DecodingMode.Pyramid, maxTokens: 200));
+        await doomed.ReadAsync(); // it is running
+        var freedBefore = harness.Engine.Counters.CancelledSequences;
+        cancel.Cancel();
+
+        Assert.Equal(expected, (await survivor).Text);
+        await WaitUntil(() => harness.Engine.Counters.CancelledSequences == freedBefore + 1);
+        await WaitUntil(() => harness.Engine.Counters.Running == 0);
+    }
+
+    [Fact]
+    public async Task A_shared_prompt_prefix_is_reused_from_cache_and_gives_the_same_output()
+    {
+        var system = EngineHarness.Prompt(7).Concat(EngineHarness.Prompt(8)).Concat(EngineHarness.Prompt(9)).ToArray();
+        int[] first = [.. system, 5, 6, 7];
+        int[] second = [.. system, 9, 10];
+        using var cold = EngineHarness.Create();
+        var expected = (await cold.RunAsync(EngineHarness.Request(second, DecodingMode.Pyramid, maxTokens: 30))).Text;
+
+        using var warm = EngineHarness.Create();
+        var (_, firstLast) = await warm.RunAsync(EngineHarness.Request(first, DecodingMode.Pyramid, maxTokens: 30));
+        var (text, last) = await warm.RunAsync(EngineHarness.Request(second, DecodingMode.Pyramid, maxTokens: 30));
+
+        Assert.Equal(0, firstLast.Statistics!.CachedPromptTokens);
+        Assert.Equal(system.Length, last.Statistics!.CachedPromptTokens);
+        Assert.Equal(expected, text);
+    }
+
+    [Fact]
+    public async Task A_full_queue_refuses_new_requests_and_the_queued_ones_still_complete()
+    {
+        using var harness = EngineHarness.Create(new EngineOptions(MaxSequences: 1, ContextPerSequence: 4096, MaxQueuedRequests: 2));
+        var runs = new List<Task<(string, GenerationUpdate)>>();
+        var refused = 0;
+        for (var i = 0; i < 8; i++)
+        {
+            try
+            {
+                var request = EngineHarness.Request(EngineHarness.Prompt(i), DecodingMode.TwoTier, maxTokens: 300);
+                runs.Add(harness.RunAsync(request));
+            }
+            catch (EngineQueueFullException)
+            {
+                refused++;
+            }
+        }
+        Assert.True(refused > 0, "some requests must be refused");
+        foreach (var run in runs)
+        {
+            var (_, last) = await run;
+            Assert.Equal(FinishReason.Length, last.Finish);
+        }
+    }
+
+    [Theory]
+    [InlineData("target")]
+    [InlineData("qualifier")]
+    [InlineData("draft")]
+    public async Task Under_kv_pressure_every_request_completes_with_exact_output(string tightTier)
+    {
+        const int Tight = 160;
+        using var roomy = EngineHarness.Create();
+        using var harness = EngineHarness.Create(
+            draftKv: tightTier == "draft" ? Tight : 1 << 20,
+            qualifierKv: tightTier == "qualifier" ? Tight : 1 << 20,
+            targetKv: tightTier == "target" ? Tight : 1 << 20);
+        var prompts = Enumerable.Range(0, 8).Select(EngineHarness.Prompt).ToArray();
+        var expected = new List<string>();
+        foreach (var prompt in prompts)
+        {
+            expected.Add((await roomy.RunAsync(EngineHarness.Request(prompt, DecodingMode.TargetOnly, maxTokens: 30))).Text);
+        }
+
+        var results = await Task.WhenAll(prompts.Select(p => harness.RunAsync(EngineHarness.Request(p, DecodingMode.Pyramid, maxTokens: 30))));
+
+        Assert.Equal(expected, results.Select(r => r.Text).ToList());
+        var stats = results.Select(r => r.Last.Statistics!).ToList();
+        if (tightTier == "target")
+        {
+            Assert.Contains(stats, s => s.Preemptions > 0);
+        }
+        else
+        {
+            Assert.Contains(stats, s => s.Degradations.Count > 0);
+        }
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+        Assert.True(condition());
+    }
+}

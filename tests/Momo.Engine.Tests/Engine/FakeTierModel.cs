@@ -1,0 +1,118 @@
+using System.Text;
+using Momo.Engine.Runtime;
+
+namespace Momo.Engine.Tests.Engine;
+
+/// <summary>
+/// A deterministic stand-in for a llama tier: logits are a pure function of the tokens the tier has CACHED for the
+/// sequence (the last two), so a KV rollback bug changes the output and the identity tests catch it. Each tier adds
+/// its own perturbation of the shared base, so tiers disagree by a tunable amount. It enforces llama.cpp's rules the
+/// engine relies on: positions must extend the cache contiguously, and the cache has a fixed number of cells.
+/// </summary>
+internal sealed class FakeTierModel(string name, int vocabulary, double disagreement, int kvCapacity = 1 << 20) : ITierModel
+{
+    private readonly Dictionary<int, List<int>> _cache = [];
+    private readonly List<float[]> _logits = [];
+    // Stable across runs (string.GetHashCode is randomised per process).
+    private readonly int _salt = name.Aggregate(17, (h, c) => (h * 31) + c);
+
+    public string Name => name;
+    public int VocabularySize => vocabulary;
+    public int KvCapacity => kvCapacity;
+    public int MaxBatchTokens => 4096;
+
+    /// <summary>Decode calls so far, and the largest number of sequences one call carried.</summary>
+    public int DecodeCalls { get; private set; }
+    public int MaxSequencesInOneDecode { get; private set; }
+
+    public int UsedCells => _cache.Values.Sum(c => c.Count);
+
+    public void Decode(DecodeBatch batch)
+    {
+        if (UsedCells + batch.Count > kvCapacity)
+        {
+            throw new KvCacheFullException(name, batch.Count);
+        }
+        DecodeCalls++;
+        MaxSequencesInOneDecode = Math.Max(MaxSequencesInOneDecode, batch.Entries.Select(e => e.Sequence).Distinct().Count());
+        _logits.Clear();
+        foreach (var entry in batch.Entries)
+        {
+            var cache = CacheOf(entry.Sequence);
+            if (entry.Position != cache.Count)
+            {
+                throw new InvalidOperationException(
+                    $"{name}: sequence {entry.Sequence} decodes position {entry.Position} but caches {cache.Count} tokens.");
+            }
+            cache.Add(entry.Token);
+            _logits.Add(entry.WantLogits ? LogitsFor(cache) : []);
+        }
+    }
+
+    public ReadOnlySpan<float> Logits(int handle) =>
+        _logits[handle].Length > 0 ? _logits[handle] : throw new InvalidOperationException("no logits were asked for this entry");
+
+    public void Truncate(int sequence, int length)
+    {
+        var cache = CacheOf(sequence);
+        if (cache.Count > length)
+        {
+            cache.RemoveRange(length, cache.Count - length);
+        }
+    }
+
+    public void CopyPrefix(int source, int destination, int length)
+    {
+        var target = CacheOf(destination);
+        target.Clear();
+        target.AddRange(CacheOf(source).Take(length));
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private List<int> CacheOf(int sequence)
+    {
+        if (!_cache.TryGetValue(sequence, out var cache))
+        {
+            _cache[sequence] = cache = [];
+        }
+        return cache;
+    }
+
+    private float[] LogitsFor(List<int> context)
+    {
+        var last = context[^1];
+        var previous = context.Count > 1 ? context[^2] : -1;
+        var row = new float[vocabulary];
+        for (var token = 0; token < vocabulary; token++)
+        {
+            var shared = Noise(last, previous, token, salt: 0) * 3.0;
+            var own = Noise(last, previous, token, _salt) * disagreement;
+            row[token] = (float)(shared + own);
+        }
+        row[FakeVocabulary.EndOfText] -= 2.5f; // keep the end rare so generations have some length
+        return row;
+    }
+
+    // A stable hash of (a, b, c, salt) in [-1, 1].
+    private static double Noise(int a, int b, int c, int salt)
+    {
+        var h = (uint)(a * 73856093) ^ (uint)(b * 19349663) ^ (uint)(c * 83492791) ^ (uint)salt;
+        h ^= h >> 13;
+        h *= 0x5bd1e995;
+        h ^= h >> 15;
+        return (h / (double)uint.MaxValue * 2.0) - 1.0;
+    }
+}
+
+/// <summary>Token text for the fake tiers: token t reads "t{t} "; token 1 ends the text.</summary>
+internal sealed class FakeVocabulary : ITokenText
+{
+    public const int EndOfText = 1;
+
+    public ReadOnlySpan<byte> Piece(int token) => Encoding.UTF8.GetBytes($"t{token} ");
+
+    public bool IsEndOfGeneration(int token) => token == EndOfText;
+}

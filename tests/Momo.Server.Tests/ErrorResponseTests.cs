@@ -1,0 +1,102 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace Momo.Server.Tests;
+
+/// <summary>Every refusal is an OpenAI-shaped error with the right status, and the server keeps serving afterwards.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class ErrorResponseTests(ServerFixture fixture)
+{
+    private HttpClient Http => fixture.Server.Http;
+
+    public static TheoryData<string, string, HttpStatusCode, string, string?> Cases => new()
+    {
+        { "v1/chat/completions", "{not json", HttpStatusCode.BadRequest, "invalid_request_error", null },
+        { "v1/chat/completions", "", HttpStatusCode.BadRequest, "invalid_request_error", null },
+        { "v1/chat/completions", "[]", HttpStatusCode.BadRequest, "invalid_request_error", null },
+        { "v1/chat/completions", """{"model":"momo-test"}""", HttpStatusCode.BadRequest, "invalid_request_error", "messages" },
+        { "v1/chat/completions", """{"messages":[]}""", HttpStatusCode.BadRequest, "invalid_request_error", "messages" },
+        { "v1/chat/completions", """{"messages":[{"role":"wizard","content":"hi"}]}""", HttpStatusCode.BadRequest, "invalid_request_error", "messages[0].role" },
+        { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"temperature":3}""", HttpStatusCode.BadRequest, "invalid_request_error", "temperature" },
+        { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"top_p":0}""", HttpStatusCode.BadRequest, "invalid_request_error", "top_p" },
+        { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"max_tokens":0}""", HttpStatusCode.BadRequest, "invalid_request_error", "max_tokens" },
+        { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"max_tokens":"ten"}""", HttpStatusCode.BadRequest, "invalid_request_error", "max_tokens" },
+        { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"n":2}""", HttpStatusCode.BadRequest, "invalid_request_error", "n" },
+        { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"presence_penalty":-3}""", HttpStatusCode.BadRequest, "invalid_request_error", "presence_penalty" },
+        { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"logit_bias":{"abc":1}}""", HttpStatusCode.BadRequest, "invalid_request_error", "logit_bias" },
+        { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"logit_bias":{"5":101}}""", HttpStatusCode.BadRequest, "invalid_request_error", "logit_bias" },
+        { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"stop":[""]}""", HttpStatusCode.BadRequest, "invalid_request_error", "stop" },
+        { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"stop":5}""", HttpStatusCode.BadRequest, "invalid_request_error", "stop" },
+        { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"speculative":{"mode":"quadruple"}}""", HttpStatusCode.BadRequest, "invalid_request_error", "speculative.mode" },
+        { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"speculative":{"draft_tokens":17}}""", HttpStatusCode.BadRequest, "invalid_request_error", "speculative.draft_tokens" },
+        { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"speculative":{"qualified_tokens":0}}""", HttpStatusCode.BadRequest, "invalid_request_error", "speculative.qualified_tokens" },
+        { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"speculative":{"mode":"two_tier","fuzzy_threshold":0.2}}""", HttpStatusCode.BadRequest, "invalid_request_error", "speculative.fuzzy_threshold" },
+        { "v1/chat/completions", """{"model":"gpt-9","messages":[{"role":"user","content":"hi"}]}""", HttpStatusCode.NotFound, "invalid_request_error", "model" },
+        { "v1/completions", """{"prompt":42}""", HttpStatusCode.BadRequest, "invalid_request_error", "prompt" },
+        { "v1/completions", """{"max_tokens":4}""", HttpStatusCode.BadRequest, "invalid_request_error", "prompt" },
+        { "v1/completions", """{"model":"nope","prompt":"x"}""", HttpStatusCode.NotFound, "invalid_request_error", "model" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Bad_input_gets_an_openai_error_and_the_server_still_serves_the_next_request(
+        string path, string body, HttpStatusCode status, string type, string? param)
+    {
+        using var response = await Http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(status, response.StatusCode);
+        var error = await ReadErrorAsync(response);
+        Assert.Equal(type, error.GetProperty("type").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("message").GetString()));
+        if (param is not null)
+        {
+            Assert.Equal(param, error.GetProperty("param").GetString());
+        }
+        await AssertStillServingAsync();
+    }
+
+    [Fact]
+    public async Task Unknown_model_answers_404_with_code_model_not_found()
+    {
+        using var response = await Http.PostAsync("v1/chat/completions", Json("""{"model":"gpt-9","messages":[{"role":"user","content":"hi"}]}"""));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("model_not_found", (await ReadErrorAsync(response)).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task A_prompt_longer_than_the_context_answers_400_with_n_prompt_tokens_and_n_ctx()
+    {
+        var longText = string.Join(' ', Enumerable.Repeat("the old man and the old woman", 200));
+        using var response = await Http.PostAsync("v1/completions", Json(JsonSerializer.Serialize(new { prompt = longText, max_tokens = 4 })));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = await ReadErrorAsync(response);
+        Assert.Equal("context_length_exceeded", error.GetProperty("code").GetString());
+        Assert.True(error.GetProperty("n_prompt_tokens").GetInt32() > error.GetProperty("n_ctx").GetInt32());
+        Assert.Equal(512, error.GetProperty("n_ctx").GetInt32());
+        await AssertStillServingAsync();
+    }
+
+    [Fact]
+    public async Task An_unknown_route_under_v1_answers_an_openai_404()
+    {
+        using var response = await Http.GetAsync("v1/engines");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("invalid_request_error", (await ReadErrorAsync(response)).GetProperty("type").GetString());
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static async Task<JsonElement> ReadErrorAsync(HttpResponseMessage response)
+    {
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.GetProperty("error").Clone();
+    }
+
+    private async Task AssertStillServingAsync()
+    {
+        using var response = await Http.PostAsync("v1/completions", Json("""{"prompt":"The old man","max_tokens":3,"temperature":0}"""));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}

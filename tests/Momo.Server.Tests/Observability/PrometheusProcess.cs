@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace Momo.Server.Tests.Observability;
+
+/// <summary>
+/// A real Prometheus (Debian's package, installed by deploy/prometheus/ensure-prometheus.sh when absent) on loopback,
+/// scraping one target every second, with its own temporary storage; killed on dispose.
+/// </summary>
+internal sealed class PrometheusProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _directory;
+
+    private PrometheusProcess(Process process, string directory, Uri address)
+    {
+        _process = process;
+        _directory = directory;
+        Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public HttpClient Http { get; }
+
+    public static async Task<PrometheusProcess> StartAsync(Uri scrapeTarget)
+    {
+        var binary = await EnsureInstalledAsync();
+        var directory = Directory.CreateTempSubdirectory("momo-prometheus-").FullName;
+        var config = Path.Combine(directory, "prometheus.yml");
+        await File.WriteAllTextAsync(config, $"""
+            global:
+              scrape_interval: 1s
+            scrape_configs:
+              - job_name: momo
+                metrics_path: /metrics
+                static_configs:
+                  - targets: ["{scrapeTarget.Authority}"]
+            """);
+        var port = FreePort();
+        var start = new ProcessStartInfo(binary)
+        {
+            ArgumentList =
+            {
+                $"--config.file={config}",
+                $"--storage.tsdb.path={Path.Combine(directory, "data")}",
+                $"--web.listen-address=127.0.0.1:{port}",
+                "--log.level=warn",
+            },
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("prometheus did not start");
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        var prometheus = new PrometheusProcess(process, directory, new Uri($"http://127.0.0.1:{port}/"));
+        await prometheus.WaitReadyAsync();
+        return prometheus;
+    }
+
+    /// <summary>Evaluates an instant PromQL query; returns the result vector (throws on a query error).</summary>
+    public async Task<JsonElement> QueryAsync(string expression)
+    {
+        using var response = await Http.GetAsync("api/v1/query?query=" + Uri.EscapeDataString(expression));
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = body.RootElement;
+        if (root.GetProperty("status").GetString() != "success")
+        {
+            throw new InvalidOperationException($"Prometheus rejected '{expression}': {root}");
+        }
+        return root.GetProperty("data").GetProperty("result").Clone();
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds for a query's result, or fails after <paramref name="seconds"/>.</summary>
+    public async Task<JsonElement> WaitForAsync(string expression, Func<JsonElement, bool> condition, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        JsonElement result;
+        do
+        {
+            result = await QueryAsync(expression);
+            if (condition(result))
+            {
+                return result;
+            }
+            await Task.Delay(500);
+        }
+        while (DateTime.UtcNow < deadline);
+        throw new TimeoutException($"'{expression}' did not reach the expected value; last result {result}");
+    }
+
+    private async Task WaitReadyAsync()
+    {
+        for (var i = 0; i < 120; i++)
+        {
+            try
+            {
+                using var response = await Http.GetAsync("-/ready");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException("Prometheus did not become ready.");
+    }
+
+    private static async Task<string> EnsureInstalledAsync()
+    {
+        var script = Path.Combine(RepositoryPaths.Root, "deploy", "prometheus", "ensure-prometheus.sh");
+        var start = new ProcessStartInfo("bash") { ArgumentList = { script }, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"ensure-prometheus.sh failed ({process.ExitCode}): {errors}");
+        }
+        return output.Trim().Split('\n')[^1];
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort: the temp folder is the OS's to clean
+        }
+    }
+}

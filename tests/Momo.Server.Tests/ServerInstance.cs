@@ -1,0 +1,101 @@
+using System.ClientModel;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Momo.Server.Hosting;
+using OpenAI;
+using Momo.Testing;
+using OpenAI.Chat;
+
+namespace Momo.Server.Tests;
+
+/// <summary>
+/// A real server: the production composition (AddMomo/MapMomo) on Kestrel, bound to a random loopback port,
+/// serving a forged model family. Tests talk to it over HTTP only.
+/// </summary>
+public sealed class ServerInstance : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ServerInstance(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+        Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(5) };
+    }
+
+    /// <summary>Base address, e.g. http://127.0.0.1:41234/.</summary>
+    public Uri Address { get; }
+
+    /// <summary>A raw HTTP client for the server.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>Model id the server serves.</summary>
+    public const string ModelId = "momo-test";
+
+    /// <summary>Starts a server over <paramref name="family"/> with extra Momo:* settings, and waits until /health is ready.</summary>
+    public static async Task<ServerInstance> StartAsync(ForgedFamily family, IDictionary<string, string?>? settings = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var config = new Dictionary<string, string?>
+        {
+            ["Momo:ModelId"] = ModelId,
+            ["Momo:Target:Path"] = family.TargetPath,
+            ["Momo:Qualifier:Path"] = family.QualifierPath,
+            ["Momo:Draft:Path"] = family.DraftPath,
+            ["Momo:Target:GpuLayers"] = "0",
+            ["Momo:Qualifier:GpuLayers"] = "0",
+            ["Momo:Draft:GpuLayers"] = "0",
+            ["Momo:ContextSize"] = "512",
+            ["Momo:MaxSequences"] = "4",
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            config[key] = value;
+        }
+        builder.AddMomo();
+        builder.Configuration.AddInMemoryCollection(config);
+        var app = builder.Build();
+        app.MapMomo();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var instance = new ServerInstance(app, new Uri(address + "/"));
+        await instance.WaitUntilReadyAsync();
+        return instance;
+    }
+
+    /// <summary>An OpenAI SDK chat client pointed at this server.</summary>
+    public ChatClient Chat() => new(ModelId, new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(Address, "v1") });
+
+    /// <summary>An OpenAI SDK client for the other endpoints.</summary>
+    public OpenAIClient Client() => new(new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(Address, "v1") });
+
+    private async Task WaitUntilReadyAsync()
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await Http.GetAsync("health");
+            if (response.IsSuccessStatusCode)
+            {
+                return;
+            }
+            var holder = _app.Services.GetRequiredService<RuntimeHolder>();
+            if (holder.LoadError is { } error)
+            {
+                throw new InvalidOperationException("The server failed to load its models: " + error);
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("The server did not become ready within 2 minutes.");
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,39 @@
+using Momo.Forge;
+
+namespace Momo.Testing;
+
+/// <summary>
+/// Forged model families for tests, written once per test process into a private temporary folder (forging is
+/// deterministic and takes a moment, so each process gets its own copy and no two processes race on one file).
+/// </summary>
+public static class TestFamilies
+{
+    /// <summary>Seed of every test family.</summary>
+    public const int Seed = 7;
+
+    private static readonly Lazy<ForgedFamily> TinyFamily = new(() => Forge(FamilyPresets.Tiny));
+
+    /// <summary>The smallest family that still reads like the tale: fast enough for hundreds of requests.</summary>
+    public static ForgedFamily Tiny => TinyFamily.Value;
+
+    private static readonly string[] PromptTexts =
+    [
+        "Once upon a time", "The old man went to the mountain", "The old woman went to the river",
+        "A great peach came floating down the river", "The old woman carried the peach home", "When they cut the peach",
+        "Momotaro grew strong", "The demons of the island", "The dog said", "The monkey said", "The pheasant flew",
+        "He asked for millet dumplings", "The old woman made dumplings", "They sailed across the sea",
+        "The gate of the fortress", "The demon king", "They carried the treasure home", "The old man and the old woman were happy",
+        "In a village by the mountains", "Every day", "The boy", "The river was wide", "The island was far away",
+        "The dog, the monkey and the pheasant", "Give me one dumpling", "The demons were afraid", "They fought bravely",
+        "At last", "The people of the village", "And so",
+    ];
+
+    /// <summary>The first <paramref name="count"/> of a fixed set of prompts in the tale's words (at most 30).</summary>
+    public static IReadOnlyList<string> Prompts(int count) => PromptTexts[..count];
+
+    private static ForgedFamily Forge(FamilyPreset preset)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "momo-test-families", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), preset.Name);
+        return FamilyForge.EnsureFamily(directory, preset, Seed);
+    }
+}
