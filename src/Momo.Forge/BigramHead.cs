@@ -18,6 +18,9 @@ internal static class BigramHead
         foreach (var p in vocab.Paragraphs)
         {
             for (int i = 0; i + 1 < p.Length; i++) counts[vocab.ClassOf[p[i]]][p[i + 1]] += 1;
+            // What follows a finished turn is a new paragraph, so <|im_end|> predicts like the newline that starts one
+            // (otherwise its row would be flat and greedy decoding would repeat <|im_end|> forever).
+            counts[vocab.ClassOf[ForgeVocabulary.ImEnd]][p[1]] += 1;
         }
         var rows = new float[vocab.ClassCount][];
         for (int c = 0; c < rows.Length; c++)
