@@ -1,0 +1,66 @@
+using Momo.Gguf;
+
+namespace Momo.Forge;
+
+/// <summary>The knobs of a forged model family. Tiers share vocabulary, width, embeddings and output head; the
+/// qualifier is the target's first <see cref="QualifierLayers"/> blocks and the draft its first <see cref="DraftLayers"/>.
+/// Each block adds context-dependent logit noise of standard deviation about <see cref="PerturbationScale"/>, so tiers
+/// differ by roughly PerturbationScale × sqrt(layer difference) in logit units.</summary>
+/// <param name="Name">Preset name used on the command line and in the manifest.</param>
+/// <param name="MaxWords">Keep only this many most frequent corpus words (null: all).</param>
+/// <param name="EmbeddingLength">n_embd; a multiple of 64, at least the number of context classes + 32.</param>
+/// <param name="FeedForwardLength">n_ff.</param>
+/// <param name="HeadCount">Attention heads (n_embd must divide evenly).</param>
+/// <param name="HeadCountKv">Key/value heads (grouped-query attention when fewer than <paramref name="HeadCount"/>).</param>
+/// <param name="DraftLayers">Blocks in the draft.</param>
+/// <param name="QualifierLayers">Blocks in the qualifier.</param>
+/// <param name="TargetLayers">Blocks in the target.</param>
+/// <param name="PerturbationScale">Standard deviation of the logit noise each block adds.</param>
+/// <param name="TieMargin">Minimum top-1 minus top-2 logit gap of every bigram row before perturbation.</param>
+/// <param name="WeightType">Type of the matrices (F32, F16 or Q8_0); norms are always F32.</param>
+/// <param name="ContextLength">llama.context_length.</param>
+/// <param name="Smoothing">Add-k smoothing of the bigram counts over emittable tokens.</param>
+public sealed record FamilyPreset(
+    string Name,
+    int? MaxWords,
+    int EmbeddingLength,
+    int FeedForwardLength,
+    int HeadCount,
+    int HeadCountKv,
+    int DraftLayers,
+    int QualifierLayers,
+    int TargetLayers,
+    float PerturbationScale,
+    float TieMargin,
+    GgmlType WeightType,
+    int ContextLength = 4096,
+    float Smoothing = 0.002f)
+{
+    /// <summary>The server's no-configuration default: the whole tale, Q8_0, 1/3/8 blocks.</summary>
+    public static FamilyPreset Demo { get; } = new("demo", null, 576, 1536, 8, 8, 1, 3, 8, 0.4f, 1.0f, GgmlType.Q8_0);
+
+    /// <summary>The smallest family that still behaves: 150 words, 256 wide, 1/2/4 blocks, F32, wide margins.</summary>
+    public static FamilyPreset Tiny { get; } = new("tiny", 150, 256, 512, 4, 4, 1, 2, 4, 0.25f, 2.0f, GgmlType.F32, 1024);
+
+    /// <summary>All built-in presets.</summary>
+    public static IReadOnlyList<FamilyPreset> All { get; } = [Demo, Tiny];
+
+    /// <summary>The built-in preset with this name; throws listing the valid names.</summary>
+    public static FamilyPreset Named(string name) =>
+        All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"unknown preset '{name}'; known presets: {string.Join(", ", All.Select(p => p.Name))}", nameof(name));
+
+    /// <summary>Throws when the knobs are inconsistent (before any work is done).</summary>
+    public void Validate()
+    {
+        void Check(bool ok, string what) { if (!ok) throw new ArgumentException($"preset '{Name}': {what}"); }
+        Check(EmbeddingLength > 0 && EmbeddingLength % 64 == 0, $"EmbeddingLength {EmbeddingLength} must be a positive multiple of 64");
+        Check(HeadCount > 0 && EmbeddingLength % HeadCount == 0, $"HeadCount {HeadCount} must divide EmbeddingLength {EmbeddingLength}");
+        Check(HeadCountKv > 0 && HeadCount % HeadCountKv == 0, $"HeadCountKv {HeadCountKv} must divide HeadCount {HeadCount}");
+        Check(FeedForwardLength > 0 && FeedForwardLength % 32 == 0, $"FeedForwardLength {FeedForwardLength} must be a positive multiple of 32");
+        Check(DraftLayers >= 1 && DraftLayers <= QualifierLayers && QualifierLayers <= TargetLayers, "need 1 <= DraftLayers <= QualifierLayers <= TargetLayers");
+        Check(PerturbationScale >= 0 && TieMargin >= 0 && Smoothing > 0, "PerturbationScale and TieMargin must be >= 0, Smoothing > 0");
+        Check(WeightType is GgmlType.F32 or GgmlType.F16 or GgmlType.Q8_0, $"WeightType {WeightType} must be F32, F16 or Q8_0");
+        Check(ContextLength >= 64, "ContextLength must be at least 64");
+    }
+}

@@ -1,0 +1,46 @@
+using Momo.Gguf;
+
+namespace Momo.Forge.Tests;
+
+public sealed class ForgeDeterminismTests : IDisposable
+{
+    readonly string _root = Path.Combine(Path.GetTempPath(), "momo-forge-det-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void Forging_twice_with_the_same_seed_gives_the_same_bytes_and_another_seed_does_not()
+    {
+        var a = FamilyForge.Forge(Path.Combine(_root, "a"), FamilyPreset.Tiny, 7);
+        var b = FamilyForge.Forge(Path.Combine(_root, "b"), FamilyPreset.Tiny, 7);
+        var c = FamilyForge.Forge(Path.Combine(_root, "c"), FamilyPreset.Tiny, 8);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(File.ReadAllBytes(a.Paths[i]), File.ReadAllBytes(b.Paths[i]));
+            Assert.NotEqual(File.ReadAllBytes(a.Paths[i]), File.ReadAllBytes(c.Paths[i]));
+        }
+    }
+
+    [Fact]
+    public void EnsureFamily_reuses_matching_files_and_reforges_when_the_seed_changes()
+    {
+        var dir = Path.Combine(_root, "ensure");
+        Assert.False(FamilyForge.EnsureFamily(dir, FamilyPreset.Tiny, 1).Reused);
+        Assert.True(FamilyForge.EnsureFamily(dir, FamilyPreset.Tiny, 1).Reused);
+        Assert.False(FamilyForge.EnsureFamily(dir, FamilyPreset.Tiny, 2).Reused);
+        Assert.Empty(Directory.GetFiles(dir, "*.tmp*"));
+    }
+
+    [Fact]
+    public void The_tiers_share_one_vocabulary_and_differ_only_in_block_count()
+    {
+        var f = FamilyForge.Forge(Path.Combine(_root, "v"), FamilyPreset.Tiny, 3);
+        var files = f.Paths.Select(GgufReader.ReadFile).ToArray();
+        var vocabs = files.Select(x => GgufVocabulary.FromMetadata(x.Metadata)).ToArray();
+        Assert.Empty(VocabularyValidator.Validate(vocabs[2]));
+        Assert.Null(VocabularyValidator.FirstDifference(vocabs[0], vocabs[2]));
+        Assert.Null(VocabularyValidator.FirstDifference(vocabs[1], vocabs[2]));
+        Assert.Equal([1u, 2u, 4u], files.Select(x => x.Metadata.GetUInt32("llama.block_count")));
+        Assert.Equal(GgufReader.ReadTensor(f.DraftPath, files[0], "blk.0.attn_q.weight"), GgufReader.ReadTensor(f.TargetPath, files[2], "blk.0.attn_q.weight"));
+    }
+}

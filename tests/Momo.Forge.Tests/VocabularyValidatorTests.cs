@@ -1,0 +1,39 @@
+using Momo.Gguf;
+
+namespace Momo.Forge.Tests;
+
+public class VocabularyValidatorTests
+{
+    static GgufVocabulary Vocab(string[] tokens, int eos = 2) =>
+        new("llama", tokens, tokens.Select(_ => 1).ToArray(), tokens.Select(t => (float)t.Length).ToArray(), 1, eos, eos, 0, null);
+
+    static readonly string[] Base = ["<unk>", "<s>", "</s>", "▁the", "▁peach"];
+
+    [Fact]
+    public void Identical_vocabularies_have_no_difference() =>
+        Assert.Null(VocabularyValidator.FirstDifference(Vocab(Base), Vocab([.. Base])));
+
+    [Fact]
+    public void A_changed_token_is_named_with_its_id_and_both_texts()
+    {
+        var changed = Base.ToArray();
+        changed[3] = "▁The";
+        Assert.Equal("token 3 differs: '▁the' vs '▁The'", VocabularyValidator.FirstDifference(Vocab(Base), Vocab(changed)));
+    }
+
+    [Fact]
+    public void A_different_size_is_named_with_both_sizes() =>
+        Assert.Equal("vocabulary size differs: 5 vs 6", VocabularyValidator.FirstDifference(Vocab(Base), Vocab([.. Base, "▁oni"])));
+
+    [Fact]
+    public void A_different_eos_is_named_with_both_ids() =>
+        Assert.Equal("eos_token_id differs: 2 vs 4", VocabularyValidator.FirstDifference(Vocab(Base), Vocab(Base, eos: 4)));
+
+    [Fact]
+    public void Validate_reports_duplicates_empty_vocabularies_and_special_ids_out_of_range()
+    {
+        Assert.Contains("duplicate token text '▁the' at ids 3 and 5", VocabularyValidator.Validate(Vocab([.. Base, "▁the"])));
+        Assert.Contains(VocabularyValidator.Validate(Vocab([], eos: 0)), p => p.Contains("empty", StringComparison.Ordinal));
+        Assert.Contains("eos_token_id 9 is out of range (vocabulary size 5)", VocabularyValidator.Validate(Vocab(Base, eos: 9)));
+    }
+}
