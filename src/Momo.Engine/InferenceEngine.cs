@@ -73,7 +73,7 @@ public sealed partial class InferenceEngine : IDisposable
             throw new ArgumentException($"Mode '{request.Speculation.Mode.ToApiName()}' needs tiers that are not loaded.");
         }
         var updates = Channel.CreateUnbounded<GenerationUpdate>(new UnboundedChannelOptions { SingleWriter = true });
-        var pending = new PendingRequest(request, updates, cancellation, Stopwatch.GetTimestamp());
+        var pending = new PendingRequest(request, updates, Stopwatch.GetTimestamp(), cancellation);
         if (!_incoming.Writer.TryWrite(pending))
         {
             throw new EngineQueueFullException(_options.MaxQueuedRequests);

@@ -11,10 +11,18 @@ public static class TestFamilies
     /// <summary>Seed of every test family.</summary>
     public const int Seed = 7;
 
-    private static readonly Lazy<ForgedFamily> TinyFamily = new(() => Forge(FamilyPresets.Tiny));
+    private static readonly Lazy<ForgedFamily> TinyFamily = new(() => Forge(FamilyPreset.Tiny));
+    private static readonly Lazy<ForgedFamily> OtherVocabularyFamily =
+        new(() => Forge(FamilyPreset.Tiny with { Name = "tiny-fewer-words", MaxWords = 140 }));
 
     /// <summary>The smallest family that still reads like the tale: fast enough for hundreds of requests.</summary>
     public static ForgedFamily Tiny => TinyFamily.Value;
+
+    /// <summary>A family like <see cref="Tiny"/> but with a different vocabulary: mixing it in must be refused.</summary>
+    public static ForgedFamily OtherVocabulary => OtherVocabularyFamily.Value;
+
+    /// <summary>Token id of &lt;|im_end|&gt;, which ends a chat turn (and generation) in every forged family.</summary>
+    public const int EndOfTurnToken = ForgeVocabulary.ImEnd;
 
     private static readonly string[] PromptTexts =
     [

@@ -55,11 +55,15 @@ internal sealed class QualifyPhase(TierSet tiers, EngineMetrics metrics)
         }
         var proposed = sequence.Working.Slice(firstDraftPosition, drafts);
         var proposal = sequence.TailRows.Rows(firstDraft, drafts); // [drafts, vocabulary]: q
-        var outcome = Verify(sequence, proposed, proposal, verifier, vocabulary, out var keptDraftRows);
-        for (var j = keptDraftRows; j <= outcome.AcceptedCount; j++)
+        var outcome = Verify(sequence, proposed, proposal, verifier, vocabulary, out var relaxed);
+        for (var j = 0; j <= outcome.AcceptedCount; j++)
         {
-            // From the first exactly-tested position on, the emitted token's true distribution is m.
-            verifier.Slice(j * vocabulary, vocabulary).CopyTo(sequence.TailRows.Row(firstDraft + j));
+            // A token accepted outright by the lossy test was drawn from q, whose row is already in place; every
+            // other qualified token (exactly accepted, recovered or bonus) is an exact sample from m.
+            if (j == outcome.AcceptedCount || !relaxed[j])
+            {
+                verifier.Slice(j * vocabulary, vocabulary).CopyTo(sequence.TailRows.Row(firstDraft + j));
+            }
         }
         sequence.Counters.QualifierAcceptedTokens += outcome.AcceptedCount;
         sequence.DraftToQualifier.Observe(outcome.AcceptedCount, drafts);
@@ -71,15 +75,15 @@ internal sealed class QualifyPhase(TierSet tiers, EngineMetrics metrics)
 
     private static VerifyOutcome Verify(
         Sequence sequence, ReadOnlySpan<int> proposed, ReadOnlySpan<float> proposal, ReadOnlySpan<float> verifier,
-        int vocabulary, out int keptDraftRows)
+        int vocabulary, out bool[] relaxed)
     {
         if (sequence.Request.Speculation.FuzzyThreshold is { } threshold)
         {
             var fuzzy = FuzzyAcceptance.Verify(proposed, proposal, verifier, vocabulary, threshold, sequence.Random);
-            keptDraftRows = fuzzy.RelaxedPrefix;
+            relaxed = fuzzy.Relaxed;
             return fuzzy.Outcome;
         }
-        keptDraftRows = 0;
+        relaxed = new bool[proposed.Length];
         return SpeculativeSampling.Verify(proposed, proposal, verifier, vocabulary, sequence.Random);
     }
 }

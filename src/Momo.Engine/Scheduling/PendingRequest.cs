@@ -6,5 +6,5 @@ namespace Momo.Engine.Scheduling;
 internal sealed record PendingRequest(
     GenerationRequest Request,
     Channel<GenerationUpdate> Updates,
-    CancellationToken Cancellation,
-    long SubmittedTimestamp);
+    long SubmittedTimestamp,
+    CancellationToken Cancellation);

@@ -4,14 +4,14 @@ using System.Text.Json.Serialization;
 namespace Momo.Server.Contracts;
 
 /// <summary>Body of POST /v1/chat/completions (OpenAI), plus the <c>speculative</c> extension.</summary>
-public sealed record ChatCompletionRequest : GenerationParameters
+public sealed class ChatCompletionRequest : GenerationParameters
 {
     /// <summary>The conversation.</summary>
     public List<ChatMessage>? Messages { get; init; }
 }
 
 /// <summary>Body of POST /v1/completions (OpenAI legacy completions).</summary>
-public sealed record CompletionRequest : GenerationParameters
+public sealed class CompletionRequest : GenerationParameters
 {
     /// <summary>Prompt text (a string, or an array holding one string).</summary>
     [JsonConverter(typeof(StringOrArrayConverter))]
@@ -19,7 +19,7 @@ public sealed record CompletionRequest : GenerationParameters
 }
 
 /// <summary>One chat message. <c>content</c> may be a string or an array of text parts.</summary>
-public sealed record ChatMessage
+public sealed class ChatMessage
 {
     /// <summary>system, user, assistant (or developer, treated as system).</summary>
     public string? Role { get; init; }
@@ -33,7 +33,7 @@ public sealed record ChatMessage
 }
 
 /// <summary>Sampling and control parameters shared by both generation endpoints.</summary>
-public abstract record GenerationParameters
+public abstract class GenerationParameters
 {
     /// <summary>Model id; must be the served model's id or one of its aliases.</summary>
     public string? Model { get; init; }
@@ -89,18 +89,18 @@ public abstract record GenerationParameters
 
     /// <summary>Unknown fields are accepted and ignored, as OpenAI-compatible servers do.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
+    public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 
 /// <summary>stream_options.</summary>
-public sealed record StreamOptions
+public sealed class StreamOptions
 {
     /// <summary>Send a final chunk with usage and empty choices.</summary>
     public bool? IncludeUsage { get; init; }
 }
 
 /// <summary>The <c>speculative</c> extension field.</summary>
-public sealed record SpeculativeOptions
+public sealed class SpeculativeOptions
 {
     /// <summary>pyramid, two_tier or target_only.</summary>
     public string? Mode { get; init; }

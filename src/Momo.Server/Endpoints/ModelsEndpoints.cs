@@ -1,3 +1,4 @@
+using Momo.Engine;
 using Momo.Server.Contracts;
 using Momo.Server.Hosting;
 using Momo.Server.Validation;

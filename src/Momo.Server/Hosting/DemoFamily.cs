@@ -13,7 +13,7 @@ internal static partial class DemoFamily
     {
         var directory = settings.DemoDirectory ?? DefaultDirectory();
         LogForging(logger, directory);
-        var family = FamilyForge.EnsureFamily(directory, FamilyPresets.Demo, Seed);
+        var family = FamilyForge.EnsureFamily(directory, FamilyPreset.Demo, Seed);
         LogDemo(logger, directory);
         return new ResolvedTiers(
             new TierOptions { Path = family.TargetPath, GpuLayers = 0 },

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using Momo.Engine.Telemetry;
+using Momo.Engine;
 using Momo.Engine.Runtime;
 using Momo.Server.Configuration;
 
@@ -25,7 +26,7 @@ internal sealed partial class ModelLoader(
             var files = settings.Target is null ? DemoFamily.Ensure(settings, logger) : Configured(settings);
             var runtime = ModelRuntime.Load(settings, files, meters.Create(EngineMetrics.MeterName), logs);
             holder.Set(runtime);
-            LogReady(runtime.ModelId, runtime.DefaultMode.ToString(), files.Target.Path);
+            LogReady(runtime.ModelId, runtime.DefaultMode.ToApiName(), files.Target.Path);
         }
         catch (Exception failure)
         {

@@ -59,10 +59,13 @@ public sealed class ModelRuntime : IDisposable
             }
             var tiers = new TierSet(target, qualifier, draft);
             var engineOptions = new EngineOptions(options.MaxSequences, options.ContextSize, options.MaxQueuedRequests, options.PrefillTokensPerStep);
-            var planner = new DraftLengthPlanner(TierCostCalibration.Measure(tiers));
+            var planner = DraftLengthPlanner.FromMeasurements(TierCostCalibration.Measure(tiers));
             var engine = new InferenceEngine(tiers, target.Vocabulary, engineOptions, planner, meter, logs.CreateLogger<InferenceEngine>());
-            DecodingModeNames.TryParse(options.DefaultMode, out var mode);
-            return new ModelRuntime(options.ModelId, tiers, target, engine, tiers.Supports(mode) ? mode : DecodingMode.TargetOnly, files);
+            // Options validation has checked the name; a mode the loaded tiers cannot serve falls back to target_only.
+            var mode = DecodingModeNames.TryParse(options.DefaultMode, out var configured) && tiers.Supports(configured)
+                ? configured
+                : DecodingMode.TargetOnly;
+            return new ModelRuntime(options.ModelId, tiers, target, engine, mode, files);
         }
         catch
         {

@@ -23,7 +23,12 @@ public static class MomoServiceExtensions
             .ValidateOnStart();
         builder.Services.AddSerilog((services, logger) =>
         {
-            logger.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext();
+            // Request logging is one summary line per request (UseSerilogRequestLogging); the framework's own
+            // per-step lines are noise at Information.
+            logger.MinimumLevel.Information()
+                .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+                .ReadFrom.Configuration(builder.Configuration)
+                .Enrich.FromLogContext();
             if (builder.Configuration.GetValue<bool>("Momo:JsonLogs"))
             {
                 logger.WriteTo.Console(new RenderedCompactJsonFormatter());

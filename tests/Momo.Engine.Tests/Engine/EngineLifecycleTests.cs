@@ -43,14 +43,13 @@ public sealed class EngineLifecycleTests
     public async Task A_full_queue_refuses_new_requests_and_the_queued_ones_still_complete()
     {
         using var harness = EngineHarness.Create(new EngineOptions(MaxSequences: 1, ContextPerSequence: 4096, MaxQueuedRequests: 2));
-        var runs = new List<Task<(string, GenerationUpdate)>>();
+        var accepted = new List<System.Threading.Channels.ChannelReader<GenerationUpdate>>();
         var refused = 0;
         for (var i = 0; i < 8; i++)
         {
             try
             {
-                var request = EngineHarness.Request(EngineHarness.Prompt(i), DecodingMode.TwoTier, maxTokens: 300);
-                runs.Add(harness.RunAsync(request));
+                accepted.Add(harness.Engine.Submit(EngineHarness.Request(EngineHarness.Prompt(i), DecodingMode.TwoTier, maxTokens: 300), default));
             }
             catch (EngineQueueFullException)
             {
@@ -58,10 +57,15 @@ public sealed class EngineLifecycleTests
             }
         }
         Assert.True(refused > 0, "some requests must be refused");
-        foreach (var run in runs)
+        Assert.True(accepted.Count >= 2, "the queue holds two requests");
+        foreach (var updates in accepted)
         {
-            var (_, last) = await run;
-            Assert.Equal(FinishReason.Length, last.Finish);
+            GenerationUpdate? last = null;
+            await foreach (var update in updates.ReadAllAsync())
+            {
+                last = update;
+            }
+            Assert.Equal(FinishReason.Length, last!.Finish);
         }
     }
 

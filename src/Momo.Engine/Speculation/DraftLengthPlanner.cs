@@ -1,0 +1,64 @@
+namespace Momo.Engine.Speculation;
+
+/// <summary>
+/// Chooses draft lengths that maximise expected tokens per unit of cost (<see cref="SpeculationMath"/>) from a
+/// sequence's running acceptance rates and the tiers' measured cost curves. Speculative modes always draft at least
+/// one token, so their acceptance estimates keep learning.
+/// </summary>
+public sealed class DraftLengthPlanner(TierCostCurve? draft, TierCostCurve? qualifier, TierCostCurve target)
+{
+    /// <summary>Longest inner (or two-tier) draft the planner considers.</summary>
+    public const int MaxInner = SpeculationSettings.MaxDraftTokens;
+
+    /// <summary>Longest outer run the planner considers.</summary>
+    public const int MaxOuter = SpeculationSettings.MaxQualifiedTokens;
+
+    /// <summary>γ for two-tier decoding at draft→target acceptance <paramref name="alpha"/>.</summary>
+    public int ChooseTwoTier(double alpha)
+    {
+        if (draft is null)
+        {
+            return 1;
+        }
+        var best = 1;
+        var bestRate = 0.0;
+        for (var gamma = 1; gamma <= MaxInner; gamma++)
+        {
+            var rate = SpeculationMath.TwoTierRate(alpha, gamma, draft, target);
+            if (rate > bestRate)
+            {
+                (best, bestRate) = (gamma, rate);
+            }
+        }
+        return best;
+    }
+
+    /// <summary>(γ₁, γ₂) for the pyramid at draft→qualifier acceptance α_dq and qualifier→target acceptance α_qt.</summary>
+    public (int Inner, int Outer) ChoosePyramid(double alphaDraftQualifier, double alphaQualifierTarget)
+    {
+        if (draft is null || qualifier is null)
+        {
+            return (1, 1);
+        }
+        var best = (1, 1);
+        var bestRate = 0.0;
+        for (var inner = 1; inner <= MaxInner; inner++)
+        {
+            for (var outer = 1; outer <= MaxOuter; outer++)
+            {
+                var rate = SpeculationMath.PyramidRate(alphaDraftQualifier, alphaQualifierTarget, inner, outer, draft, qualifier, target);
+                if (rate > bestRate)
+                {
+                    (best, bestRate) = ((inner, outer), rate);
+                }
+            }
+        }
+        return best;
+    }
+
+    /// <summary>A planner from measured curves (seconds for k = 1..n per tier; null for absent tiers).</summary>
+    public static DraftLengthPlanner FromMeasurements(double[]?[] curves) => new(
+        curves[0] is { } d ? new TierCostCurve(d) : null,
+        curves[1] is { } q ? new TierCostCurve(q) : null,
+        new TierCostCurve(curves[2] ?? throw new ArgumentException("the target's curve is required")));
+}

@@ -1,0 +1,55 @@
+using Momo.Engine.Sampling;
+
+namespace Momo.Engine.Speculation;
+
+/// <summary>Result of the relaxed inner test.</summary>
+/// <param name="Outcome">Accepted count and the next (recovered or bonus) token, as for the exact test.</param>
+/// <param name="Relaxed">[accepted] true where a proposal was accepted outright because the distributions were close;
+/// the token's true distribution there is the proposal's (u), elsewhere the verifier's (v).</param>
+public sealed record FuzzyOutcome(VerifyOutcome Outcome, bool[] Relaxed);
+
+/// <summary>
+/// PyramidSD's relaxed draft → qualifier test (arXiv 2510.12966), LOSSY and opt-in: at a position where the
+/// total-variation distance between the proposal u and the verifier v is at most τ, the proposal is accepted outright;
+/// elsewhere the exact rule applies. An outright-accepted token was drawn from u, so the next stage must verify it
+/// against u rather than v; that keeps the outer stage exact with respect to what the relaxed stage really emitted,
+/// while the output as a whole no longer follows the target alone.
+/// </summary>
+public static class FuzzyAcceptance
+{
+    /// <summary>Verifies with the relaxed rule; see <see cref="SpeculativeSampling.Verify"/> for the shapes.</summary>
+    public static FuzzyOutcome Verify(
+        ReadOnlySpan<int> proposed, ReadOnlySpan<float> proposal, ReadOnlySpan<float> verifier, int vocabulary, double threshold,
+        RequestRandom random)
+    {
+        var relaxed = new List<bool>();
+        for (var i = 0; i < proposed.Length; i++)
+        {
+            var u = proposal.Slice(i * vocabulary, vocabulary);
+            var v = verifier.Slice(i * vocabulary, vocabulary);
+            if (TotalVariation(u, v) <= threshold)
+            {
+                relaxed.Add(true);
+                continue;
+            }
+            if (!SpeculativeSampling.Accepts(proposed[i], u, v, random))
+            {
+                return new FuzzyOutcome(new VerifyOutcome(i, SpeculativeSampling.SampleResidual(u, v, random), false), [.. relaxed]);
+            }
+            relaxed.Add(false);
+        }
+        var bonus = random.SampleFrom(verifier.Slice(proposed.Length * vocabulary, vocabulary));
+        return new FuzzyOutcome(new VerifyOutcome(proposed.Length, bonus, true), [.. relaxed]);
+    }
+
+    /// <summary>Total-variation distance ½ Σ |u − v|.</summary>
+    public static double TotalVariation(ReadOnlySpan<float> u, ReadOnlySpan<float> v)
+    {
+        var sum = 0.0;
+        for (var t = 0; t < u.Length; t++)
+        {
+            sum += Math.Abs(u[t] - v[t]);
+        }
+        return sum / 2;
+    }
+}
