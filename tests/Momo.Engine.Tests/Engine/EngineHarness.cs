@@ -24,11 +24,11 @@ internal sealed class EngineHarness : IDisposable
     public InferenceEngine Engine { get; }
 
     public static EngineHarness Create(
-        EngineOptions? options = null, int draftKv = 1 << 20, int qualifierKv = 1 << 20, int targetKv = 1 << 20)
+        EngineOptions? options = null, int draftKv = 1 << 20, int qualifierKv = 1 << 20, int targetKv = 1 << 20, int vocabulary = Vocabulary)
     {
-        var draft = new FakeTierModel("draft", Vocabulary, disagreement: 1.6, draftKv);
-        var qualifier = new FakeTierModel("qualifier", Vocabulary, disagreement: 0.8, qualifierKv);
-        var target = new FakeTierModel("target", Vocabulary, disagreement: 0.0, targetKv);
+        var draft = new FakeTierModel("draft", vocabulary, disagreement: 1.6, draftKv);
+        var qualifier = new FakeTierModel("qualifier", vocabulary, disagreement: 0.8, qualifierKv);
+        var target = new FakeTierModel("target", vocabulary, disagreement: 0.0, targetKv);
         var tiers = new TierSet(target, qualifier, draft);
         var engine = new InferenceEngine(tiers, new FakeVocabulary(), options ?? new EngineOptions(MaxSequences: 16, ContextPerSequence: 4096),
             FakeCosts.Planner(), new System.Diagnostics.Metrics.Meter("test"), NullLogger.Instance);

@@ -1,0 +1,70 @@
+using Momo.Engine.Speculation;
+
+namespace Momo.Engine.Tests.Speculation;
+
+/// <summary>The planner picks the draft lengths the cost model favours.</summary>
+public sealed class DraftLengthPlannerTests
+{
+    private static TierCostCurve Linear(double unit, double perExtraToken) =>
+        new(Enumerable.Range(1, 16).Select(k => unit * (1 + (perExtraToken * (k - 1)))).ToArray());
+
+    private static readonly DraftLengthPlanner FlatTarget = new(Linear(1, 0.05), Linear(3, 0.05), Linear(10, 0.02));
+
+    [Fact]
+    public void Low_acceptance_gives_short_drafts_and_high_acceptance_long_ones()
+    {
+        Assert.True(FlatTarget.ChooseTwoTier(0.1) <= 2);
+        Assert.True(FlatTarget.ChooseTwoTier(0.95) >= 8);
+    }
+
+    [Fact]
+    public void A_steep_target_cost_curve_shortens_the_outer_run()
+    {
+        var steep = new DraftLengthPlanner(Linear(1, 0.05), Linear(3, 0.05), Linear(10, 1.0));
+        Assert.True(steep.ChoosePyramid(0.9, 0.8).Outer < FlatTarget.ChoosePyramid(0.9, 0.8).Outer);
+    }
+
+    [Fact]
+    public void The_chosen_lengths_maximise_the_analytic_rate()
+    {
+        var (inner, outer) = FlatTarget.ChoosePyramid(0.85, 0.75);
+        var draft = Linear(1, 0.05);
+        var qualifier = Linear(3, 0.05);
+        var target = Linear(10, 0.02);
+        var best = SpeculationMath.PyramidRate(0.85, 0.75, inner, outer, draft, qualifier, target);
+        for (var g1 = 1; g1 <= 16; g1++)
+        {
+            for (var g2 = 1; g2 <= 32; g2++)
+            {
+                Assert.True(SpeculationMath.PyramidRate(0.85, 0.75, g1, g2, draft, qualifier, target) <= best + 1e-12);
+            }
+        }
+        Assert.True(best > SpeculationMath.TargetOnlyRate(target));
+    }
+
+    [Theory]
+    [InlineData(0.0, 4, 1.0)]
+    [InlineData(1.0, 4, 5.0)]
+    [InlineData(0.5, 1, 1.5)]
+    [InlineData(0.5, 3, 1.875)]
+    public void Expected_tokens_per_verify_follow_the_geometric_formula(double alpha, int gamma, double expected)
+    {
+        Assert.Equal(expected, ExpectedGain.TokensPerVerify(alpha, gamma), 9);
+    }
+
+    [Fact]
+    public void Running_acceptance_moves_towards_what_it_observes()
+    {
+        var acceptance = new RunningAcceptance(prior: 0.5);
+        for (var i = 0; i < 50; i++)
+        {
+            acceptance.Observe(accepted: 4, proposed: 4);
+        }
+        Assert.True(acceptance.Rate > 0.95);
+        for (var i = 0; i < 50; i++)
+        {
+            acceptance.Observe(accepted: 0, proposed: 4);
+        }
+        Assert.True(acceptance.Rate < 0.05);
+    }
+}
