@@ -40,7 +40,7 @@ public sealed record FamilyPreset(
     public static FamilyPreset Demo { get; } = new("demo", null, 576, 1536, 8, 8, 1, 3, 8, 0.4f, 1.0f, GgmlType.Q8_0);
 
     /// <summary>The smallest family that still behaves: 150 words, 256 wide, 1/2/4 blocks, F32, wide margins.</summary>
-    public static FamilyPreset Tiny { get; } = new("tiny", 150, 256, 512, 4, 4, 1, 2, 4, 0.25f, 2.0f, GgmlType.F32, 1024);
+    public static FamilyPreset Tiny { get; } = new("tiny", 150, 256, 512, 4, 4, 1, 2, 4, 0.5f, 2.0f, GgmlType.F32, 1024);
 
     /// <summary>All built-in presets.</summary>
     public static IReadOnlyList<FamilyPreset> All { get; } = [Demo, Tiny];

@@ -34,6 +34,12 @@ public sealed class ServerInstance : IAsyncDisposable
     /// <summary>A raw HTTP client for the server.</summary>
     public HttpClient Http { get; }
 
+    /// <summary>The server's services (engine counters, runtime), for assertions HTTP cannot see.</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>The running engine.</summary>
+    public Momo.Engine.InferenceEngine Engine => _app.Services.GetRequiredService<RuntimeHolder>().Require().Engine;
+
     /// <summary>Model id the server serves.</summary>
     public const string ModelId = "momo-test";
 
@@ -66,7 +72,15 @@ public sealed class ServerInstance : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var instance = new ServerInstance(app, new Uri(address + "/"));
-        await instance.WaitUntilReadyAsync();
+        try
+        {
+            await instance.WaitUntilReadyAsync();
+        }
+        catch
+        {
+            await instance.DisposeAsync();
+            throw;
+        }
         return instance;
     }
 

@@ -14,7 +14,7 @@ public static class TierCostCalibration
 
     /// <summary>Measures every loaded tier on sequence 0 (before any request is served), leaving its KV empty.</summary>
     /// <returns>Per tier (draft, qualifier, target; null when absent) the median seconds for k = 1..16 at index k − 1.</returns>
-    public static double[]?[] Measure(TierSet tiers, int repetitions = 5)
+    public static double[]?[] Measure(TierSet tiers, int repetitions = 3)
     {
         var curves = new double[]?[TierSet.Count];
         for (var t = 0; t < TierSet.Count; t++)

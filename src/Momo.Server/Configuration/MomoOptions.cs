@@ -68,4 +68,11 @@ public sealed class TierOptions
 
     /// <summary>Layers offloaded to the GPU: -1 all (default), 0 none.</summary>
     public int GpuLayers { get; set; } = -1;
+
+    /// <summary>
+    /// KV cells of this tier's context; default ContextSize × MaxSequences (every sequence at full length). Smaller
+    /// values save memory: the engine then evicts cached prefixes, degrades modes or preempts under pressure.
+    /// </summary>
+    [Range(64, 1 << 24)]
+    public int? KvCells { get; set; }
 }

@@ -9,10 +9,16 @@ namespace Momo.Server.Hosting;
 
 /// <summary>
 /// Loads the models in the background so /alive answers at once and /health turns ready when loading finishes
-/// (a real 8B target takes a while). With no target configured it forges and serves the demo family.
+/// (a real 8B target takes a while). With no target configured it forges and serves the demo family. A failed load
+/// stops the server.
 /// </summary>
 internal sealed partial class ModelLoader(
-    RuntimeHolder holder, IOptions<MomoOptions> options, IMeterFactory meters, ILoggerFactory logs, ILogger<ModelLoader> logger)
+    RuntimeHolder holder,
+    IOptions<MomoOptions> options,
+    IMeterFactory meters,
+    IHostApplicationLifetime lifetime,
+    ILoggerFactory logs,
+    ILogger<ModelLoader> logger)
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(Load, stoppingToken);
@@ -30,8 +36,12 @@ internal sealed partial class ModelLoader(
         }
         catch (Exception failure)
         {
+            // A server that cannot serve its models must not look alive: fail start-up (exit code 1) with the reason,
+            // so an orchestrator reports it instead of routing traffic to it.
             holder.Fail(failure.Message);
-            LogFailed(failure);
+            LogFailed(failure.Message, failure);
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
         }
     }
 
@@ -41,6 +51,6 @@ internal sealed partial class ModelLoader(
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving model {ModelId} (default mode {Mode}); target {TargetPath}")]
     private partial void LogReady(string modelId, string mode, string targetPath);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Loading the models failed; /health stays unready and requests get 503")]
-    private partial void LogFailed(Exception failure);
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Loading the models failed, stopping: {Reason}")]
+    private partial void LogFailed(string reason, Exception failure);
 }

@@ -79,7 +79,7 @@ public sealed class ModelRuntime : IDisposable
             name,
             tier.Path,
             tier.GpuLayers,
-            KvCells: options.ContextSize * options.MaxSequences,
+            KvCells: tier.KvCells ?? (options.ContextSize * options.MaxSequences),
             options.MaxSequences,
             options.Threads,
             options.BatchTokens));

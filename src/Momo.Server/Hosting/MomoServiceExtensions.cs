@@ -27,6 +27,7 @@ public static class MomoServiceExtensions
             // per-step lines are noise at Information.
             logger.MinimumLevel.Information()
                 .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+                .MinimumLevel.Override("llama.cpp", Serilog.Events.LogEventLevel.Warning)
                 .ReadFrom.Configuration(builder.Configuration)
                 .Enrich.FromLogContext();
             if (builder.Configuration.GetValue<bool>("Momo:JsonLogs"))

@@ -1,0 +1,37 @@
+using Momo.Testing;
+
+namespace Momo.Server.Tests;
+
+/// <summary>What the server refuses at start-up, and the documents it serves.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class StartupTests(ServerFixture fixture)
+{
+    [Fact]
+    public async Task A_trio_whose_tokenizers_differ_fails_start_up_naming_the_first_difference()
+    {
+        var tiny = TestFamilies.Tiny;
+        var mixed = tiny with { QualifierPath = TestFamilies.OtherVocabulary.QualifierPath };
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerInstance.StartAsync(mixed));
+
+        Assert.Contains("does not share the target's tokenizer", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("differs", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_and_swagger_ui_are_served()
+    {
+        var document = await fixture.Server.Http.GetStringAsync("openapi/v1.json");
+        Assert.Contains("/v1/chat/completions", document, StringComparison.Ordinal);
+        Assert.Contains("/v1/completions", document, StringComparison.Ordinal);
+        using var ui = await fixture.Server.Http.GetAsync("swagger/index.html");
+        Assert.True(ui.IsSuccessStatusCode);
+    }
+
+    [Fact]
+    public async Task Alive_and_health_answer_once_loaded()
+    {
+        Assert.Equal("Healthy", await fixture.Server.Http.GetStringAsync("alive"));
+        Assert.Equal("Healthy", await fixture.Server.Http.GetStringAsync("health"));
+    }
+}
