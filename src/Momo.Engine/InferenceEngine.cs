@@ -27,14 +27,15 @@ public sealed partial class InferenceEngine : IDisposable
     private readonly List<(Sequence Sequence, int FirstNew)> _committed = [];
     private readonly StepExecutor _executor;
     private readonly MemoryPressure _memory;
-    private readonly EngineMetrics _metrics;
+    private readonly EngineTelemetry _telemetry;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Thread _thread;
 
     /// <summary>Creates the engine and starts its thread; instruments are created on <paramref name="meter"/>.</summary>
     public InferenceEngine(TierSet tiers, ITokenText vocabulary, EngineOptions options, DraftLengthPlanner planner, Meter meter, ILogger logger)
     {
-        _metrics = new EngineMetrics(meter, Counters);
+        var metrics = new EngineMetrics(meter, Counters);
+        _telemetry = new EngineTelemetry(metrics, Counters, tiers);
         _tiers = tiers;
         _vocabulary = vocabulary;
         _options = options;
@@ -46,8 +47,8 @@ public sealed partial class InferenceEngine : IDisposable
         });
         _slots = new SlotCache(tiers, options.MaxSequences);
         var roundPlanner = new RoundPlanner(planner, options.ContextPerSequence);
-        _executor = new StepExecutor(tiers, vocabulary, roundPlanner, options.PrefillTokensPerStep, _metrics);
-        _memory = new MemoryPressure(tiers, _slots, Counters, _metrics);
+        _executor = new StepExecutor(tiers, vocabulary, roundPlanner, options.PrefillTokensPerStep, metrics);
+        _memory = new MemoryPressure(tiers, _slots, Counters, metrics);
         _thread = new Thread(Loop) { IsBackground = true, Name = "momo-engine" };
         _thread.Start();
     }
@@ -68,6 +69,10 @@ public sealed partial class InferenceEngine : IDisposable
     /// </summary>
     public ChannelReader<GenerationUpdate> Submit(GenerationRequest request, CancellationToken cancellation)
     {
+        if (request.PromptTokens.Count == 0 || request.MaxTokens < 1)
+        {
+            throw new ArgumentException("A request needs at least one prompt token and one completion token.");
+        }
         if (!_tiers.Supports(request.Speculation.Mode))
         {
             throw new ArgumentException($"Mode '{request.Speculation.Mode.ToApiName()}' needs tiers that are not loaded.");
@@ -96,7 +101,7 @@ public sealed partial class InferenceEngine : IDisposable
             try
             {
                 Step();
-                PublishGauges();
+                _telemetry.StepDone(_active, _slots);
             }
             catch (Exception failure)
             {
@@ -148,26 +153,13 @@ public sealed partial class InferenceEngine : IDisposable
             (text, finish) = (text + sequence.Text.FlushAll(), FinishReason.Length);
         }
         var newTokens = sequence.Text.CompletionTokens - countedBefore;
-        RecordTokens(sequence, newTokens);
+        _telemetry.TokensPublished(sequence, newTokens);
         if (finish is { } reason)
         {
             Finish(sequence, reason, text, null, newTokens);
             return;
         }
         sequence.Output.TryWrite(new GenerationUpdate(text, newTokens));
-    }
-
-    private void RecordTokens(Sequence sequence, int newTokens)
-    {
-        var now = Stopwatch.GetTimestamp();
-        var first = sequence.LastTokenTimestamp == 0;
-        var sinceLast = Stopwatch.GetElapsedTime(first ? sequence.SubmittedTimestamp : sequence.LastTokenTimestamp, now).TotalSeconds;
-        _metrics.RecordTokens(
-            sequence.Mode.ToApiName(),
-            newTokens,
-            first ? sinceLast : null,
-            first || newTokens == 0 ? null : sinceLast / newTokens);
-        sequence.LastTokenTimestamp = now;
     }
 
     private void Finish(Sequence sequence, FinishReason reason, string text, string? error, int newTokens = 0)
@@ -180,8 +172,7 @@ public sealed partial class InferenceEngine : IDisposable
         sequence.Failed = reason == FinishReason.Error;
         sequence.Output.TryWrite(new GenerationUpdate(text, newTokens, reason, sequence.Statistics(), error));
         sequence.Output.TryComplete();
-        _metrics.RecordFinish(sequence.Mode.ToApiName(), reason.ToString().ToLowerInvariant(),
-            Stopwatch.GetElapsedTime(sequence.SubmittedTimestamp).TotalSeconds);
+        _telemetry.Finished(sequence, reason);
     }
 
     private void Admit()
@@ -202,8 +193,7 @@ public sealed partial class InferenceEngine : IDisposable
                 SubmittedTimestamp = pending.SubmittedTimestamp,
             };
             _active.Add(sequence);
-            _metrics.RecordAdmission(sequence.PromptLength, sequence.Counters.CachedPromptTokens,
-                Stopwatch.GetElapsedTime(pending.SubmittedTimestamp).TotalSeconds);
+            _telemetry.Admitted(sequence);
         }
         Counters.SetRunning(_active.Count);
     }
@@ -242,24 +232,6 @@ public sealed partial class InferenceEngine : IDisposable
             Counters.CountFreed(sequence.Cancelled);
         }
         Counters.SetRunning(_active.Count);
-    }
-
-    private void PublishGauges()
-    {
-        var kv = new double[TierSet.Count];
-        for (var t = 0; t < TierSet.Count; t++)
-        {
-            if (_tiers[(Tier)t] is { } model)
-            {
-                kv[t] = Math.Min(1.0, (_active.Sum(s => (double)s.Kv[t]) + _slots.CachedCells(t)) / model.KvCapacity);
-            }
-        }
-        double MeanOf(DecodingMode mode, Func<Sequence, int> length) =>
-            _active.Where(s => s.Mode == mode).Select(length).DefaultIfEmpty(0).Average();
-        Counters.PublishStep(kv, [
-            MeanOf(DecodingMode.Pyramid, s => s.DraftGoal),
-            MeanOf(DecodingMode.Pyramid, s => s.QualifiedGoal),
-            MeanOf(DecodingMode.TwoTier, s => s.DraftGoal)]);
     }
 
     private void WaitForWork()

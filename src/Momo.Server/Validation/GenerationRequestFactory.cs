@@ -20,6 +20,10 @@ internal static class GenerationRequestFactory
         {
             throw ApiException.Invalid($"n={n} is not supported yet; only n=1 is.", "n", "unsupported_value");
         }
+        if (promptTokens.Length == 0)
+        {
+            throw ApiException.Invalid("The prompt is empty after tokenization; give at least one token of text.", body is CompletionRequest ? "prompt" : "messages");
+        }
         var maxTokens = MaxTokens(body, promptTokens.Length, runtime.ContextSize);
         var stops = body.Stop ?? [];
         if (stops.Count > MaxStopSequences || stops.Any(string.IsNullOrEmpty))

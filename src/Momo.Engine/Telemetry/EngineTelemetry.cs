@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using Momo.Engine.Runtime;
+using Momo.Engine.Scheduling;
+
+namespace Momo.Engine.Telemetry;
+
+/// <summary>
+/// What the engine loop reports about requests and steps: token timings into the metrics, and the per-step gauges
+/// (KV use per tier, mean draft lengths) into the live counters. Runs on the engine thread.
+/// </summary>
+internal sealed class EngineTelemetry(EngineMetrics metrics, EngineCounters counters, TierSet tiers)
+{
+    /// <summary>A request left the queue for a sequence slot.</summary>
+    public void Admitted(Sequence sequence) => metrics.RecordAdmission(
+        sequence.PromptLength, sequence.Counters.CachedPromptTokens, Stopwatch.GetElapsedTime(sequence.SubmittedTimestamp).TotalSeconds);
+
+    /// <summary>New completion tokens reached a request's reader: time to first token, or time per token since the last.</summary>
+    public void TokensPublished(Sequence sequence, int newTokens)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var first = sequence.LastTokenTimestamp == 0;
+        var sinceLast = Stopwatch.GetElapsedTime(first ? sequence.SubmittedTimestamp : sequence.LastTokenTimestamp, now).TotalSeconds;
+        metrics.RecordTokens(
+            sequence.Mode.ToApiName(),
+            newTokens,
+            first ? sinceLast : null,
+            first || newTokens == 0 ? null : sinceLast / newTokens);
+        sequence.LastTokenTimestamp = now;
+    }
+
+    /// <summary>A request finished for <paramref name="reason"/>.</summary>
+    public void Finished(Sequence sequence, FinishReason reason) => metrics.RecordFinish(
+        sequence.Mode.ToApiName(), reason.ToString().ToLowerInvariant(), Stopwatch.GetElapsedTime(sequence.SubmittedTimestamp).TotalSeconds);
+
+    /// <summary>Publishes the gauges after a step.</summary>
+    public void StepDone(IReadOnlyList<Sequence> active, SlotCache slots)
+    {
+        var kv = new double[TierSet.Count];
+        for (var t = 0; t < TierSet.Count; t++)
+        {
+            if (tiers[(Tier)t] is { } model)
+            {
+                kv[t] = Math.Min(1.0, (active.Sum(s => (double)s.Kv[t]) + slots.CachedCells(t)) / model.KvCapacity);
+            }
+        }
+        double MeanOf(DecodingMode mode, Func<Sequence, int> length) =>
+            active.Where(s => s.Mode == mode).Select(length).DefaultIfEmpty(0).Average();
+        counters.PublishStep(kv, [
+            MeanOf(DecodingMode.Pyramid, s => s.DraftGoal),
+            MeanOf(DecodingMode.Pyramid, s => s.QualifiedGoal),
+            MeanOf(DecodingMode.TwoTier, s => s.DraftGoal)]);
+    }
+}
