@@ -36,8 +36,8 @@ internal static partial class DemoFamily
     private static partial void LogForging(ILogger logger, string directory);
 
     [LoggerMessage(Level = LogLevel.Warning, Message =
-        "Serving DEMO models (tiny synthetic llama models forged from the Momotaro tale, in {Directory}); their text is " +
-        "word salad by design. To serve real GGUF files, set Momo:Target:Path, Momo:Qualifier:Path and Momo:Draft:Path " +
+        "Serving DEMO models (tiny synthetic llama models forged from the Momotaro tale, in {Directory}); their text " +
+        "imitates the tale's words without meaning. To serve real GGUF files, set Momo:Target:Path, Momo:Qualifier:Path and Momo:Draft:Path " +
         "in models.json (see models.example.json) or as environment variables Momo__Target__Path=...")]
     private static partial void LogDemo(ILogger logger, string directory);
 }

@@ -59,7 +59,9 @@ public sealed class ModelRuntime : IDisposable
             }
             var tiers = new TierSet(target, qualifier, draft);
             var engineOptions = new EngineOptions(options.MaxSequences, options.ContextSize, options.MaxQueuedRequests, options.PrefillTokensPerStep);
-            var planner = DraftLengthPlanner.FromMeasurements(TierCostCalibration.Measure(tiers));
+            var costs = TierCostCalibration.Measure(tiers);
+            TierCostLog.Write(logs.CreateLogger<ModelRuntime>(), costs);
+            var planner = DraftLengthPlanner.FromMeasurements(costs);
             var engine = new InferenceEngine(tiers, target.Vocabulary, engineOptions, planner, meter, logs.CreateLogger<InferenceEngine>());
             // Options validation has checked the name; a mode the loaded tiers cannot serve falls back to target_only.
             var mode = DecodingModeNames.TryParse(options.DefaultMode, out var configured) && tiers.Supports(configured)
