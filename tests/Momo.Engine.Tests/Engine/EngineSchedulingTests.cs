@@ -1,0 +1,40 @@
+using Momo.Engine.Sampling;
+
+namespace Momo.Engine.Tests.Engine;
+
+/// <summary>Chunked prefill and the opt-in fuzzy inner stage.</summary>
+public sealed class EngineSchedulingTests
+{
+    [Fact]
+    public async Task A_long_prompt_is_prefilled_in_chunks_while_a_running_stream_keeps_receiving_tokens()
+    {
+        using var harness = EngineHarness.Create(new EngineOptions(MaxSequences: 4, ContextPerSequence: 8192, PrefillTokensPerStep: 32));
+        var running = harness.Engine.Submit(EngineHarness.Request(EngineHarness.Prompt(1), DecodingMode.TargetOnly, maxTokens: 400), default);
+        await running.ReadAsync(); // the running stream is producing
+
+        var longPrompt = Enumerable.Range(0, 2048).Select(i => 2 + (i % 29)).ToArray();
+        var late = harness.Engine.Submit(EngineHarness.Request(longPrompt, DecodingMode.Pyramid, maxTokens: 4), default);
+        await late.WaitToReadAsync();
+        var updatesMeanwhile = 0;
+        while (running.TryRead(out _))
+        {
+            updatesMeanwhile++;
+        }
+
+        // 2,047 prompt tokens at 32 per step take 64 steps; a stalled stream would have received nothing meanwhile.
+        Assert.True(updatesMeanwhile >= 50, $"the running stream got only {updatesMeanwhile} updates while the long prompt was prefilled");
+    }
+
+    [Fact]
+    public async Task The_lossy_fuzzy_threshold_accepts_every_draft_at_the_qualifier_when_set_to_one()
+    {
+        using var harness = EngineHarness.Create();
+        var sampling = new SamplingParameters { Temperature = 1, Seed = 3 };
+        var (_, exact) = await harness.RunAsync(EngineHarness.Request(EngineHarness.Prompt(4), DecodingMode.Pyramid, 60, 4, 8, sampling));
+        var (text, fuzzy) = await harness.RunAsync(EngineHarness.Request(EngineHarness.Prompt(4), DecodingMode.Pyramid, 60, 4, 8, sampling, fuzzy: 1.0));
+
+        Assert.True(exact.Statistics!.QualifierAcceptedTokens < exact.Statistics.DraftedTokens, "the exact inner test rejects some drafts");
+        Assert.Equal(fuzzy.Statistics!.DraftedTokens, fuzzy.Statistics.QualifierAcceptedTokens);
+        Assert.False(string.IsNullOrEmpty(text));
+    }
+}
