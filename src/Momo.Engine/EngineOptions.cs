@@ -5,8 +5,13 @@ namespace Momo.Engine;
 /// <param name="ContextPerSequence">Most tokens (prompt + completion) one sequence may hold.</param>
 /// <param name="MaxQueuedRequests">Requests that may wait for a free sequence; more are refused (HTTP 429).</param>
 /// <param name="PrefillTokensPerStep">Prompt tokens each tier prefills per step, so long prompts do not stall running streams.</param>
+/// <param name="ReusePrefixes">
+/// Keep each finished request's KV in its slot and reuse the longest shared prompt prefix. On by default; a benchmark
+/// turns it off so that every mode pays the same prefill.
+/// </param>
 public sealed record EngineOptions(
     int MaxSequences = 8,
     int ContextPerSequence = 2048,
     int MaxQueuedRequests = 64,
-    int PrefillTokensPerStep = 256);
+    int PrefillTokensPerStep = 256,
+    bool ReusePrefixes = true);

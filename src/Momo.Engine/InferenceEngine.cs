@@ -220,7 +220,7 @@ public sealed partial class InferenceEngine : IDisposable
             {
                 continue;
             }
-            if (sequence.Failed)
+            if (sequence.Failed || !_options.ReusePrefixes)
             {
                 _slots.ReleaseEmpty(sequence);
             }

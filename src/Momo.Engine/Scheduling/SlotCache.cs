@@ -53,7 +53,7 @@ internal sealed class SlotCache(TierSet tiers, int slots)
         slot.Free = true;
     }
 
-    /// <summary>Frees the slot and its KV entirely (a cancelled or failed request).</summary>
+    /// <summary>Frees the slot and its KV entirely (a failed request, or prefix reuse turned off).</summary>
     public void ReleaseEmpty(Sequence sequence)
     {
         sequence.TruncateKv(tiers, 0);

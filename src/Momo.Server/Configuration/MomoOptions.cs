@@ -44,6 +44,9 @@ public sealed class MomoOptions
     [Range(16, 65_536)]
     public int PrefillTokensPerStep { get; set; } = 256;
 
+    /// <summary>Reuse the KV of shared prompt prefixes across requests (system prompts, continued conversations).</summary>
+    public bool ReusePrefixes { get; set; } = true;
+
     /// <summary>CPU threads per decode; null lets llama.cpp choose.</summary>
     [Range(1, 1024)]
     public int? Threads { get; set; }

@@ -58,7 +58,8 @@ public sealed class ModelRuntime : IDisposable
                 loaded.Add(draft);
             }
             var tiers = new TierSet(target, qualifier, draft);
-            var engineOptions = new EngineOptions(options.MaxSequences, options.ContextSize, options.MaxQueuedRequests, options.PrefillTokensPerStep);
+            var engineOptions = new EngineOptions(
+                options.MaxSequences, options.ContextSize, options.MaxQueuedRequests, options.PrefillTokensPerStep, options.ReusePrefixes);
             var costs = TierCostCalibration.Measure(tiers);
             TierCostLog.Write(logs.CreateLogger<ModelRuntime>(), costs);
             var planner = DraftLengthPlanner.FromMeasurements(costs);

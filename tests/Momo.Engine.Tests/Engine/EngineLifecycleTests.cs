@@ -37,6 +37,12 @@ public sealed class EngineLifecycleTests
         Assert.Equal(0, firstLast.Statistics!.CachedPromptTokens);
         Assert.Equal(system.Length, last.Statistics!.CachedPromptTokens);
         Assert.Equal(expected, text);
+
+        using var noReuse = EngineHarness.Create(new EngineOptions(MaxSequences: 16, ContextPerSequence: 4096, ReusePrefixes: false));
+        await noReuse.RunAsync(EngineHarness.Request(first, DecodingMode.Pyramid, maxTokens: 30));
+        var (uncachedText, uncached) = await noReuse.RunAsync(EngineHarness.Request(second, DecodingMode.Pyramid, maxTokens: 30));
+        Assert.Equal(0, uncached.Statistics!.CachedPromptTokens);
+        Assert.Equal(expected, uncachedText);
     }
 
     [Fact]
