@@ -49,7 +49,7 @@ public static class Charts
         {
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = ModeOrder[i], FillColor = ModeColors[i] });
         }
-        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "analytic expectation", MarkerShape = MarkerShape.FilledCircle, MarkerColor = Colors.Black });
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "analytic expectation", MarkerShape = MarkerShape.FilledCircle, MarkerColor = Colors.Black, MarkerSize = 9 });
         plot.ShowLegend(Alignment.UpperLeft);
         plot.Axes.Margins(bottom: 0);
         plot.Title($"{report.Preset ?? "remote"}: decode tok/s by mode and concurrency");
