@@ -42,8 +42,17 @@ public sealed record FamilyPreset(
     /// <summary>The smallest family that still behaves: 150 words, 256 wide, 1/2/4 blocks, F32, wide margins.</summary>
     public static FamilyPreset Tiny { get; } = new("tiny", 150, 256, 512, 4, 4, 1, 2, 4, 0.5f, 2.0f, GgmlType.F32, 1024);
 
+    /// <summary>Benchmark family where the analytic model favours the pyramid: the draft is far from the target, the
+    /// qualifier close to the draft and much cheaper than the target (2 of 10 blocks). F32 at 1024 wide: the flattest
+    /// target cost curve <c>momo-bench --sweep</c> measured on the 2-core CPU host.</summary>
+    public static FamilyPreset BenchPyramid { get; } = new("bench-pyramid", null, 1024, 2720, 8, 8, 1, 2, 10, 0.4f, 1.0f, GgmlType.F32);
+
+    /// <summary>Benchmark family where the analytic model does not favour the pyramid: the qualifier is nearly the
+    /// target (9 of 10 blocks), so it costs almost as much as the target and its filtering cannot pay.</summary>
+    public static FamilyPreset BenchTwoTier { get; } = new("bench-two-tier", null, 1024, 2720, 8, 8, 1, 9, 10, 0.4f, 1.0f, GgmlType.F32);
+
     /// <summary>All built-in presets.</summary>
-    public static IReadOnlyList<FamilyPreset> All { get; } = [Demo, Tiny];
+    public static IReadOnlyList<FamilyPreset> All { get; } = [Demo, Tiny, BenchPyramid, BenchTwoTier];
 
     /// <summary>The built-in preset with this name; throws listing the valid names.</summary>
     public static FamilyPreset Named(string name) =>

@@ -1,0 +1,163 @@
+using Momo.Bench.Measurement;
+using Momo.Engine;
+using Momo.Engine.Speculation;
+
+namespace Momo.Bench.Analysis;
+
+/// <summary>Turns raw measurements and cost curves into the report: per-mode figures, the analytic expectation, the
+/// pyramid margin, the GPU-like projection, and findings that name the cost-model term behind any missed figure.</summary>
+public static class ReportBuilder
+{
+    /// <summary>Tier cost ratios of Llama 3.2 1B : 3.2 3B : 3.1 8B by parameters (the projection's GPU-like curves).</summary>
+    public static readonly double[] GpuUnits = [1.24, 3.21, 8.03];
+
+    /// <summary>Builds the report; <paramref name="curves"/> are seconds per tier (draft, qualifier, target) or null when remote.</summary>
+    public static BenchReport Build(string target, string? preset, string command, RunMeasurements run,
+        double[]?[]? curves, (double[]?[] Before, double[]?[]? After)? calibrations)
+    {
+        var modes = new List<ModeReport>();
+        foreach (var group in run.Cells.GroupBy(c => (c.Key.Temperature, c.Key.Concurrency)).OrderBy(g => g.Key))
+        {
+            var rows = group.OrderBy(c => c.Key.Mode).Select(c => Measure(c.Key, c.Value, run.Gammas)).ToList();
+            var baseline = rows.FirstOrDefault(r => r.Mode == DecodingMode.TargetOnly.ToApiName());
+            modes.AddRange(rows.Select(r => curves is null ? r : r with { Expected = Expect(r, baseline, group.Key.Concurrency, curves) }));
+        }
+        var margins = Margins(modes);
+        var projections = curves is null ? [] : Projections(modes);
+        var report = new BenchReport(target, preset, command, run.Gammas, run.WallSeconds, Curves(curves, calibrations), modes,
+            margins, projections, GreedyIdentical(run), []);
+        return report with { Findings = Findings.Explain(report) };
+    }
+
+    private static ModeReport Measure(CellKey key, CellMeasurements cell, GammaPlan gammas)
+    {
+        var requests = cell.Requests;
+        var stats = requests.Select(r => r.Statistics).OfType<GenerationStatistics>().ToList();
+        var calls = stats.Sum(s => (long)s.TargetCalls);
+        var stages = Stages.Of(key.Mode).Where(cell.Stages.ContainsKey).Select(name =>
+        {
+            var t = cell.Stages[name];
+            var positions = Math.Max(1, (int)Math.Ceiling(t.MeanProposed));
+            return new StageReport(name, t.Alpha, t.AcceptanceRate, t.MeanProposed, t.Verifications, t.AcceptanceByPosition(positions));
+        }).ToList();
+        var (inner, outer) = gammas.For(key.Mode);
+        // Adaptive runs have no single γ: the model is evaluated at the mean proposal length actually used.
+        int? Mean(string stage) => cell.Stages.TryGetValue(stage, out var t) && t.Verifications > 0 ? Math.Max(1, (int)Math.Round(t.MeanProposed)) : null;
+        inner ??= key.Mode == DecodingMode.TwoTier ? Mean(Measurement.Stages.DraftToTarget) : key.Mode == DecodingMode.Pyramid ? Mean(Measurement.Stages.DraftToQualifier) : null;
+        outer ??= key.Mode == DecodingMode.Pyramid ? Mean(Measurement.Stages.QualifierToTarget) : null;
+        return new ModeReport(key.Temperature, key.Concurrency, key.Mode.ToApiName(), requests.Count, requests.Sum(r => (long)r.CompletionTokens),
+            Rate(cell.DecodeSpans), Rate(cell.EndToEndSpans),
+            Median(requests.Select(r => r.FirstToken * 1e3)), Median(requests.Select(r => r.InterTokenLatency).OfType<double>().Select(s => s * 1e3)),
+            calls > 0 ? (double)stats.Sum(s => (long)s.CompletionTokens) / calls : null, stages, inner, outer, null);
+    }
+
+    private static ExpectationReport? Expect(ModeReport row, ModeReport? baseline, int concurrency, double[]?[] curves)
+    {
+        if (Inputs(row) is not { } inputs || curves[2] is not { } targetSeconds)
+        {
+            return null;
+        }
+        var draft = curves[0] is { } d ? AnalyticModel.Batched(d, concurrency) : null;
+        var qualifier = curves[1] is { } q ? AnalyticModel.Batched(q, concurrency) : null;
+        var target = AnalyticModel.Batched(targetSeconds, concurrency);
+        var expected = AnalyticModel.Rate(inputs, draft, qualifier, target);
+        var expectedBase = SpeculationMath.TargetOnlyRate(target);
+        var measuredSpeedup = baseline is { DecodeTokensPerSecond: > 0 } ? row.DecodeTokensPerSecond / baseline.DecodeTokensPerSecond : double.NaN;
+        var speedup = expected / expectedBase;
+        // Measured decode seconds per target call, per sequence: the run's decode time spread over its calls.
+        double? secondsPerCall = row.TokensPerTargetCall is { } perCall && row.DecodeTokensPerSecond > 0 ? perCall / row.DecodeTokensPerSecond : null;
+        return new ExpectationReport(expected, speedup, measuredSpeedup, measuredSpeedup / speedup, row.DecodeTokensPerSecond / expected,
+            AnalyticModel.TokensPerTargetCall(inputs), AnalyticModel.SecondsPerTargetCall(inputs, draft, qualifier, target), secondsPerCall);
+    }
+
+    /// <summary>The model's inputs for a row: its measured α per stage and its γ (null when something is missing).</summary>
+    public static ModeInputs? Inputs(ModeReport row)
+    {
+        double Alpha(string stage) => row.Stages.FirstOrDefault(s => s.Stage == stage)?.Alpha ?? double.NaN;
+        if (!DecodingModeNames.TryParse(row.Mode, out var mode))
+        {
+            return null;
+        }
+        var inputs = new ModeInputs(mode, Alpha(Measurement.Stages.DraftToQualifier), Alpha(Measurement.Stages.QualifierToTarget),
+            Alpha(Measurement.Stages.DraftToTarget), row.Inner ?? 1, row.Outer ?? 1);
+        return mode switch
+        {
+            DecodingMode.TargetOnly => inputs,
+            DecodingMode.TwoTier when row.Inner is not null && !double.IsNaN(inputs.AlphaDraftTarget) => inputs,
+            DecodingMode.Pyramid when row.Inner is not null && row.Outer is not null
+                && !double.IsNaN(inputs.AlphaDraftQualifier) && !double.IsNaN(inputs.AlphaQualifierTarget) => inputs,
+            _ => null,
+        };
+    }
+
+    private static List<MarginReport> Margins(IReadOnlyList<ModeReport> modes) =>
+        modes.GroupBy(m => (m.Temperature, m.Concurrency)).Select(g =>
+        {
+            var pyramid = g.FirstOrDefault(m => m.Mode == "pyramid");
+            var twoTier = g.FirstOrDefault(m => m.Mode == "two_tier");
+            if (pyramid?.Expected is not { } p || twoTier?.Expected is not { } t || twoTier.DecodeTokensPerSecond <= 0)
+            {
+                return null;
+            }
+            var predicted = p.TokensPerSecond / t.TokensPerSecond;
+            var measured = pyramid.DecodeTokensPerSecond / twoTier.DecodeTokensPerSecond;
+            return new MarginReport(g.Key.Temperature, g.Key.Concurrency, predicted, measured, measured >= predicted - 0.10);
+        }).OfType<MarginReport>().ToList();
+
+    /// <summary>PROJECTION: the measured acceptance (concurrency 1) on GPU-like curves, γ chosen by the engine's planner.</summary>
+    public static List<ProjectionReport> Projections(IReadOnlyList<ModeReport> modes)
+    {
+        var (draft, qualifier, target) = (AnalyticModel.GpuLike(GpuUnits[0]), AnalyticModel.GpuLike(GpuUnits[1]), AnalyticModel.GpuLike(GpuUnits[2]));
+        var planner = new DraftLengthPlanner(draft, qualifier, target);
+        var result = new List<ProjectionReport>();
+        foreach (var temperature in modes.Select(m => m.Temperature).Distinct())
+        {
+            var first = modes.Where(m => m.Temperature == temperature).Min(m => m.Concurrency);
+            var pyramid = modes.FirstOrDefault(m => m.Temperature == temperature && m.Concurrency == first && m.Mode == "pyramid");
+            var twoTier = modes.FirstOrDefault(m => m.Temperature == temperature && m.Concurrency == first && m.Mode == "two_tier");
+            if (pyramid is null || twoTier is null || Inputs(pyramid) is not { } p || Inputs(twoTier) is not { } t)
+            {
+                continue;
+            }
+            var gamma = planner.ChooseTwoTier(t.AlphaDraftTarget);
+            var (inner, outer) = planner.ChoosePyramid(p.AlphaDraftQualifier, p.AlphaQualifierTarget);
+            var baseRate = SpeculationMath.TargetOnlyRate(target);
+            var twoRate = SpeculationMath.TwoTierRate(t.AlphaDraftTarget, gamma, draft, target);
+            var pyrRate = SpeculationMath.PyramidRate(p.AlphaDraftQualifier, p.AlphaQualifierTarget, inner, outer, draft, qualifier, target);
+            result.Add(new ProjectionReport(temperature, p.AlphaDraftQualifier, p.AlphaQualifierTarget, t.AlphaDraftTarget,
+                gamma, inner, outer, twoRate / baseRate, pyrRate / baseRate, pyrRate / twoRate));
+        }
+        return result;
+    }
+
+    private static List<TierCurveReport> Curves(double[]?[]? curves, (double[]?[] Before, double[]?[]? After)? calibrations)
+    {
+        string[] names = ["draft", "qualifier", "target"];
+        return curves is null ? [] : Enumerable.Range(0, 3).Where(t => curves[t] is not null).Select(t => new TierCurveReport(names[t],
+            curves[t]!, curves[t]!.Select(c => c / curves[t]![0]).ToArray(), calibrations?.Before[t], calibrations?.After?[t])).ToList();
+    }
+
+    private static bool? GreedyIdentical(RunMeasurements run)
+    {
+        var greedy = run.Cells.Where(c => c.Key.Temperature == 0).ToList();
+        if (greedy.Count == 0)
+        {
+            return null;
+        }
+        // Within a concurrency level, the n-th request of every mode had the same prompt.
+        return greedy.GroupBy(c => c.Key.Concurrency).All(level =>
+        {
+            var texts = level.Select(c => c.Value.Requests.Select(r => r.Text).ToList()).ToList();
+            return texts.All(t => t.SequenceEqual(texts[0]));
+        });
+    }
+
+    private static double Rate(List<(long Tokens, double Seconds)> spans) =>
+        spans.Sum(s => s.Seconds) is var seconds and > 0 ? spans.Sum(s => s.Tokens) / seconds : 0;
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

@@ -1,0 +1,42 @@
+using Momo.Engine;
+
+namespace Momo.Bench.Measurement;
+
+/// <summary>A (temperature, concurrency, mode) combination whose requests are aggregated together.</summary>
+/// <param name="Temperature">0 = greedy.</param>
+/// <param name="Concurrency">Requests in flight at once.</param>
+/// <param name="Mode">Decoding mode.</param>
+public sealed record CellKey(double Temperature, int Concurrency, DecodingMode Mode);
+
+/// <summary>One batch of concurrent requests in the run order.</summary>
+/// <param name="Round">Interleaving round (0-based).</param>
+/// <param name="Cell">What the batch measures.</param>
+public sealed record ScheduledBatch(int Round, CellKey Cell);
+
+/// <summary>
+/// The run order. Modes alternate innermost (A B C A B C …) so slow drift of a shared machine (other tenants, thermal
+/// state, page cache) lands on every mode alike instead of on whichever mode ran last.
+/// </summary>
+public static class Schedule
+{
+    /// <summary>Round by round, each temperature and concurrency level in turn, every mode once.</summary>
+    public static IReadOnlyList<ScheduledBatch> Interleaved(int rounds, IReadOnlyList<double> temperatures,
+        IReadOnlyList<int> concurrency, IReadOnlyList<DecodingMode> modes)
+    {
+        var order = new List<ScheduledBatch>();
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var temperature in temperatures)
+            {
+                foreach (var level in concurrency)
+                {
+                    foreach (var mode in modes)
+                    {
+                        order.Add(new ScheduledBatch(round, new CellKey(temperature, level, mode)));
+                    }
+                }
+            }
+        }
+        return order;
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text;
+using Momo.Bench.Analysis;
+using static Momo.Bench.Analysis.Findings;
+
+namespace Momo.Bench.Output;
+
+/// <summary>Renders the report as Markdown (report.md), the form pasted into the README.</summary>
+public static class MarkdownReport
+{
+    /// <summary>The whole report.</summary>
+    public static string Render(BenchReport r)
+    {
+        var md = new StringBuilder();
+        md.AppendLine($"# momo-bench: {r.Preset ?? r.Target}").AppendLine();
+        md.AppendLine($"Target: {r.Target}. Draft lengths: {Gammas(r)}. Interleaved run: {F(r.WallSeconds)} s.").AppendLine();
+        md.AppendLine("```sh").AppendLine(r.Command).AppendLine("```").AppendLine();
+        if (r.Curves.Count > 0)
+        {
+            md.AppendLine("## Tier cost curves, cost(k)/cost(1) (medians; mean of calibrations before and after the run)").AppendLine();
+            md.AppendLine("| tier | cost(1) ms | " + string.Join(" | ", Enumerable.Range(1, 16).Select(k => $"k={k}")) + " |");
+            md.AppendLine("| --- | ---: |" + string.Concat(Enumerable.Repeat(" ---: |", 16)));
+            foreach (var c in r.Curves)
+            {
+                md.AppendLine($"| {c.Tier} | {F(c.Seconds[0] * 1e3)} | {string.Join(" | ", c.Relative.Select(F))} |");
+            }
+            md.AppendLine();
+        }
+        md.AppendLine("## Modes (decode tok/s = aggregate generation rate after the first token)").AppendLine();
+        md.AppendLine("| T | conc | mode | γ | tok/s | e2e tok/s | TTFT ms | ITL ms | tok/target call | α (accept rate) per stage | expected tok/s | speedup meas/exp | ratio |");
+        md.AppendLine("| ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |");
+        foreach (var m in r.Modes)
+        {
+            var e = m.Expected;
+            md.AppendLine($"| {F(m.Temperature)} | {m.Concurrency} | {m.Mode} | {Gamma(m)} | {F(m.DecodeTokensPerSecond)} | {F(m.EndToEndTokensPerSecond)} "
+                + $"| {F(m.TimeToFirstTokenMs)} | {F(m.InterTokenLatencyMs)} | {(m.TokensPerTargetCall is { } t ? F(t) : "–")} | {Stages(m)} "
+                + $"| {(e is null ? "–" : F(e.TokensPerSecond))} | {(e is null ? "–" : $"{F(e.MeasuredSpeedup)} / {F(e.Speedup)}")} | {(e is null ? "–" : P(e.SpeedupRatio))} |");
+        }
+        md.AppendLine();
+        AppendPositions(md, r);
+        if (r.Margins.Count > 0)
+        {
+            md.AppendLine("## Pyramid over two-tier").AppendLine();
+            md.AppendLine("| T | conc | predicted | measured | measured ≥ predicted − 0.10 |").AppendLine("| ---: | ---: | ---: | ---: | --- |");
+            foreach (var m in r.Margins)
+            {
+                md.AppendLine($"| {F(m.Temperature)} | {m.Concurrency} | {F(m.Predicted)} | {F(m.Measured)} | {(m.Met ? "yes" : "NO")} |");
+            }
+            md.AppendLine();
+        }
+        if (r.Projections.Count > 0)
+        {
+            md.AppendLine("## PROJECTION (not measured): GPU-like cost curve").AppendLine();
+            md.AppendLine("Verifying up to 16 tokens costs one decode (`TierCostCurve.Flat`); tier costs 1.24 : 3.21 : 8.03 (Llama 3.2 1B : 3.2 3B : 3.1 8B "
+                + "by parameters); the measured acceptance at the lowest concurrency; γ chosen by the engine's planner.").AppendLine();
+            md.AppendLine("| T | α_dq | α_qt | α_dt | two-tier γ | pyramid γ₁, γ₂ | two_tier × | pyramid × | pyramid / two_tier |");
+            md.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var p in r.Projections)
+            {
+                md.AppendLine($"| {F(p.Temperature)} | {F(p.AlphaDraftQualifier)} | {F(p.AlphaQualifierTarget)} | {F(p.AlphaDraftTarget)} | {p.TwoTierGamma} "
+                    + $"| {p.Inner}, {p.Outer} | {F(p.TwoTierSpeedup)} | {F(p.PyramidSpeedup)} | {F(p.PyramidOverTwoTier)} |");
+            }
+            md.AppendLine();
+        }
+        md.AppendLine("## Findings").AppendLine();
+        foreach (var line in r.Findings)
+        {
+            md.AppendLine($"- {line}");
+        }
+        md.AppendLine().AppendLine("Charts: `throughput.png` (tok/s by mode and concurrency), `acceptance.png` (acceptance by draft position).");
+        return md.ToString();
+    }
+
+    private static void AppendPositions(StringBuilder md, BenchReport r)
+    {
+        var stages = r.Modes.Where(m => m.Concurrency == r.Modes.Min(x => x.Concurrency)).SelectMany(m => m.Stages.Select(s => (m, s))).ToList();
+        if (stages.Count == 0)
+        {
+            return;
+        }
+        md.AppendLine("## Acceptance by draft position (fraction of verifications accepting position i; lowest concurrency)").AppendLine();
+        foreach (var (m, s) in stages)
+        {
+            md.AppendLine($"- T={F(m.Temperature)} {s.Stage}: {string.Join(", ", s.ByPosition.Select(F))}");
+        }
+        md.AppendLine();
+    }
+
+    /// <summary>γ of a row as text.</summary>
+    public static string Gamma(ModeReport m) => m.Mode switch
+    {
+        "pyramid" => $"{m.Inner?.ToString() ?? "?"}, {m.Outer?.ToString() ?? "?"}",
+        "two_tier" => m.Inner?.ToString() ?? "?",
+        _ => "–",
+    };
+
+    /// <summary>Per-stage α and acceptance rate as text.</summary>
+    public static string Stages(ModeReport m) => m.Stages.Count == 0 ? "–"
+        : string.Join("; ", m.Stages.Select(s => $"{Short(s.Stage)} {F(s.Alpha)} ({F(s.AcceptanceRate)})"));
+
+    private static string Short(string stage) => stage switch
+    {
+        "draft_to_qualifier" => "d→q",
+        "qualifier_to_target" => "q→t",
+        "draft_to_target" => "d→t",
+        _ => stage,
+    };
+
+    private static string Gammas(BenchReport r) =>
+        $"two-tier γ {r.Gammas.TwoTier?.ToString() ?? "adaptive"}, pyramid γ₁ {r.Gammas.Inner?.ToString() ?? "adaptive"}, γ₂ {r.Gammas.Outer?.ToString() ?? "adaptive"} ({r.Gammas.Source})";
+}

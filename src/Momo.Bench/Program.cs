@@ -1,0 +1,30 @@
+using Momo.Bench;
+using Momo.Forge;
+
+// Entry point: parse, then either the cost sweep or the benchmark. Exit codes: 0 ok, 2 bad arguments, 1 failure.
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(BenchOptions.Help);
+    return 0;
+}
+if (args.Contains("--list-presets"))
+{
+    foreach (var preset in FamilyPreset.All) Console.WriteLine(preset);
+    return 0;
+}
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException bad)
+{
+    Console.Error.WriteLine(bad.Message);
+    return 2;
+}
+if (options.Sweep)
+{
+    CostSweep.Run(options);
+    return 0;
+}
+return await BenchCommand.RunAsync(options, "dotnet run -c Release --project src/Momo.Bench -- " + string.Join(" ", args));

@@ -1,0 +1,29 @@
+using Momo.Bench.Measurement;
+using Momo.Engine;
+
+namespace Momo.Bench.Targets;
+
+/// <summary>One request of a workload, independent of where it is sent.</summary>
+/// <param name="Set">Prompt set.</param>
+/// <param name="Prompt">Prompt text (a user message for chat sets).</param>
+/// <param name="Mode">Decoding mode.</param>
+/// <param name="Temperature">0 = greedy.</param>
+/// <param name="Seed">Sampling seed (the same for every mode of a round, so sampled runs compare like with like).</param>
+/// <param name="MaxTokens">Completion tokens.</param>
+/// <param name="DraftTokens">Fixed γ₁ / γ, or null to adapt.</param>
+/// <param name="QualifiedTokens">Fixed γ₂, or null to adapt.</param>
+public sealed record BenchRequest(string Set, string Prompt, DecodingMode Mode, double Temperature, ulong Seed, int MaxTokens,
+    int? DraftTokens, int? QualifiedTokens);
+
+/// <summary>Where benchmark requests go: the engine in this process, or a server over HTTP.</summary>
+public interface IBenchTarget : IDisposable
+{
+    /// <summary>What is being measured, for the report.</summary>
+    string Description { get; }
+
+    /// <summary>Per tier (draft, qualifier, target) seconds to decode k = 1..16 tokens, or null where unknown (remote).</summary>
+    double[]?[]? CostCurves { get; }
+
+    /// <summary>Runs one request to completion and times it.</summary>
+    Task<RequestResult> RunAsync(BenchRequest request, double sentAt, CancellationToken cancellation);
+}

@@ -1,0 +1,45 @@
+using System.Reflection;
+
+namespace Momo.Bench.Workloads;
+
+/// <summary>The prompt sets shipped with the benchmark (embedded text files, one prompt per line).</summary>
+public static class PromptSets
+{
+    /// <summary>Names of the shipped sets: chat questions (sent through the chat template), code-like lines and story openings.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["chat", "code", "story"];
+
+    /// <summary>Whether a set is sent as a chat conversation rather than a raw completion prompt.</summary>
+    public static bool IsChat(string set) => set == "chat";
+
+    /// <summary>Returns <paramref name="set"/> when it names a shipped set; throws otherwise.</summary>
+    public static string Check(string set) => Names.Contains(set)
+        ? set : throw new ArgumentException($"unknown prompt set '{set}'; known: {string.Join(", ", Names)}");
+
+    /// <summary>The prompts of one set.</summary>
+    public static IReadOnlyList<string> Load(string set)
+    {
+        using var stream = typeof(PromptSets).Assembly.GetManifestResourceStream($"prompts.{Check(set)}.txt")
+            ?? throw new InvalidOperationException($"prompt set '{set}' is not embedded");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    /// <summary>Every prompt of the chosen sets, interleaved set by set so any prefix of the list mixes the sets.</summary>
+    public static IReadOnlyList<(string Set, string Text)> Mixed(IReadOnlyList<string> sets)
+    {
+        var loaded = sets.Select(s => (Set: s, Prompts: Load(s))).ToArray();
+        var longest = loaded.Max(l => l.Prompts.Count);
+        var mixed = new List<(string, string)>();
+        for (var i = 0; i < longest; i++)
+        {
+            foreach (var (set, prompts) in loaded)
+            {
+                if (i < prompts.Count)
+                {
+                    mixed.Add((set, prompts[i]));
+                }
+            }
+        }
+        return mixed;
+    }
+}

@@ -1,0 +1,72 @@
+using Momo.Bench.Analysis;
+using Momo.Bench.Measurement;
+using Momo.Engine;
+using Momo.Engine.Speculation;
+
+namespace Momo.Bench.Tests;
+
+public class AnalyticModelTests
+{
+    private static readonly double[] Linear = Enumerable.Range(1, 16).Select(k => 0.01 * k).ToArray();
+
+    [Fact]
+    public void Two_tier_rate_matches_the_formula_worked_by_hand()
+    {
+        // α = 0.5, γ = 2: G = (1 − 0.5³) / 0.5 = 1.75; cost = 2 · 0.1 + 1 = 1.2 on flat curves.
+        var inputs = new ModeInputs(DecodingMode.TwoTier, double.NaN, double.NaN, 0.5, 2, 1);
+        var rate = AnalyticModel.Rate(inputs, TierCostCurve.Flat(0.1), null, TierCostCurve.Flat(1));
+        Assert.Equal(1.75 / 1.2, rate, 9);
+    }
+
+    [Fact]
+    public void The_batched_view_at_concurrency_one_is_the_measured_curve()
+    {
+        var batched = AnalyticModel.Batched(Linear, 1);
+        for (var k = 1; k <= 16; k++)
+        {
+            Assert.Equal(0.01 * k, batched.Cost(k), 12);
+        }
+    }
+
+    [Fact]
+    public void The_batched_view_shares_one_call_of_c_times_k_tokens_among_c_sequences()
+    {
+        var curve = new double[16];
+        Array.Fill(curve, 0.02);
+        curve[7] = 0.08; // 8 tokens cost 4×
+        var batched = AnalyticModel.Batched(curve, 4);
+        Assert.Equal(0.08 / 4, batched.Cost(2), 12);
+        // target_only at concurrency 4: four tokens per call of cost(4) = 0.02 s → 200 tok/s.
+        Assert.Equal(200, SpeculationMath.TargetOnlyRate(batched), 9);
+    }
+
+    [Fact]
+    public void The_gpu_like_curve_is_flat_to_sixteen_tokens_then_steps()
+    {
+        var gpu = AnalyticModel.GpuLike(8.03);
+        Assert.Equal(8.03, gpu.Cost(1), 12);
+        Assert.Equal(8.03, gpu.Cost(16), 12);
+        Assert.Equal(2 * 8.03, gpu.Cost(17), 12);
+    }
+
+    [Fact]
+    public void Alpha_is_estimated_by_maximum_likelihood_not_by_accepted_over_proposed()
+    {
+        var tally = new StageTally();
+        tally.Add(4, 4); // all accepted: no rejection
+        tally.Add(4, 1); // one accepted, then a rejection; two tokens never tested
+        Assert.Equal(5.0 / 6.0, tally.Alpha, 12);
+        Assert.Equal(5.0 / 8.0, tally.AcceptanceRate, 12);
+        Assert.Equal([1.0, 0.5, 0.5, 0.5], tally.AcceptanceByPosition(4));
+    }
+
+    [Fact]
+    public void Modes_alternate_innermost_so_drift_hits_every_mode_alike()
+    {
+        var order = Schedule.Interleaved(2, [0.0], [1, 2], [DecodingMode.Pyramid, DecodingMode.TwoTier, DecodingMode.TargetOnly]);
+        var modes = order.Select(b => b.Cell.Mode.ToApiName()[0]).ToArray();
+        Assert.Equal("pttpttpttptt", new string(modes));
+        Assert.Equal([1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2], order.Select(b => b.Cell.Concurrency));
+        Assert.Equal([0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1], order.Select(b => b.Round));
+    }
+}

@@ -1,0 +1,77 @@
+using Momo.Bench.Analysis;
+using Momo.Bench.Measurement;
+using Momo.Engine;
+
+namespace Momo.Bench.Tests;
+
+public class ReportBuilderTests
+{
+    // Flat curves: target 10 ms, draft 1 ms, qualifier 3 ms for any k ≤ 16.
+    private static readonly double[]?[] Curves = [Flat(0.001), Flat(0.003), Flat(0.010)];
+
+    private static double[] Flat(double seconds) => Enumerable.Repeat(seconds, 16).ToArray();
+
+    private static CellMeasurements Cell(DecodingMode mode, double seconds, int targetCalls, params (string Stage, int Proposed, int Accepted)[] verifications)
+    {
+        var cell = new CellMeasurements();
+        var stats = new GenerationStatistics { Mode = mode.ToApiName(), CompletionTokens = 101, TargetCalls = targetCalls };
+        cell.AddBatch([new RequestResult(mode, "story", 101, 0.05, 0.05 + seconds, 0, "same text", stats)]);
+        foreach (var (stage, proposed, accepted) in verifications)
+        {
+            if (!cell.Stages.TryGetValue(stage, out var tally))
+            {
+                cell.Stages[stage] = tally = new StageTally();
+            }
+            tally.Add(proposed, accepted);
+        }
+        return cell;
+    }
+
+    private static BenchReport Build(double twoTierSeconds)
+    {
+        var cells = new Dictionary<CellKey, CellMeasurements>
+        {
+            [new(0, 1, DecodingMode.TargetOnly)] = Cell(DecodingMode.TargetOnly, 1.0, 101),
+            // α_dt = 0.5 from (4,1),(4,1),(4,1) + (4,4)... keep it simple: three rejections after one accept → α = 0.5.
+            [new(0, 1, DecodingMode.TwoTier)] = Cell(DecodingMode.TwoTier, twoTierSeconds, 60,
+                (Stages.DraftToTarget, 4, 1), (Stages.DraftToTarget, 4, 1), (Stages.DraftToTarget, 4, 1)),
+        };
+        var run = new RunMeasurements(cells, new GammaPlan(4, 4, 8, "fixed"), 2);
+        return ReportBuilder.Build("test", "hand-made", "cmd", run, Curves, null);
+    }
+
+    [Fact]
+    public void Expected_speedup_comes_from_measured_alpha_and_the_curves()
+    {
+        var report = Build(twoTierSeconds: 0.5);
+        var twoTier = report.Modes.Single(m => m.Mode == "two_tier");
+        // α = 0.5, γ = 4: G = (1 − 0.5⁵) / 0.5 = 1.9375; cost = 4·1 ms + 10 ms = 14 ms; target_only: 1/10 ms.
+        Assert.Equal(0.5, twoTier.Stages.Single().Alpha, 12);
+        Assert.Equal(1.9375 / 0.014 / 100, twoTier.Expected!.Speedup, 9);
+        Assert.Equal(2.0, twoTier.Expected.MeasuredSpeedup, 9); // 100 tokens in 0.5 s vs in 1 s
+        Assert.Equal(2.0 / (1.9375 / 1.4), twoTier.Expected.SpeedupRatio, 9);
+        Assert.Contains(report.Findings, f => f.StartsWith("two_tier ×1", StringComparison.Ordinal) && f.Contains(": met.", StringComparison.Ordinal));
+        Assert.True(report.GreedyOutputsIdentical);
+    }
+
+    [Fact]
+    public void A_missed_figure_names_the_term_that_is_off()
+    {
+        var report = Build(twoTierSeconds: 2.0); // slower than target_only although the model expects 1.38×
+        var finding = Assert.Single(report.Findings, f => f.StartsWith("two_tier", StringComparison.Ordinal));
+        Assert.Contains("MISSED", finding, StringComparison.Ordinal);
+        Assert.Contains("cost term off", finding, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_reject_unknown_flags_and_bad_values()
+    {
+        Assert.Throws<ArgumentException>(() => BenchOptions.Parse(["--frobnicate"]));
+        Assert.Throws<ArgumentException>(() => BenchOptions.Parse(["--modes", "pyramid,turbo"]));
+        Assert.Throws<ArgumentException>(() => BenchOptions.Parse(["--adaptive", "--draft-tokens", "3"]));
+        var options = BenchOptions.Parse(["--concurrency", "1,4", "--temperatures", "0,0.8", "--url", "http://x/v1/"]);
+        Assert.Equal([1, 4], options.ConcurrencyList);
+        Assert.Equal([0.0, 0.8], options.TemperatureList);
+        Assert.Equal("http://x/v1", options.Url);
+    }
+}
