@@ -51,7 +51,9 @@ public sealed class HttpTarget(string baseUrl, string model) : IBenchTarget
                 continue;
             }
             var chunk = JsonNode.Parse(line[6..]);
-            var piece = chat ? chunk?["choices"]?[0]?["delta"]?["content"]?.GetValue<string>() : chunk?["choices"]?[0]?["text"]?.GetValue<string>();
+            // The usage chunk at the end has an empty choices array.
+            var choice = chunk?["choices"] is JsonArray { Count: > 0 } choices ? choices[0] : null;
+            var piece = chat ? choice?["delta"]?["content"]?.GetValue<string>() : choice?["text"]?.GetValue<string>();
             if (!string.IsNullOrEmpty(piece))
             {
                 last = Stopwatch.GetElapsedTime(started).TotalSeconds;

@@ -39,7 +39,7 @@ public sealed class InProcessTarget : IBenchTarget
         Calibrations = (_before, null);
         Recorder = new AcceptanceRecorder(_meter);
         _engine = new InferenceEngine(_tiers, _target.Vocabulary,
-            new EngineOptions(maxSequences, contextPerSequence, MaxQueuedRequests: 256),
+            new EngineOptions(maxSequences, contextPerSequence, MaxQueuedRequests: 256, ReusePrefixes: false),
             DraftLengthPlanner.FromMeasurements(_before), _meter, NullLogger.Instance);
     }
 

@@ -1,0 +1,27 @@
+using Momo.Bench.Targets;
+using Momo.Engine;
+
+namespace Momo.Server.Tests;
+
+/// <summary>The benchmark's HTTP target drives a real server the way it would drive llama-server or vLLM.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class BenchHttpTargetTests(ServerFixture fixture)
+{
+    [Theory]
+    [InlineData("chat", DecodingMode.Pyramid)]
+    [InlineData("story", DecodingMode.TwoTier)]
+    [InlineData("code", DecodingMode.TargetOnly)]
+    public async Task A_streamed_request_is_timed_and_its_speculation_counts_are_read(string set, DecodingMode mode)
+    {
+        using var target = new HttpTarget(new Uri(fixture.Server.Address, "v1").ToString(), ServerInstance.ModelId);
+
+        var result = await target.RunAsync(new BenchRequest(set, "The old man went to the mountain", mode, 0, 1, 16, 2, 4), 0, CancellationToken.None);
+
+        Assert.InRange(result.CompletionTokens, 1, 16);
+        Assert.False(string.IsNullOrEmpty(result.Text));
+        Assert.True(result.FirstToken > 0 && result.LastToken >= result.FirstToken);
+        Assert.NotNull(result.Statistics);
+        Assert.Equal(mode.ToApiName(), result.Statistics.Mode);
+        Assert.True(result.Statistics.TargetCalls > 0);
+    }
+}
