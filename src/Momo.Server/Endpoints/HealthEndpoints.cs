@@ -19,7 +19,16 @@ internal static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
-        routes.MapHealthChecks("/health").WithName("Health");
+        // Loading is "degraded", not "unhealthy" (it is expected and logs no error), but still not ready: 503.
+        routes.MapHealthChecks("/health", new HealthCheckOptions
+        {
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        }).WithName("Health");
         routes.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) }).WithName("Alive");
         return routes;
     }
@@ -29,6 +38,6 @@ internal static class HealthEndpoints
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
             Task.FromResult(holder.IsReady
                 ? HealthCheckResult.Healthy("models loaded")
-                : holder.LoadError is { } error ? HealthCheckResult.Unhealthy(error) : HealthCheckResult.Unhealthy("models loading"));
+                : holder.LoadError is { } error ? HealthCheckResult.Unhealthy(error) : HealthCheckResult.Degraded("models loading"));
     }
 }

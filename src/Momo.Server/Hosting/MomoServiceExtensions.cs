@@ -2,6 +2,7 @@ using Momo.Server.Configuration;
 using Momo.Server.Endpoints;
 using Momo.Server.Telemetry;
 using Serilog;
+using Serilog.Events;
 using Serilog.Formatting.Compact;
 
 namespace Momo.Server.Hosting;
@@ -47,10 +48,18 @@ public static class MomoServiceExtensions
         return builder;
     }
 
+    // Probes poll every few seconds: log them only when debugging. Client errors are warnings, server errors errors.
+    private static LogEventLevel RequestLogLevel(HttpContext http, double elapsedMs, Exception? failure) =>
+        http.Request.Path.StartsWithSegments("/health") || http.Request.Path.StartsWithSegments("/alive") || http.Request.Path.StartsWithSegments("/metrics")
+            ? LogEventLevel.Debug
+            : failure is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
+            : http.Response.StatusCode >= 400 ? LogEventLevel.Warning
+            : LogEventLevel.Information;
+
     /// <summary>Middleware and routes: /v1 (OpenAI API), /health, /alive, /openapi/v1.json, /swagger.</summary>
     public static WebApplication MapMomo(this WebApplication app)
     {
-        app.UseSerilogRequestLogging();
+        app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevel);
         app.UseMiddleware<ApiErrorMiddleware>();
         app.MapOpenApi();
         app.UseSwaggerUI(options => options.SwaggerEndpoint("/openapi/v1.json", "momo-kibidango"));
