@@ -41,29 +41,19 @@ public sealed class ModelRuntime : IDisposable
     /// <summary>Validates the files, loads every configured tier and starts the engine.</summary>
     public static ModelRuntime Load(MomoOptions options, ResolvedTiers files, System.Diagnostics.Metrics.Meter meter, ILoggerFactory logs)
     {
-        ModelPreflight.Check(files.Target.Path, files.Qualifier?.Path, files.Draft?.Path);
-        var loaded = new List<ITierModel>();
+        var tiers = TierSetLoader.Load(
+            TierOptions("target", files.Target, options),
+            files.Qualifier is { } q ? TierOptions("qualifier", q, options) : null,
+            files.Draft is { } d ? TierOptions("draft", d, options) : null);
         try
         {
-            var target = LoadTier("target", files.Target, options);
-            loaded.Add(target);
-            var qualifier = files.Qualifier is { } q ? LoadTier("qualifier", q, options) : null;
-            if (qualifier is not null)
-            {
-                loaded.Add(qualifier);
-            }
-            var draft = files.Draft is { } d ? LoadTier("draft", d, options) : null;
-            if (draft is not null)
-            {
-                loaded.Add(draft);
-            }
-            var tiers = new TierSet(target, qualifier, draft);
             var engineOptions = new EngineOptions(
                 options.MaxSequences, options.ContextSize, options.MaxQueuedRequests, options.PrefillTokensPerStep, options.ReusePrefixes);
             var costs = TierCostCalibration.Measure(tiers);
             TierCostLog.Write(logs.CreateLogger<ModelRuntime>(), costs);
-            var planner = DraftLengthPlanner.FromMeasurements(costs);
-            var engine = new InferenceEngine(tiers, target.Vocabulary, engineOptions, planner, meter, logs.CreateLogger<InferenceEngine>());
+            var target = (LlamaTierModel)tiers.Target;
+            var engine = new InferenceEngine(
+                tiers, target.Vocabulary, engineOptions, DraftLengthPlanner.FromMeasurements(costs), meter, logs.CreateLogger<InferenceEngine>());
             // Options validation has checked the name; a mode the loaded tiers cannot serve falls back to target_only.
             var mode = DecodingModeNames.TryParse(options.DefaultMode, out var configured) && tiers.Supports(configured)
                 ? configured
@@ -72,20 +62,19 @@ public sealed class ModelRuntime : IDisposable
         }
         catch
         {
-            loaded.ForEach(tier => tier.Dispose());
+            tiers.Dispose();
             throw;
         }
     }
 
-    private static LlamaTierModel LoadTier(string name, TierOptions tier, MomoOptions options) =>
-        LlamaTierModel.Load(new TierLoadOptions(
-            name,
-            tier.Path,
-            tier.GpuLayers,
-            KvCells: tier.KvCells ?? (options.ContextSize * options.MaxSequences),
-            options.MaxSequences,
-            options.Threads,
-            options.BatchTokens));
+    private static TierLoadOptions TierOptions(string name, TierOptions tier, MomoOptions options) => new(
+        name,
+        tier.Path,
+        tier.GpuLayers,
+        KvCells: tier.KvCells ?? (options.ContextSize * options.MaxSequences),
+        options.MaxSequences,
+        options.Threads,
+        options.BatchTokens);
 
     /// <inheritdoc />
     public void Dispose()
