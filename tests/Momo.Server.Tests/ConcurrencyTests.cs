@@ -92,6 +92,31 @@ public sealed class ConcurrencyTests
         Assert.Equal(0, server.Engine.Counters.Running);
     }
 
+    [Fact]
+    public async Task A_request_past_the_time_limit_answers_408_and_is_freed()
+    {
+        await using var server = await ServerInstance.StartAsync(TestFamilies.Tiny, new Dictionary<string, string?>
+        {
+            ["Momo:MaxSequences"] = "2",
+            ["Momo:ContextSize"] = "8192",
+            ["Momo:RequestTimeoutSeconds"] = "1",
+        });
+        var body = $$$"""{"prompt":"Once upon a time","max_tokens":8000,"logit_bias":{"{{{TestFamilies.EndOfTurnToken}}}":-100},"speculative":{"mode":"target_only"}}""";
+
+        using var response = await server.Http.PostAsync("v1/completions", Json(body));
+
+        Assert.Equal(HttpStatusCode.RequestTimeout, response.StatusCode);
+        using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("timeout_error", error.RootElement.GetProperty("error").GetProperty("type").GetString());
+        for (var i = 0; i < 100 && server.Engine.Counters.CancelledSequences == 0; i++)
+        {
+            await Task.Delay(20); // the engine counts the release right after it answers
+        }
+        Assert.Equal(1, server.Engine.Counters.CancelledSequences);
+        using var next = await server.Http.PostAsync("v1/completions", Json("""{"prompt":"The dog","max_tokens":4}"""));
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
     [Theory]
     [InlineData("Target", "preemptions")]
     [InlineData("Qualifier", "degradations")]

@@ -44,6 +44,10 @@ public sealed class MomoOptions
     [Range(16, 65_536)]
     public int PrefillTokensPerStep { get; set; } = 256;
 
+    /// <summary>Longest time one request may generate before it is stopped and answered 408; 0 = no limit.</summary>
+    [Range(0, 86_400)]
+    public int RequestTimeoutSeconds { get; set; } = 600;
+
     /// <summary>Reuse the KV of shared prompt prefixes across requests (system prompts, continued conversations).</summary>
     public bool ReusePrefixes { get; set; } = true;
 

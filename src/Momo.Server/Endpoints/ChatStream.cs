@@ -31,9 +31,9 @@ internal static class ChatStream
             {
                 continue;
             }
-            if (finish is FinishReason.Error)
+            if (call.FailureOf(update) is { } failure)
             {
-                await StreamErrors.WriteAsync(events, update, aborted);
+                await StreamErrors.WriteAsync(events, failure.Error, aborted);
                 break;
             }
             var statistics = update.Statistics!;

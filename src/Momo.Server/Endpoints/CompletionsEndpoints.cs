@@ -35,7 +35,7 @@ internal static class CompletionsEndpoints
         var tokens = runtime.Target.Vocabulary.Tokenize(prompt[0], addBos: true, parseSpecial: false);
         var id = EngineSubmission.NewId("cmpl-");
         var request = GenerationRequestFactory.Create(body, tokens, runtime, id);
-        var call = GenerationCall.Start(runtime, request, log, http.RequestAborted);
+        using var call = GenerationCall.Start(runtime, request, log, http.RequestAborted);
         if (body.Stream == true)
         {
             await StreamAsync(http, call, body.StreamOptions?.IncludeUsage == true);
@@ -59,9 +59,9 @@ internal static class CompletionsEndpoints
         await events.StartAsync(aborted);
         await foreach (var update in call.ReadAllAsync(aborted))
         {
-            if (update.Finish is FinishReason.Error)
+            if (call.FailureOf(update) is { } failure)
             {
-                await StreamErrors.WriteAsync(events, update, aborted);
+                await StreamErrors.WriteAsync(events, failure.Error, aborted);
                 break;
             }
             var finish = update.Finish is { } reason ? ResponseMapping.FinishReasonName(reason) : null;

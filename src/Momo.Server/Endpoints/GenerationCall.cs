@@ -11,18 +11,24 @@ namespace Momo.Server.Endpoints;
 /// One generation request as an endpoint sees it: its id, the engine's update stream, and the bookkeeping every
 /// update passes through (time to first token, the summary log line at the end).
 /// </summary>
-internal sealed class GenerationCall
+internal sealed class GenerationCall : IDisposable
 {
     private readonly RequestSummaryLog _log;
+    private readonly CancellationTokenSource _limit;
+    private readonly CancellationToken _aborted;
     private readonly long _started = Stopwatch.GetTimestamp();
     private TimeSpan? _firstToken;
 
-    private GenerationCall(ModelRuntime runtime, string id, ChannelReader<GenerationUpdate> updates, RequestSummaryLog log)
+    private GenerationCall(
+        ModelRuntime runtime, string id, ChannelReader<GenerationUpdate> updates, RequestSummaryLog log, CancellationTokenSource limit,
+        CancellationToken aborted)
     {
         Runtime = runtime;
         Id = id;
         Updates = updates;
         _log = log;
+        _limit = limit;
+        _aborted = aborted;
     }
 
     public ModelRuntime Runtime { get; }
@@ -34,18 +40,43 @@ internal sealed class GenerationCall
     /// <summary>Queues the request; a full queue is a 429 with Retry-After.</summary>
     public static GenerationCall Start(ModelRuntime runtime, GenerationRequest request, RequestSummaryLog log, CancellationToken aborted)
     {
+        // The engine stops the sequence when the client goes away or the time limit passes, whichever comes first.
+        var limit = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        if (runtime.RequestTimeout is { } timeout)
+        {
+            limit.CancelAfter(timeout);
+        }
         try
         {
-            return new GenerationCall(runtime, request.Id, runtime.Engine.Submit(request, aborted), log);
+            return new GenerationCall(runtime, request.Id, runtime.Engine.Submit(request, limit.Token), log, limit, aborted);
         }
         catch (EngineQueueFullException full)
         {
+            limit.Dispose();
             throw new ApiException(429, new ApiError(full.Message, "rate_limit_error", null, "queue_full"))
             {
                 RetryAfterSeconds = EngineSubmission.RetryAfterSeconds,
             };
         }
+        catch
+        {
+            limit.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>The error to answer with when <paramref name="update"/> ends the generation abnormally, else null.</summary>
+    public ApiException? FailureOf(GenerationUpdate update) => update.Finish switch
+    {
+        FinishReason.Error => new ApiException(500, new ApiError($"Generation failed: {update.Error}", "server_error", null, "generation_failed")),
+        FinishReason.Cancelled when _limit.IsCancellationRequested && !_aborted.IsCancellationRequested => new ApiException(408, new ApiError(
+            $"The request ran past the server's limit of {Runtime.RequestTimeout?.TotalSeconds} s and was stopped.", "timeout_error", null, "request_timeout")),
+        FinishReason.Cancelled => new ApiException(503, new ApiError("The generation was cancelled: the server is shutting down.", "server_error", null, "cancelled")),
+        _ => null,
+    };
+
+    /// <inheritdoc />
+    public void Dispose() => _limit.Dispose();
 
     /// <summary>Every update, in order: yields them after the bookkeeping.</summary>
     public async IAsyncEnumerable<GenerationUpdate> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation)

@@ -16,20 +16,13 @@ internal sealed record GenerationOutcome(string Text, FinishReason Finish, Gener
             text.Append(update.Text);
             if (update.Finish is { } finish)
             {
-                ThrowIfFailed(update);
+                if (call.FailureOf(update) is { } failure)
+                {
+                    throw failure;
+                }
                 return new GenerationOutcome(text.ToString(), finish, update.Statistics!);
             }
         }
         throw new ApiException(500, new ApiError("The generation ended without a result.", "server_error", null, null));
-    }
-
-    /// <summary>Throws the 500 error for an update that reports an engine failure.</summary>
-    public static void ThrowIfFailed(GenerationUpdate update)
-    {
-        if (update.Finish is FinishReason.Error or FinishReason.Cancelled)
-        {
-            throw new ApiException(500, new ApiError(
-                $"Generation failed: {update.Error ?? update.Finish.ToString()}", "server_error", null, "generation_failed"));
-        }
     }
 }

@@ -10,8 +10,11 @@ public sealed class ModelRuntime : IDisposable
 {
     private readonly TierSet _tiers;
 
-    private ModelRuntime(string modelId, TierSet tiers, LlamaTierModel target, InferenceEngine engine, DecodingMode defaultMode, ResolvedTiers files)
+    private ModelRuntime(
+        string modelId, TierSet tiers, LlamaTierModel target, InferenceEngine engine, DecodingMode defaultMode, ResolvedTiers files,
+        TimeSpan? requestTimeout)
     {
+        RequestTimeout = requestTimeout;
         ModelId = modelId;
         _tiers = tiers;
         Target = target;
@@ -34,6 +37,9 @@ public sealed class ModelRuntime : IDisposable
 
     /// <summary>The files behind each tier.</summary>
     public ResolvedTiers Files { get; }
+
+    /// <summary>Longest time a request may generate, or null for no limit.</summary>
+    public TimeSpan? RequestTimeout { get; }
 
     /// <summary>Tokens one sequence may hold.</summary>
     public int ContextSize => Engine.Options.ContextPerSequence;
@@ -58,7 +64,8 @@ public sealed class ModelRuntime : IDisposable
             var mode = DecodingModeNames.TryParse(options.DefaultMode, out var configured) && tiers.Supports(configured)
                 ? configured
                 : DecodingMode.TargetOnly;
-            return new ModelRuntime(options.ModelId, tiers, target, engine, mode, files);
+            var timeout = options.RequestTimeoutSeconds > 0 ? TimeSpan.FromSeconds(options.RequestTimeoutSeconds) : (TimeSpan?)null;
+            return new ModelRuntime(options.ModelId, tiers, target, engine, mode, files, timeout);
         }
         catch
         {

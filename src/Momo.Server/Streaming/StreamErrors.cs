@@ -1,4 +1,3 @@
-using Momo.Engine;
 using Momo.Server.Contracts;
 
 namespace Momo.Server.Streaming;
@@ -6,9 +5,6 @@ namespace Momo.Server.Streaming;
 /// <summary>Once a stream has started its status is 200, so a failure is reported as an error event before [DONE].</summary>
 internal static class StreamErrors
 {
-    public static Task WriteAsync(ServerSentEvents events, GenerationUpdate update, CancellationToken cancellation) =>
-        events.WriteAsync(
-            new ErrorResponse(new ApiError($"Generation failed: {update.Error}", "server_error", null, "generation_failed")),
-            MomoJsonContext.Default.ErrorResponse,
-            cancellation);
+    public static Task WriteAsync(ServerSentEvents events, ApiError error, CancellationToken cancellation) =>
+        events.WriteAsync(new ErrorResponse(error), MomoJsonContext.Default.ErrorResponse, cancellation);
 }
