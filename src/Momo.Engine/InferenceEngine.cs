@@ -73,6 +73,8 @@ public sealed partial class InferenceEngine : IDisposable
         {
             throw new ArgumentException("A request needs at least one prompt token and one completion token.");
         }
+        // Checked here, on the caller's thread: a bad setting must never reach (and stop) the engine thread.
+        request.Sampling.Validate(_tiers.Target.VocabularySize);
         if (!_tiers.Supports(request.Speculation.Mode))
         {
             throw new ArgumentException($"Mode '{request.Speculation.Mode.ToApiName()}' needs tiers that are not loaded.");

@@ -1,158 +1,264 @@
 namespace Momo.Engine.Sampling;
 
 /// <summary>
-/// Turns one position's logits into the exact distribution the request samples from. Order:
-/// logit bias → presence/frequency penalties (over the completion so far) → greedy: one-hot at the argmax (ties to
-/// the lowest id) / otherwise temperature → top-k → top-p → softmax → min-p (renormalised). Masked tokens get
-/// probability exactly 0. Deterministic and reused across positions and tiers (scratch buffers are kept), so every
-/// tier's distribution at a position comes from the same transform.
+/// Turns one position's logits into the exact distribution a request samples from. Every tier's
+/// logits go through the same instance, so draft, qualifier and target distributions differ only
+/// by their models: the speculative acceptance tests are then exact for the request's settings.
 /// </summary>
-public sealed class TokenDistribution(SamplingParameters parameters, int vocabulary)
+/// <remarks>
+/// Order of transforms (fixed; documented because it changes results):
+/// <list type="number">
+/// <item>logit bias is added;</item>
+/// <item>presence and frequency penalties are subtracted for tokens in the completion so far;</item>
+/// <item>greedy (temperature 0) stops here with a one-hot at the argmax, ties to the lowest id;</item>
+/// <item>logits are divided by the temperature;</item>
+/// <item>top-k keeps the k largest logits (ties to the lowest id);</item>
+/// <item>top-p keeps the smallest most-likely set of the renormalised survivors reaching mass p;</item>
+/// <item>min-p drops survivors below min_p times the largest survivor probability;</item>
+/// <item>softmax over the survivors; every other token is exactly 0.</item>
+/// </list>
+/// Not thread-safe: it reuses scratch buffers so that the per-position, per-tier work allocates nothing.
+/// </remarks>
+public sealed class TokenDistribution
 {
-    private readonly Dictionary<int, int> _counts = [];
-    private int[] _order = [];
+    // Top-p buckets: float bits >> 16 keeps the exponent and 7 mantissa bits, 16,258 buckets up to 1.0.
+    private const int BucketShift = 16;
+    private const int BucketCount = (0x3F800000 >> BucketShift) + 2;
 
-    /// <summary>The request's parameters.</summary>
-    public SamplingParameters Parameters => parameters;
+    private readonly SamplingParameters _parameters;
+    private readonly int _vocab;
+    private readonly int[] _heap;    // [top_k] ids of the k best logits
+    private readonly ulong[] _keys;  // [vocab] top-p sort keys: (descending probability, ascending id)
+    private readonly double[] _bucketMass; // [BucketCount] top-p mass per float-bits bucket
+    private readonly int[] _counts;  // [vocab] occurrences in the completion; all zero between calls
 
-    /// <summary>Writes the distribution for <paramref name="logits"/> into <paramref name="probabilities"/>.</summary>
-    /// <param name="logits">[vocabulary] raw logits of one position.</param>
-    /// <param name="history">Completion tokens before this position (for the penalties).</param>
-    /// <param name="probabilities">[vocabulary] output.</param>
-    public void Compute(ReadOnlySpan<float> logits, ReadOnlySpan<int> history, Span<float> probabilities)
+    /// <summary>Creates the transform for one request over a vocabulary of <paramref name="vocab"/> tokens.</summary>
+    public TokenDistribution(SamplingParameters parameters, int vocab)
     {
-        if (logits.Length < vocabulary || probabilities.Length < vocabulary)
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentOutOfRangeException.ThrowIfLessThan(vocab, 1);
+        parameters.Validate(vocab);
+        _parameters = parameters;
+        _vocab = vocab;
+        _heap = new int[Math.Min(parameters.TopK, vocab)];
+        _keys = parameters.TopP < 1f ? new ulong[vocab] : [];
+        _bucketMass = parameters.TopP < 1f ? new double[BucketCount] : [];
+        _counts = parameters.HasPenalties ? new int[vocab] : [];
+    }
+
+    /// <summary>The request's sampling settings.</summary>
+    public SamplingParameters Parameters => _parameters;
+
+    /// <summary>
+    /// Writes the distribution at one position into <paramref name="probabilities"/> (length vocab).
+    /// <paramref name="generatedSoFar"/> holds the completion's tokens before this position, drafted
+    /// ones included, so that every tier sees the same penalties at the same position.
+    /// </summary>
+    public void Compute(ReadOnlySpan<float> logits, ReadOnlySpan<int> generatedSoFar, Span<float> probabilities)
+    {
+        if (logits.Length != _vocab || probabilities.Length != _vocab)
         {
-            throw new ArgumentException($"expected {vocabulary} logits");
+            throw new ArgumentException($"Logits and probabilities must both hold {_vocab} entries.");
         }
-        var work = probabilities[..vocabulary];
-        logits[..vocabulary].CopyTo(work);
-        foreach (var (token, bias) in parameters.LogitBias)
+
+        // The output row doubles as the working buffer: no vocab-sized copy per call.
+        logits.CopyTo(probabilities);
+        foreach (var (id, bias) in _parameters.LogitBias)
         {
-            work[token] += bias;
+            probabilities[id] += bias;
         }
-        ApplyPenalties(work, history);
-        if (parameters.IsGreedy)
+
+        ApplyPenalties(generatedSoFar, probabilities);
+        if (_parameters.IsGreedy)
         {
-            var best = ArgMax(work);
-            work.Clear();
-            work[best] = 1;
+            WriteOneHot(probabilities, Argmax(probabilities));
             return;
         }
-        var inverseTemperature = 1f / parameters.Temperature;
-        for (var i = 0; i < work.Length; i++)
+
+        var inverseTemperature = 1f / _parameters.Temperature;
+        for (var i = 0; i < probabilities.Length; i++)
         {
-            work[i] *= inverseTemperature;
+            probabilities[i] *= inverseTemperature;
         }
-        if (parameters.TopK > 0 && parameters.TopK < vocabulary || parameters.TopP < 1)
+
+        if (_parameters.TopK > 0 && _parameters.TopK < _vocab)
         {
-            TruncateSorted(work);
+            TopKSelection.Keep(probabilities, _heap);
         }
-        Softmax(work);
-        if (parameters.MinP > 0)
+
+        SoftmaxInPlace(probabilities);
+        if (_parameters.TopP < 1f)
         {
-            ApplyMinP(work);
+            KeepTopP(probabilities, _parameters.TopP);
+        }
+
+        if (_parameters.MinP > 0f)
+        {
+            KeepMinP(probabilities, _parameters.MinP);
         }
     }
 
-    private void ApplyPenalties(Span<float> work, ReadOnlySpan<int> history)
+    private void ApplyPenalties(ReadOnlySpan<int> generatedSoFar, Span<float> logits)
     {
-        if (!parameters.HasPenalties || history.IsEmpty)
+        if (!_parameters.HasPenalties)
         {
             return;
         }
-        _counts.Clear();
-        foreach (var token in history)
-        {
-            _counts[token] = _counts.GetValueOrDefault(token) + 1;
-        }
-        foreach (var (token, count) in _counts)
-        {
-            work[token] -= parameters.PresencePenalty + (parameters.FrequencyPenalty * count);
-        }
-    }
 
-    /// <summary>Top-k and top-p: keep the k best tokens, then the smallest prefix of them reaching mass p.</summary>
-    private void TruncateSorted(Span<float> work)
-    {
-        if (_order.Length != work.Length)
+        foreach (var token in generatedSoFar)
         {
-            _order = new int[work.Length];
+            _counts[token]++;
         }
-        for (var i = 0; i < _order.Length; i++)
-        {
-            _order[i] = i;
-        }
-        var values = work.ToArray();
-        // Descending by logit, ties by id: a total order, so the result never depends on the sort's stability.
-        Array.Sort(_order, (a, b) => values[a] != values[b] ? values[b].CompareTo(values[a]) : a.CompareTo(b));
-        var keep = parameters.TopK > 0 ? Math.Min(parameters.TopK, work.Length) : work.Length;
-        if (parameters.TopP < 1)
-        {
-            keep = NucleusSize(values, keep);
-        }
-        for (var rank = keep; rank < _order.Length; rank++)
-        {
-            work[_order[rank]] = float.NegativeInfinity;
-        }
-    }
 
-    private int NucleusSize(float[] values, int candidates)
-    {
-        var max = values[_order[0]];
-        var total = 0.0;
-        for (var rank = 0; rank < candidates; rank++)
+        // The second pass applies each distinct token once and clears its count, which keeps the
+        // scratch all-zero for the next call without touching the whole vocabulary.
+        foreach (var token in generatedSoFar)
         {
-            total += Math.Exp(values[_order[rank]] - max);
-        }
-        var cumulative = 0.0;
-        for (var rank = 0; rank < candidates; rank++)
-        {
-            cumulative += Math.Exp(values[_order[rank]] - max) / total;
-            if (cumulative >= parameters.TopP)
+            var count = _counts[token];
+            if (count == 0)
             {
-                return rank + 1;
+                continue;
+            }
+
+            logits[token] -= (count * _parameters.FrequencyPenalty) + _parameters.PresencePenalty;
+            _counts[token] = 0;
+        }
+    }
+
+    private void KeepTopP(Span<float> probabilities, float topP)
+    {
+        // Sorting all of a 150k vocabulary costs ~20 ms per row. Bucketing by the high bits of the
+        // float (positive floats order like their bits) finds, in one pass, the bucket where the
+        // cumulative mass from the top crosses top_p: higher buckets are kept whole, lower ones
+        // dropped, and only the crossing bucket's few tokens are sorted exactly.
+        var buckets = _bucketMass.AsSpan();
+        buckets.Clear();
+        foreach (var p in probabilities)
+        {
+            if (p > 0f)
+            {
+                buckets[Bucket(p)] += p;
             }
         }
-        return candidates;
-    }
 
-    private void ApplyMinP(Span<float> work)
-    {
-        var threshold = parameters.MinP * work[ArgMax(work)];
-        var total = 0f;
-        for (var i = 0; i < work.Length; i++)
+        var (crossing, above) = CrossingBucket(buckets, topP);
+        var count = 0;
+        for (var i = 0; i < probabilities.Length; i++)
         {
-            if (work[i] < threshold)
+            if (probabilities[i] > 0f && Bucket(probabilities[i]) == crossing)
             {
-                work[i] = 0;
+                _keys[count++] = SortKey(probabilities[i], i);
             }
-            total += work[i];
         }
-        for (var i = 0; i < work.Length; i++)
+
+        // Primitive keys sort fast and make the order total, so ties at the cut go to the lowest id.
+        var candidates = _keys.AsSpan(0, count);
+        candidates.Sort();
+        var kept = above;
+        var last = 0;
+        while (last < count - 1 && kept + probabilities[(int)(uint)candidates[last]] < topP)
         {
-            work[i] /= total;
+            kept += probabilities[(int)(uint)candidates[last++]];
         }
+
+        var cut = candidates[last];
+        for (var i = 0; i < probabilities.Length; i++)
+        {
+            var p = probabilities[i];
+            if (p > 0f && (Bucket(p) < crossing || (Bucket(p) == crossing && SortKey(p, i) > cut)))
+            {
+                probabilities[i] = 0f;
+            }
+        }
+
+        Normalize(probabilities);
     }
 
-    private static void Softmax(Span<float> work)
+    /// <summary>The highest bucket at which the mass from the top reaches top_p, and the mass above it.</summary>
+    private static (int Bucket, double MassAbove) CrossingBucket(ReadOnlySpan<double> buckets, float topP)
     {
-        var max = work[ArgMax(work)];
-        var total = 0.0;
-        for (var i = 0; i < work.Length; i++)
+        double above = 0;
+        var lowestNonEmpty = buckets.Length - 1;
+        for (var b = buckets.Length - 1; b >= 0; b--)
         {
-            var e = float.IsNegativeInfinity(work[i]) ? 0 : Math.Exp(work[i] - max);
-            work[i] = (float)e;
-            total += e;
+            if (buckets[b] == 0)
+            {
+                continue;
+            }
+
+            if (above + buckets[b] >= topP)
+            {
+                return (b, above);
+            }
+
+            above += buckets[b];
+            lowestNonEmpty = b;
         }
-        var inverse = (float)(1 / total);
-        for (var i = 0; i < work.Length; i++)
+
+        // Rounding left the total just under top_p: everything is kept, the lowest bucket last.
+        return (lowestNonEmpty, above - buckets[lowestNonEmpty]);
+    }
+
+    private static int Bucket(float probability) =>
+        Math.Min(BitConverter.SingleToInt32Bits(probability) >> BucketShift, BucketCount - 1);
+
+    /// <summary>
+    /// Positive floats order like their bit patterns, so (max bits − bits, id) packed into one
+    /// ulong sorts ascending as (probability descending, id ascending).
+    /// </summary>
+    private static ulong SortKey(float probability, int id) =>
+        ((ulong)(uint)(int.MaxValue - BitConverter.SingleToInt32Bits(probability)) << 32) | (uint)id;
+
+    private static void KeepMinP(Span<float> probabilities, float minP)
+    {
+        var floor = minP * probabilities[Argmax(probabilities)];
+        for (var i = 0; i < probabilities.Length; i++)
         {
-            work[i] *= inverse;
+            if (probabilities[i] < floor)
+            {
+                probabilities[i] = 0f;
+            }
+        }
+
+        Normalize(probabilities);
+    }
+
+    private static void SoftmaxInPlace(Span<float> values)
+    {
+        var max = values[Argmax(values)];
+        double sum = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var e = float.IsNegativeInfinity(values[i]) ? 0f : MathF.Exp(values[i] - max);
+            values[i] = e;
+            sum += e;
+        }
+
+        Scale(values, sum);
+    }
+
+    private static void Normalize(Span<float> values)
+    {
+        double sum = 0;
+        foreach (var v in values)
+        {
+            sum += v;
+        }
+
+        Scale(values, sum);
+    }
+
+    private static void Scale(Span<float> values, double sum)
+    {
+        var inverse = (float)(1.0 / sum);
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] *= inverse;
         }
     }
 
-    private static int ArgMax(ReadOnlySpan<float> values)
+    /// <summary>Index of the largest value, ties to the lowest index.</summary>
+    internal static int Argmax(ReadOnlySpan<float> values)
     {
         var best = 0;
         for (var i = 1; i < values.Length; i++)
@@ -162,6 +268,13 @@ public sealed class TokenDistribution(SamplingParameters parameters, int vocabul
                 best = i;
             }
         }
+
         return best;
+    }
+
+    private static void WriteOneHot(Span<float> row, int token)
+    {
+        row.Clear();
+        row[token] = 1f;
     }
 }
