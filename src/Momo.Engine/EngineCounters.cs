@@ -14,7 +14,6 @@ public sealed class EngineCounters
     private double[] _draftLengths = new double[3];
     private int _running;
     private int _waiting;
-    private long _freed;
     private long _cancelled;
     private long _preemptions;
 
@@ -23,9 +22,6 @@ public sealed class EngineCounters
 
     /// <summary>Requests waiting for a sequence slot.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
-
-    /// <summary>Sequences whose KV has been released in every tier, for any reason.</summary>
-    public long FreedSequences => Interlocked.Read(ref _freed);
 
     /// <summary>Sequences freed because their client went away or cancelled.</summary>
     public long CancelledSequences => Interlocked.Read(ref _cancelled);
@@ -50,13 +46,6 @@ public sealed class EngineCounters
 
     internal void SetRunning(int value) => Volatile.Write(ref _running, value);
     internal void AddWaiting(int delta) => Interlocked.Add(ref _waiting, delta);
-    internal void CountFreed(bool cancelled)
-    {
-        Interlocked.Increment(ref _freed);
-        if (cancelled)
-        {
-            Interlocked.Increment(ref _cancelled);
-        }
-    }
+    internal void CountCancelled() => Interlocked.Increment(ref _cancelled);
     internal void CountPreemption() => Interlocked.Increment(ref _preemptions);
 }

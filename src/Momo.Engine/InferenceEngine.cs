@@ -231,7 +231,10 @@ public sealed partial class InferenceEngine : IDisposable
                 _slots.Release(sequence);
             }
             _active.RemoveAt(i);
-            Counters.CountFreed(sequence.Cancelled);
+            if (sequence.Cancelled)
+            {
+                Counters.CountCancelled();
+            }
         }
         Counters.SetRunning(_active.Count);
     }

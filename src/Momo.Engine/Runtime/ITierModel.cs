@@ -27,8 +27,6 @@ public interface ITierModel : IDisposable
     /// <summary>Drops every cached position &gt;= <paramref name="length"/> of <paramref name="sequence"/>.</summary>
     void Truncate(int sequence, int length);
 
-    /// <summary>Makes positions [0, <paramref name="length"/>) of <paramref name="source"/> visible to <paramref name="destination"/> too.</summary>
-    void CopyPrefix(int source, int destination, int length);
 }
 
 /// <summary>The tier's KV cache could not fit the batch.</summary>

@@ -32,9 +32,6 @@ public sealed class LlamaTierModel : ITierModel
     /// <summary>Tokenizer and detokenizer of this tier's model.</summary>
     public TierVocabulary Vocabulary { get; }
 
-    /// <summary>The loaded weights (chat template, metadata).</summary>
-    public LLamaWeights Weights => _weights;
-
     /// <inheritdoc />
     public int VocabularySize => Vocabulary.Count;
 
@@ -108,9 +105,6 @@ public sealed class LlamaTierModel : ITierModel
     public void Truncate(int sequence, int length) =>
         _context.NativeHandle.MemorySequenceRemove((LLamaSeqId)sequence, length, -1);
 
-    /// <inheritdoc />
-    public void CopyPrefix(int source, int destination, int length) =>
-        _context.NativeHandle.MemorySequenceCopy((LLamaSeqId)source, (LLamaSeqId)destination, 0, length);
 
     /// <summary>Renders a chat with the model's own template (ChatML when the file has none).</summary>
     public string RenderChat(IEnumerable<(string Role, string Content)> messages)

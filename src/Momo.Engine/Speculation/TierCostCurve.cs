@@ -30,9 +30,6 @@ public sealed class TierCostCurve
         return _costs[^1] + (slope * (tokens - _costs.Length));
     }
 
-    /// <summary>Measured points, k = 1..n.</summary>
-    public IReadOnlyList<double> Points => _costs;
-
     /// <summary>A curve where every batch of up to <paramref name="flatUpTo"/> tokens costs <paramref name="unit"/> (GPU-like).</summary>
     public static TierCostCurve Flat(double unit, int flatUpTo = 16) => new(Enumerable.Repeat(unit, flatUpTo).ToArray());
 }

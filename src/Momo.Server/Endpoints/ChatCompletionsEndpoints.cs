@@ -32,7 +32,7 @@ internal static class ChatCompletionsEndpoints
         var tokens = runtime.Target.Vocabulary.Tokenize(prompt, addBos: true, parseSpecial: true);
         var id = EngineSubmission.NewId("chatcmpl-");
         var request = GenerationRequestFactory.Create(body, tokens, runtime, id);
-        using var call = GenerationCall.Start(runtime, request, log, http.RequestAborted);
+        using var call = GenerationCall.Start(runtime, request, prompt, log, http.RequestAborted);
         if (body.Stream == true)
         {
             await ChatStream.WriteAsync(http, call, body.StreamOptions?.IncludeUsage == true);

@@ -35,7 +35,7 @@ internal static class CompletionsEndpoints
         var tokens = runtime.Target.Vocabulary.Tokenize(prompt[0], addBos: true, parseSpecial: false);
         var id = EngineSubmission.NewId("cmpl-");
         var request = GenerationRequestFactory.Create(body, tokens, runtime, id);
-        using var call = GenerationCall.Start(runtime, request, log, http.RequestAborted);
+        using var call = GenerationCall.Start(runtime, request, prompt[0], log, http.RequestAborted);
         if (body.Stream == true)
         {
             await StreamAsync(http, call, body.StreamOptions?.IncludeUsage == true);

@@ -16,13 +16,17 @@ internal sealed class GenerationCall : IDisposable
     private readonly RequestSummaryLog _log;
     private readonly CancellationTokenSource _limit;
     private readonly CancellationToken _aborted;
+    private readonly string _prompt;
+    private readonly System.Text.StringBuilder? _completion;
     private readonly long _started = Stopwatch.GetTimestamp();
     private TimeSpan? _firstToken;
 
     private GenerationCall(
         ModelRuntime runtime, string id, ChannelReader<GenerationUpdate> updates, RequestSummaryLog log, CancellationTokenSource limit,
-        CancellationToken aborted)
+        string prompt, CancellationToken aborted)
     {
+        _prompt = prompt;
+        _completion = log.LogsText ? new System.Text.StringBuilder() : null;
         Runtime = runtime;
         Id = id;
         Updates = updates;
@@ -38,7 +42,8 @@ internal sealed class GenerationCall : IDisposable
     public string Fingerprint => $"momo-{Runtime.DefaultMode.ToApiName()}";
 
     /// <summary>Queues the request; a full queue is a 429 with Retry-After.</summary>
-    public static GenerationCall Start(ModelRuntime runtime, GenerationRequest request, RequestSummaryLog log, CancellationToken aborted)
+    public static GenerationCall Start(
+        ModelRuntime runtime, GenerationRequest request, string prompt, RequestSummaryLog log, CancellationToken aborted)
     {
         // The engine stops the sequence when the client goes away or the time limit passes, whichever comes first.
         var limit = CancellationTokenSource.CreateLinkedTokenSource(aborted);
@@ -48,7 +53,7 @@ internal sealed class GenerationCall : IDisposable
         }
         try
         {
-            return new GenerationCall(runtime, request.Id, runtime.Engine.Submit(request, limit.Token), log, limit, aborted);
+            return new GenerationCall(runtime, request.Id, runtime.Engine.Submit(request, limit.Token), log, limit, prompt, aborted);
         }
         catch (EngineQueueFullException full)
         {
@@ -87,9 +92,11 @@ internal sealed class GenerationCall : IDisposable
             {
                 _firstToken = Stopwatch.GetElapsedTime(_started);
             }
+            _completion?.Append(update.Text);
             if (update.Finish is { } finish && update.Statistics is { } statistics)
             {
                 _log.Write(Id, statistics, finish, Stopwatch.GetElapsedTime(_started), _firstToken);
+                _log.WriteText(Id, _prompt, _completion?.ToString() ?? "");
             }
             yield return update;
         }

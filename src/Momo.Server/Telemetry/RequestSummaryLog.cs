@@ -1,10 +1,24 @@
+using Microsoft.Extensions.Options;
 using Momo.Engine;
+using Momo.Server.Configuration;
 
 namespace Momo.Server.Telemetry;
 
-/// <summary>One structured summary line per finished request; prompt text only when configured.</summary>
-public sealed partial class RequestSummaryLog(ILogger<RequestSummaryLog> logger)
+/// <summary>One structured summary line per finished request; prompt and completion text only when configured.</summary>
+public sealed partial class RequestSummaryLog(ILogger<RequestSummaryLog> logger, IOptions<MomoOptions> options)
 {
+    /// <summary>Whether text is logged (Momo:LogText); off by default, since prompts may hold personal data.</summary>
+    public bool LogsText => options.Value.LogText;
+
+    /// <summary>Logs a request's prompt and completion text, when <see cref="LogsText"/>.</summary>
+    public void WriteText(string id, string prompt, string completion)
+    {
+        if (LogsText)
+        {
+            LogText(id, prompt, completion);
+        }
+    }
+
     /// <summary>Logs the summary of a finished request.</summary>
     public void Write(string id, GenerationStatistics s, FinishReason finish, TimeSpan elapsed, TimeSpan? timeToFirstToken)
     {
@@ -21,6 +35,9 @@ public sealed partial class RequestSummaryLog(ILogger<RequestSummaryLog> logger)
 
     private static double? Rate(int accepted, int proposed, bool applies) =>
         applies && proposed > 0 ? Math.Round((double)accepted / proposed, 3) : null;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Request {RequestId} text: prompt {Prompt} completion {Completion}")]
+    private partial void LogText(string requestId, string prompt, string completion);
 
     [LoggerMessage(Level = LogLevel.Information, Message =
         "Request {RequestId} finished: mode {Mode}, prompt {PromptTokens} ({CachedTokens} cached), generated {CompletionTokens} " +

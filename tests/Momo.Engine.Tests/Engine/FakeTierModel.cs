@@ -61,12 +61,6 @@ internal sealed class FakeTierModel(string name, int vocabulary, double disagree
         }
     }
 
-    public void CopyPrefix(int source, int destination, int length)
-    {
-        var target = CacheOf(destination);
-        target.Clear();
-        target.AddRange(CacheOf(source).Take(length));
-    }
 
     public void Dispose()
     {
