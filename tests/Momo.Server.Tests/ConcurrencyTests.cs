@@ -38,8 +38,10 @@ public sealed class ConcurrencyTests
         {
             ["Momo:MaxSequences"] = "1",
             ["Momo:MaxQueuedRequests"] = "1",
+            ["Momo:ContextSize"] = "4096",
         });
-        var body = """{"prompt":"Once upon a time","max_tokens":300,"temperature":0,"speculative":{"mode":"target_only"}}""";
+        // Long enough that the first request is still running when the last one arrives.
+        var body = $$$"""{"prompt":"Once upon a time","max_tokens":3000,"temperature":0,"logit_bias":{"{{{TestFamilies.EndOfTurnToken}}}":-100},"speculative":{"mode":"target_only"}}""";
         var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => server.Http.PostAsync("v1/completions", Json(body))));
 
         var refused = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
@@ -97,11 +99,11 @@ public sealed class ConcurrencyTests
     {
         await using var server = await ServerInstance.StartAsync(TestFamilies.Tiny, new Dictionary<string, string?>
         {
-            ["Momo:MaxSequences"] = "2",
-            ["Momo:ContextSize"] = "8192",
+            ["Momo:MaxSequences"] = "1",
+            ["Momo:ContextSize"] = "32768", // 32k tokens take several seconds even on the tiny models
             ["Momo:RequestTimeoutSeconds"] = "1",
         });
-        var body = $$$"""{"prompt":"Once upon a time","max_tokens":8000,"logit_bias":{"{{{TestFamilies.EndOfTurnToken}}}":-100},"speculative":{"mode":"target_only"}}""";
+        var body = $$$"""{"prompt":"Once upon a time","max_tokens":32000,"logit_bias":{"{{{TestFamilies.EndOfTurnToken}}}":-100},"speculative":{"mode":"target_only"}}""";
 
         using var response = await server.Http.PostAsync("v1/completions", Json(body));
 
