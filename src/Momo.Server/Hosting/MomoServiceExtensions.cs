@@ -43,6 +43,13 @@ public static class MomoServiceExtensions
         builder.Services.AddSingleton<RuntimeHolder>();
         builder.Services.AddHostedService<ModelLoader>();
         builder.Services.AddMomoHealthChecks();
+        // The OpenAPI document describes the wire format: OpenAI's snake_case, numbers as numbers.
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, Contracts.MomoJsonContext.Default);
+        });
         builder.Services.AddOpenApi();
         builder.Services.AddMomoTelemetry();
         return builder;
