@@ -86,6 +86,23 @@ public sealed class ErrorResponseTests(ServerFixture fixture)
         Assert.Equal("invalid_request_error", (await ReadErrorAsync(response)).GetProperty("type").GetString());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Bytes_that_are_not_valid_UTF8_come_back_as_replacement_characters_not_an_error(bool stream)
+    {
+        // Forcing the byte token 0xC3 (a lead byte) three times in a row makes the model emit broken UTF-8,
+        // which llama-server answers with HTTP 500.
+        var leadByte = Momo.Forge.ForgeVocabulary.FirstByte + 0xC3;
+        var body = $$$"""{"prompt":"The old man","max_tokens":3,"temperature":0,"stream":{{{(stream ? "true" : "false")}}},"logit_bias":{"{{{leadByte}}}":100}}""";
+
+        using var response = await Http.PostAsync("v1/completions", Json(body));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("\\ufffd", text.ToLowerInvariant(), StringComparison.Ordinal);
+    }
+
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     private static async Task<JsonElement> ReadErrorAsync(HttpResponseMessage response)
