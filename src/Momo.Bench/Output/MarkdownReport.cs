@@ -14,17 +14,38 @@ public static class MarkdownReport
         md.AppendLine($"# momo-bench: {r.Preset ?? r.Target}").AppendLine();
         md.AppendLine($"Target: {r.Target}. Draft lengths: {Gammas(r)}. Interleaved run: {F(r.WallSeconds)} s.").AppendLine();
         md.AppendLine("```sh").AppendLine(r.Command).AppendLine("```").AppendLine();
-        if (r.Curves.Count > 0)
+        AppendCurves(md, r);
+        AppendModes(md, r);
+        AppendPositions(md, r);
+        AppendMargins(md, r);
+        AppendProjections(md, r);
+        md.AppendLine("## Findings").AppendLine();
+        foreach (var line in r.Findings)
         {
-            md.AppendLine("## Tier cost curves, cost(k)/cost(1) (medians; mean of calibrations before and after the run)").AppendLine();
-            md.AppendLine("| tier | cost(1) ms | " + string.Join(" | ", Enumerable.Range(1, 16).Select(k => $"k={k}")) + " |");
-            md.AppendLine("| --- | ---: |" + string.Concat(Enumerable.Repeat(" ---: |", 16)));
-            foreach (var c in r.Curves)
-            {
-                md.AppendLine($"| {c.Tier} | {F(c.Seconds[0] * 1e3)} | {string.Join(" | ", c.Relative.Select(F))} |");
-            }
-            md.AppendLine();
+            md.AppendLine($"- {line}");
         }
+        md.AppendLine().AppendLine("Charts: `throughput.png` (tok/s by mode and concurrency), `acceptance.png` (acceptance by draft position).");
+        return md.ToString();
+    }
+
+    private static void AppendCurves(StringBuilder md, BenchReport r)
+    {
+        if (r.Curves.Count == 0)
+        {
+            return;
+        }
+        md.AppendLine("## Tier cost curves, cost(k)/cost(1) (medians; mean of calibrations before and after the run)").AppendLine();
+        md.AppendLine("| tier | cost(1) ms | " + string.Join(" | ", Enumerable.Range(1, 16).Select(k => $"k={k}")) + " |");
+        md.AppendLine("| --- | ---: |" + string.Concat(Enumerable.Repeat(" ---: |", 16)));
+        foreach (var c in r.Curves)
+        {
+            md.AppendLine($"| {c.Tier} | {F(c.Seconds[0] * 1e3)} | {string.Join(" | ", c.Relative.Select(F))} |");
+        }
+        md.AppendLine();
+    }
+
+    private static void AppendModes(StringBuilder md, BenchReport r)
+    {
         md.AppendLine("## Modes (decode tok/s = aggregate generation rate after the first token)").AppendLine();
         md.AppendLine("| T | conc | mode | γ | tok/s | e2e tok/s | TTFT ms | ITL ms | tok/target call | α (accept rate) per stage | expected tok/s | speedup meas/exp | ratio |");
         md.AppendLine("| ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |");
@@ -36,38 +57,40 @@ public static class MarkdownReport
                 + $"| {(e is null ? "–" : F(e.TokensPerSecond))} | {(e is null ? "–" : $"{F(e.MeasuredSpeedup)} / {F(e.Speedup)}")} | {(e is null ? "–" : P(e.SpeedupRatio))} |");
         }
         md.AppendLine();
-        AppendPositions(md, r);
-        if (r.Margins.Count > 0)
+    }
+
+    private static void AppendMargins(StringBuilder md, BenchReport r)
+    {
+        if (r.Margins.Count == 0)
         {
-            md.AppendLine("## Pyramid over two-tier").AppendLine();
-            md.AppendLine("| T | conc | predicted | measured | measured ≥ predicted − 0.10 |").AppendLine("| ---: | ---: | ---: | ---: | --- |");
-            foreach (var m in r.Margins)
-            {
-                md.AppendLine($"| {F(m.Temperature)} | {m.Concurrency} | {F(m.Predicted)} | {F(m.Measured)} | {(m.Met ? "yes" : "NO")} |");
-            }
-            md.AppendLine();
+            return;
         }
-        if (r.Projections.Count > 0)
+        md.AppendLine("## Pyramid over two-tier").AppendLine();
+        md.AppendLine("| T | conc | predicted | measured | measured ≥ predicted − 0.10 |").AppendLine("| ---: | ---: | ---: | ---: | --- |");
+        foreach (var m in r.Margins)
         {
-            md.AppendLine("## PROJECTION (not measured): GPU-like cost curve").AppendLine();
-            md.AppendLine("Verifying up to 16 tokens costs one decode (`TierCostCurve.Flat`); tier costs 1.24 : 3.21 : 8.03 (Llama 3.2 1B : 3.2 3B : 3.1 8B "
-                + "by parameters); the measured acceptance at the lowest concurrency; γ chosen by the engine's planner.").AppendLine();
-            md.AppendLine("| T | α_dq | α_qt | α_dt | two-tier γ | pyramid γ₁, γ₂ | two_tier × | pyramid × | pyramid / two_tier |");
-            md.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-            foreach (var p in r.Projections)
-            {
-                md.AppendLine($"| {F(p.Temperature)} | {F(p.AlphaDraftQualifier)} | {F(p.AlphaQualifierTarget)} | {F(p.AlphaDraftTarget)} | {p.TwoTierGamma} "
-                    + $"| {p.Inner}, {p.Outer} | {F(p.TwoTierSpeedup)} | {F(p.PyramidSpeedup)} | {F(p.PyramidOverTwoTier)} |");
-            }
-            md.AppendLine();
+            md.AppendLine($"| {F(m.Temperature)} | {m.Concurrency} | {F(m.Predicted)} | {F(m.Measured)} | {(m.Met ? "yes" : "NO")} |");
         }
-        md.AppendLine("## Findings").AppendLine();
-        foreach (var line in r.Findings)
+        md.AppendLine();
+    }
+
+    private static void AppendProjections(StringBuilder md, BenchReport r)
+    {
+        if (r.Projections.Count == 0)
         {
-            md.AppendLine($"- {line}");
+            return;
         }
-        md.AppendLine().AppendLine("Charts: `throughput.png` (tok/s by mode and concurrency), `acceptance.png` (acceptance by draft position).");
-        return md.ToString();
+        md.AppendLine("## PROJECTION (not measured): GPU-like cost curve").AppendLine();
+        md.AppendLine("Verifying up to 16 tokens costs one decode (`TierCostCurve.Flat`); tier costs 1.24 : 3.21 : 8.03 (Llama 3.2 1B : 3.2 3B : 3.1 8B "
+            + "by parameters); the measured acceptance at the lowest concurrency; γ chosen by the engine's planner.").AppendLine();
+        md.AppendLine("| T | α_dq | α_qt | α_dt | two-tier γ | pyramid γ₁, γ₂ | two_tier × | pyramid × | pyramid / two_tier |");
+        md.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var p in r.Projections)
+        {
+            md.AppendLine($"| {F(p.Temperature)} | {F(p.AlphaDraftQualifier)} | {F(p.AlphaQualifierTarget)} | {F(p.AlphaDraftTarget)} | {p.TwoTierGamma} "
+                + $"| {p.Inner}, {p.Outer} | {F(p.TwoTierSpeedup)} | {F(p.PyramidSpeedup)} | {F(p.PyramidOverTwoTier)} |");
+        }
+        md.AppendLine();
     }
 
     private static void AppendPositions(StringBuilder md, BenchReport r)
