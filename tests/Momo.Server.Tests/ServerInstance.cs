@@ -92,18 +92,19 @@ public sealed class ServerInstance : IAsyncDisposable
 
     private async Task WaitUntilReadyAsync()
     {
+        var holder = _app.Services.GetRequiredService<RuntimeHolder>();
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while (DateTime.UtcNow < deadline)
         {
-            using var response = await Http.GetAsync("health");
-            if (response.IsSuccessStatusCode)
-            {
-                return;
-            }
-            var holder = _app.Services.GetRequiredService<RuntimeHolder>();
             if (holder.LoadError is { } error)
             {
                 throw new InvalidOperationException("The server failed to load its models: " + error);
+            }
+            if (holder.IsReady)
+            {
+                using var response = await Http.GetAsync("health");
+                Assert.True(response.IsSuccessStatusCode, "models are loaded but /health is not ready");
+                return;
             }
             await Task.Delay(100);
         }

@@ -41,7 +41,8 @@ internal sealed partial class ModelLoader(
             holder.Fail(failure.Message);
             LogFailed(failure.Message, failure);
             Environment.ExitCode = 1;
-            lifetime.StopApplication();
+            // Stopping while the host is still starting would cancel its start-up half-way; stop once it has started.
+            lifetime.ApplicationStarted.Register(lifetime.StopApplication);
         }
     }
 
