@@ -187,7 +187,7 @@ public sealed partial class InferenceEngine : IDisposable
                 pending.Updates.Writer.TryComplete();
                 continue;
             }
-            var (slot, cachedKv) = _slots.Acquire(pending.Request.PromptTokens);
+            var (slot, cachedKv) = _slots.Acquire(pending.Request.PromptTokens, _options.ReusePrefixes ? _active : []);
             var text = new OutputText(_vocabulary, pending.Request.StopSequences, pending.Request.MaxTokens);
             var sequence = new Sequence(pending.Request, slot, cachedKv, _tiers.Target.VocabularySize, pending.Updates.Writer, text)
             {

@@ -52,6 +52,27 @@ public sealed class LlamaTierModelTests(TierFixture tiers)
     }
 
     [Fact]
+    public void A_prefix_copied_from_another_sequence_continues_as_if_decoded_there()
+    {
+        var model = tiers.Target;
+        var prefix = model.Vocabulary.Tokenize("The old woman washed clothes in the river", addBos: true, parseSpecial: false);
+        var rest = model.Vocabulary.Tokenize(" when a peach came", addBos: false, parseSpecial: false);
+        var reference = DecodeFresh(model, [.. prefix, .. rest]);
+
+        var batch = new DecodeBatch();
+        batch.AddRange([.. prefix, .. rest], 0, 1, logitsForLast: 0);
+        model.Decode(batch);
+        model.CopyPrefix(1, 2, prefix.Length);
+        model.Truncate(1, 0); // the copy must not depend on the source staying
+        batch.Clear();
+        var handle = batch.AddRange(rest, prefix.Length, 2, logitsForLast: 1);
+        model.Decode(batch);
+
+        AssertClose(reference, model.Logits(handle));
+        model.Truncate(2, 0);
+    }
+
+    [Fact]
     public void Several_sequences_in_one_batch_each_get_their_own_logits()
     {
         var model = tiers.Draft;

@@ -164,17 +164,47 @@ public sealed class ConcurrencyTests
         GreedyReference.ForChat(second, Tokens).AssertMatches(text, "cached chat");
     }
 
-    private static async Task<(string Text, int Cached)> ChatAsync(HttpClient http, string system, string user)
+    [Fact]
+    public async Task A_new_chat_shares_the_system_prompt_kv_of_a_chat_still_running()
     {
+        await using var server = await ServerInstance.StartAsync(TestFamilies.Tiny, new Dictionary<string, string?>
+        {
+            ["Momo:MaxSequences"] = "2",
+            ["Momo:ContextSize"] = "16384",
+        });
+        const string System = "You are the storyteller of the village. Tell the tale of the peach boy and his friends.";
+        var second = new[] { ("system", System), ("user", "What did the dog say?") };
+        using var stopLongChat = new CancellationTokenSource();
+        var longChat = ChatAsync(server.Http, System, "Tell the whole tale.", maxTokens: 16000, banEnd: true, stopLongChat.Token);
+        while (server.Engine.Counters.Running == 0)
+        {
+            await Task.Delay(5);
+        }
+
+        var (text, cached) = await ChatAsync(server.Http, System, "What did the dog say?");
+
+        Assert.False(longChat.IsCompleted, "the long chat ended before the second arrived; the test proves nothing");
+        Assert.True(cached > 20, $"only {cached} prompt tokens were shared");
+        GreedyReference.ForChat(second, Tokens).AssertMatches(text, "chat sharing a running prefix");
+        await stopLongChat.CancelAsync(); // the long chat has served its purpose; its client goes away
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => longChat);
+    }
+
+    private static async Task<(string Text, int Cached)> ChatAsync(
+        HttpClient http, string system, string user, int maxTokens = Tokens, bool banEnd = false, CancellationToken cancellation = default)
+    {
+        var bias = banEnd ? new Dictionary<string, int> { [TestFamilies.EndOfTurnToken.ToString(System.Globalization.CultureInfo.InvariantCulture)] = -100 } : [];
         var body = JsonSerializer.Serialize(new
         {
             messages = new[] { new { role = "system", content = system }, new { role = "user", content = user } },
-            max_tokens = Tokens,
+            max_tokens = maxTokens,
             temperature = 0,
+            logit_bias = bias,
+            speculative = new { mode = "target_only" },
         });
-        using var response = await http.PostAsync("v1/chat/completions", Json(body));
+        using var response = await http.PostAsync("v1/chat/completions", Json(body), cancellation);
         response.EnsureSuccessStatusCode();
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellation));
         var root = json.RootElement;
         return (root.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()!,
             root.GetProperty("usage").GetProperty("prompt_tokens_details").GetProperty("cached_tokens").GetInt32());

@@ -27,6 +27,12 @@ public interface ITierModel : IDisposable
     /// <summary>Drops every cached position &gt;= <paramref name="length"/> of <paramref name="sequence"/>.</summary>
     void Truncate(int sequence, int length);
 
+    /// <summary>
+    /// Makes positions [0, <paramref name="length"/>) of <paramref name="source"/> part of <paramref name="destination"/>
+    /// too (which must hold nothing). The cells are shared, not duplicated: a common prompt prefix costs its KV once.
+    /// </summary>
+    void CopyPrefix(int source, int destination, int length);
+
 }
 
 /// <summary>The tier's KV cache could not fit the batch.</summary>

@@ -106,6 +106,10 @@ public sealed class LlamaTierModel : ITierModel
         _context.NativeHandle.MemorySequenceRemove((LLamaSeqId)sequence, length, -1);
 
 
+    /// <inheritdoc />
+    public void CopyPrefix(int source, int destination, int length) =>
+        _context.NativeHandle.MemorySequenceCopy((LLamaSeqId)source, (LLamaSeqId)destination, 0, length);
+
     /// <summary>Renders a chat with the model's own template (ChatML when the file has none).</summary>
     public string RenderChat(IEnumerable<(string Role, string Content)> messages)
     {

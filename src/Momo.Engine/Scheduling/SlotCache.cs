@@ -17,28 +17,54 @@ internal sealed class SlotCache(TierSet tiers, int slots)
     public bool HasFree => _slots.Any(s => s.Free);
 
     /// <summary>
-    /// Takes the free slot that best matches <paramref name="prompt"/>, trims its cached KV to the shared prefix
-    /// (never the last prompt token, whose logits the first decode needs) and returns the KV length kept per tier.
+    /// Takes the free slot that best matches <paramref name="prompt"/> and returns the KV length it starts with per tier
+    /// (never the last prompt token, whose logits the first decode needs). The prefix comes from the slot's own cache,
+    /// or, when a running sequence shares a longer prefix (concurrent users of one system prompt), from that sequence's
+    /// KV, shared cell by cell rather than computed again.
     /// </summary>
-    public (int Slot, int[] Kv) Acquire(IReadOnlyList<int> prompt)
+    public (int Slot, int[] Kv) Acquire(IReadOnlyList<int> prompt, IReadOnlyList<Sequence> running)
     {
         var best = _slots.Where(s => s.Free)
-            .OrderByDescending(s => s.SharedPrefix(prompt))
+            .OrderByDescending(s => SharedPrefix(s.Tokens, prompt))
             .ThenBy(s => s.LastUsed) // else the least recently used, keeping fresher caches for later
             .First();
-        var keep = Math.Min(best.SharedPrefix(prompt), prompt.Count - 1);
+        var limit = prompt.Count - 1;
+        var cached = Math.Min(SharedPrefix(best.Tokens, prompt), limit);
+        var donor = running.Where(s => !s.Preempted && !s.Finished).MaxBy(s => SharedPrefix(s.Working, prompt));
+        var donated = donor is null ? 0 : Math.Min(SharedPrefix(donor.Working, prompt), limit);
+        best.Free = false;
+        best.Tokens = [];
+        return donated > cached ? (best.Index, CopyFrom(donor!, best, donated)) : (best.Index, TrimTo(best, cached));
+    }
+
+    private int[] TrimTo(Slot slot, int keep)
+    {
         var kv = new int[TierSet.Count];
         for (var t = 0; t < TierSet.Count; t++)
         {
-            kv[t] = Math.Min(best.Kv[t], keep);
-            if (best.Kv[t] > kv[t])
+            kv[t] = Math.Min(slot.Kv[t], keep);
+            if (slot.Kv[t] > kv[t])
             {
-                tiers[(Tier)t]!.Truncate(best.Index, kv[t]);
+                tiers[(Tier)t]!.Truncate(slot.Index, kv[t]);
             }
         }
-        best.Free = false;
-        best.Tokens = [];
-        return (best.Index, kv);
+        return kv;
+    }
+
+    private int[] CopyFrom(Sequence donor, Slot slot, int length)
+    {
+        TrimTo(slot, 0);
+        var kv = new int[TierSet.Count];
+        for (var t = 0; t < TierSet.Count; t++)
+        {
+            // The donor's KV of tier t holds exactly its first Kv[t] working tokens.
+            kv[t] = Math.Min(donor.Kv[t], length);
+            if (kv[t] > 0)
+            {
+                tiers[(Tier)t]!.CopyPrefix(donor.Slot, slot.Index, kv[t]);
+            }
+        }
+        return kv;
     }
 
     /// <summary>Frees the slot of a finished sequence, keeping its committed KV for later prefix matches.</summary>
@@ -86,6 +112,17 @@ internal sealed class SlotCache(TierSet tiers, int slots)
     /// <summary>KV cells held by free slots, per tier (counted in KV usage).</summary>
     public int CachedCells(int tier) => _slots.Where(s => s.Free).Sum(s => s.Kv[tier]);
 
+    private static int SharedPrefix(ReadOnlySpan<int> tokens, IReadOnlyList<int> prompt)
+    {
+        var limit = Math.Min(tokens.Length, prompt.Count);
+        var n = 0;
+        while (n < limit && tokens[n] == prompt[n])
+        {
+            n++;
+        }
+        return n;
+    }
+
     private sealed class Slot(int index)
     {
         public int Index { get; } = index;
@@ -94,15 +131,5 @@ internal sealed class SlotCache(TierSet tiers, int slots)
         public int[] Kv { get; } = new int[TierSet.Count];
         public long LastUsed { get; set; }
 
-        public int SharedPrefix(IReadOnlyList<int> prompt)
-        {
-            var limit = Math.Min(Tokens.Length, prompt.Count);
-            var n = 0;
-            while (n < limit && Tokens[n] == prompt[n])
-            {
-                n++;
-            }
-            return n;
-        }
     }
 }

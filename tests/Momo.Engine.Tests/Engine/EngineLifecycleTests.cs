@@ -1,3 +1,5 @@
+using Momo.Engine.Sampling;
+
 namespace Momo.Engine.Tests.Engine;
 
 /// <summary>Admission, cancellation and memory pressure, with exact output throughout.</summary>
@@ -106,6 +108,34 @@ public sealed class EngineLifecycleTests
         {
             Assert.Contains(stats, s => s.Degradations.Count > 0);
         }
+    }
+
+    [Fact]
+    public async Task A_running_request_shares_its_prompt_prefix_with_a_new_one_and_both_stay_exact()
+    {
+        var system = EngineHarness.Prompt(5).Concat(EngineHarness.Prompt(6)).Concat(EngineHarness.Prompt(7)).ToArray();
+        var noEnd = SamplingParameters.Greedy with { LogitBias = new Dictionary<int, float> { [FakeVocabulary.EndOfText] = -100 } };
+        var first = EngineHarness.Request([.. system, 4, 4], DecodingMode.Pyramid, maxTokens: 3000, sampling: noEnd);
+        var second = EngineHarness.Request([.. system, 8], DecodingMode.Pyramid, maxTokens: 30);
+        using var cold = EngineHarness.Create();
+        var expectedFirst = (await cold.RunAsync(first)).Text;
+        var expectedSecond = (await cold.RunAsync(second)).Text;
+
+        using var warm = EngineHarness.Create();
+        var firstUpdates = warm.Engine.Submit(first, default);
+        await firstUpdates.WaitToReadAsync(); // the first request is running
+        var (text, last) = await warm.RunAsync(second);
+
+        // Its slot is still busy, so the cached prefix can only have come from the running request's KV.
+        Assert.False(firstUpdates.Completion.IsCompleted, "the first request finished too early to share its prefix");
+        Assert.Equal(system.Length, last.Statistics!.CachedPromptTokens);
+        Assert.Equal(expectedSecond, text);
+        var firstText = new System.Text.StringBuilder();
+        await foreach (var update in firstUpdates.ReadAllAsync())
+        {
+            firstText.Append(update.Text);
+        }
+        Assert.Equal(expectedFirst, firstText.ToString());
     }
 
     private static async Task WaitUntil(Func<bool> condition)

@@ -62,6 +62,16 @@ internal sealed class FakeTierModel(string name, int vocabulary, double disagree
     }
 
 
+    public void CopyPrefix(int source, int destination, int length)
+    {
+        var target = CacheOf(destination);
+        if (target.Count != 0)
+        {
+            throw new InvalidOperationException($"{name}: copying into sequence {destination}, which still caches {target.Count} tokens.");
+        }
+        target.AddRange(CacheOf(source).Take(length));
+    }
+
     public void Dispose()
     {
     }
