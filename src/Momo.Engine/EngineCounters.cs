@@ -15,7 +15,6 @@ public sealed class EngineCounters
     private int _running;
     private int _waiting;
     private long _cancelled;
-    private long _preemptions;
 
     /// <summary>Sequences being decoded now.</summary>
     public int Running => Volatile.Read(ref _running);
@@ -26,8 +25,6 @@ public sealed class EngineCounters
     /// <summary>Sequences freed because their client went away or cancelled.</summary>
     public long CancelledSequences => Interlocked.Read(ref _cancelled);
 
-    /// <summary>Times a sequence was preempted under KV pressure.</summary>
-    public long Preemptions => Interlocked.Read(ref _preemptions);
 
     /// <summary>Fraction of each tier's KV cells in use, by tier label.</summary>
     public IEnumerable<Measurement<double>> KvUsage() => Labelled(Volatile.Read(ref _kvUsage), "tier", TierNames);
@@ -47,5 +44,4 @@ public sealed class EngineCounters
     internal void SetRunning(int value) => Volatile.Write(ref _running, value);
     internal void AddWaiting(int delta) => Interlocked.Add(ref _waiting, delta);
     internal void CountCancelled() => Interlocked.Increment(ref _cancelled);
-    internal void CountPreemption() => Interlocked.Increment(ref _preemptions);
 }

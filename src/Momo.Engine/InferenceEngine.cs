@@ -48,7 +48,7 @@ public sealed partial class InferenceEngine : IDisposable
         _slots = new SlotCache(tiers, options.MaxSequences);
         var roundPlanner = new RoundPlanner(planner, options.ContextPerSequence);
         _executor = new StepExecutor(tiers, vocabulary, roundPlanner, options.PrefillTokensPerStep, metrics);
-        _memory = new MemoryPressure(tiers, _slots, Counters, metrics);
+        _memory = new MemoryPressure(tiers, _slots, metrics);
         _thread = new Thread(Loop) { IsBackground = true, Name = "momo-engine" };
         _thread.Start();
     }

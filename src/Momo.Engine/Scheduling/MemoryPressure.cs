@@ -9,7 +9,7 @@ namespace Momo.Engine.Scheduling;
 /// sequence when the target is full (drop its KV and recompute it once others finish). Admissions wait while any
 /// sequence is preempted, so preempted work goes first.
 /// </summary>
-internal sealed class MemoryPressure(TierSet tiers, SlotCache slots, EngineCounters counters, EngineMetrics metrics)
+internal sealed class MemoryPressure(TierSet tiers, SlotCache slots, EngineMetrics metrics)
 {
     private readonly List<Sequence> _runnable = [];
     private int _runningWhenPreempted;
@@ -88,7 +88,6 @@ internal sealed class MemoryPressure(TierSet tiers, SlotCache slots, EngineCount
         victim.TruncateKv(tiers, 0);
         victim.Preempted = true;
         victim.Counters.Preemptions++;
-        counters.CountPreemption();
         metrics.RecordPreemption();
         _runningWhenPreempted = candidates.Count - 1;
         return null;
