@@ -9,28 +9,20 @@ public sealed class TierFixture : IDisposable
     public const int Sequences = 4;
     public const int ContextPerSequence = 256;
 
-    public TierFixture()
-    {
-        var family = TestFamilies.Tiny;
-        ModelPreflight.Check(family.TargetPath, family.QualifierPath, family.DraftPath);
-        Target = Load("target", family.TargetPath);
-        Qualifier = Load("qualifier", family.QualifierPath);
-        Draft = Load("draft", family.DraftPath);
-    }
+    // Loaded the way the server loads them: preflight of the trio first, then each tier.
+    private readonly TierSet _tiers = TierSetLoader.Load(
+        Options("target", TestFamilies.Tiny.TargetPath),
+        Options("qualifier", TestFamilies.Tiny.QualifierPath),
+        Options("draft", TestFamilies.Tiny.DraftPath));
 
-    public LlamaTierModel Target { get; }
-    public LlamaTierModel Qualifier { get; }
-    public LlamaTierModel Draft { get; }
+    public LlamaTierModel Target => (LlamaTierModel)_tiers.Target;
+    public LlamaTierModel Qualifier => (LlamaTierModel)_tiers[Tier.Qualifier]!;
+    public LlamaTierModel Draft => (LlamaTierModel)_tiers[Tier.Draft]!;
 
-    private static LlamaTierModel Load(string name, string path) =>
-        LlamaTierModel.Load(new TierLoadOptions(name, path, GpuLayers: 0, KvCells: Sequences * ContextPerSequence, Sequences, Threads: 2, BatchTokens: 512));
+    private static TierLoadOptions Options(string name, string path) =>
+        new(name, path, GpuLayers: 0, KvCells: Sequences * ContextPerSequence, Sequences, Threads: 2, BatchTokens: 512);
 
-    public void Dispose()
-    {
-        Target.Dispose();
-        Qualifier.Dispose();
-        Draft.Dispose();
-    }
+    public void Dispose() => _tiers.Dispose();
 }
 
 [CollectionDefinition(Name)]
