@@ -35,4 +35,11 @@ public sealed record GenerationStatistics
 
     /// <summary>Times the request was preempted (its KV dropped and recomputed later).</summary>
     public int Preemptions { get; init; }
+
+    /// <summary>Share of drafted tokens the qualifier accepted (pyramid only; null otherwise or before any draft).</summary>
+    public double? DraftAcceptanceRate =>
+        Mode == DecodingMode.Pyramid.ToApiName() && DraftedTokens > 0 ? (double)QualifierAcceptedTokens / DraftedTokens : null;
+
+    /// <summary>Share of proposed tokens the target accepted (null when nothing was proposed).</summary>
+    public double? TargetAcceptanceRate => TargetProposedTokens > 0 ? (double)TargetAcceptedTokens / TargetProposedTokens : null;
 }

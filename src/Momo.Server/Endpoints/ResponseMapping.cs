@@ -26,7 +26,7 @@ internal static class ResponseMapping
         s.TargetAcceptedTokens,
         s.TargetCalls,
         s.Preemptions,
-        DraftAcceptanceRate: s.Mode == "pyramid" && s.DraftedTokens > 0 ? (double)s.QualifierAcceptedTokens / s.DraftedTokens : null,
-        TargetAcceptanceRate: s.TargetProposedTokens > 0 ? (double)s.TargetAcceptedTokens / s.TargetProposedTokens : null,
+        s.DraftAcceptanceRate,
+        s.TargetAcceptanceRate,
         TokensPerTargetCall: s.TargetCalls > 0 ? (double)s.CompletionTokens / s.TargetCalls : 0);
 }

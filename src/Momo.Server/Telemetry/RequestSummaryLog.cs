@@ -26,15 +26,14 @@ public sealed partial class RequestSummaryLog(ILogger<RequestSummaryLog> logger,
         LogSummary(
             id, s.Mode, s.PromptTokens, s.CachedPromptTokens, s.CompletionTokens,
             Math.Round(s.CompletionTokens / seconds, 2),
-            Rate(s.QualifierAcceptedTokens, s.DraftedTokens, s.Mode == "pyramid"),
-            Rate(s.TargetAcceptedTokens, s.TargetProposedTokens, s.TargetProposedTokens > 0),
+            Round(s.DraftAcceptanceRate),
+            Round(s.TargetAcceptanceRate),
             s.TargetCalls,
             Math.Round((timeToFirstToken ?? elapsed).TotalMilliseconds, 1),
             finish.ToString().ToLowerInvariant());
     }
 
-    private static double? Rate(int accepted, int proposed, bool applies) =>
-        applies && proposed > 0 ? Math.Round((double)accepted / proposed, 3) : null;
+    private static double? Round(double? rate) => rate is { } r ? Math.Round(r, 3) : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Request {RequestId} text: prompt {Prompt} completion {Completion}")]
     private partial void LogText(string requestId, string prompt, string completion);
