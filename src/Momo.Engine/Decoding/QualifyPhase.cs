@@ -45,14 +45,8 @@ internal sealed class QualifyPhase(TierSet tiers, EngineMetrics metrics)
         var firstDraft = sequence.QualifiedCount; // tail index of the first draft
         var firstDraftPosition = sequence.CommittedLength + firstDraft;
         var vocabulary = model.VocabularySize;
-        var verifier = sequence.VerifierRows.Rows(0, drafts + 1); // [drafts + 1, vocabulary]: m at each draft and the bonus position
-        for (var j = 0; j <= drafts; j++)
-        {
-            sequence.Distribution.Compute(
-                model.Logits(firstHandle + j),
-                sequence.HistoryBefore(firstDraftPosition + j),
-                verifier.Slice(j * vocabulary, vocabulary));
-        }
+        // [drafts + 1, vocabulary]: m at each draft and the bonus position
+        var verifier = TierFeed.VerifierRows(sequence, model, firstHandle, firstDraftPosition, drafts);
         var proposed = sequence.Working.Slice(firstDraftPosition, drafts);
         var proposal = sequence.TailRows.Rows(firstDraft, drafts); // [drafts, vocabulary]: q
         var outcome = Verify(sequence, proposed, proposal, verifier, vocabulary, out var relaxed);

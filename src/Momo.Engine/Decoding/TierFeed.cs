@@ -25,6 +25,24 @@ internal static class TierFeed
     }
 
     /// <summary>
+    /// The verifier's distributions for a run of <paramref name="count"/> proposals decoded from batch handle
+    /// <paramref name="firstHandle"/>: one row per proposal position plus the bonus position, starting at working index
+    /// <paramref name="firstPosition"/>, written into the sequence's verifier rows.
+    /// </summary>
+    /// <returns>[count + 1, vocabulary] rows.</returns>
+    public static Span<float> VerifierRows(Sequence sequence, ITierModel model, int firstHandle, int firstPosition, int count)
+    {
+        var vocabulary = model.VocabularySize;
+        var rows = sequence.VerifierRows.Rows(0, count + 1);
+        for (var j = 0; j <= count; j++)
+        {
+            sequence.Distribution.Compute(
+                model.Logits(firstHandle + j), sequence.HistoryBefore(firstPosition + j), rows.Slice(j * vocabulary, vocabulary));
+        }
+        return rows;
+    }
+
+    /// <summary>
     /// Decodes the batch on <paramref name="tier"/>. If the decode fails, the sequences' KV bookkeeping for that tier
     /// is restored (llama.cpp leaves the cache as before on a failed decode, save for processed micro-batches,
     /// which the truncation removes).

@@ -43,14 +43,7 @@ internal sealed class VerifyPhase(TierSet tiers, EngineMetrics metrics)
         var tail = sequence.TailLength;
         var firstTail = sequence.CommittedLength;
         var vocabulary = model.VocabularySize;
-        var verifier = sequence.VerifierRows.Rows(0, tail + 1); // [tail + 1, vocabulary]: p
-        for (var j = 0; j <= tail; j++)
-        {
-            sequence.Distribution.Compute(
-                model.Logits(firstHandle + j),
-                sequence.HistoryBefore(firstTail + j),
-                verifier.Slice(j * vocabulary, vocabulary));
-        }
+        var verifier = TierFeed.VerifierRows(sequence, model, firstHandle, firstTail, tail); // [tail + 1, vocabulary]: p
         var outcome = SpeculativeSampling.Verify(
             sequence.Working.Slice(firstTail, tail), sequence.TailRows.Rows(0, tail), verifier, vocabulary, sequence.Random);
         Count(sequence, tail, outcome.AcceptedCount);
