@@ -14,4 +14,22 @@ public sealed record EngineOptions(
     int ContextPerSequence = 2048,
     int MaxQueuedRequests = 64,
     int PrefillTokensPerStep = 256,
-    bool ReusePrefixes = true);
+    bool ReusePrefixes = true)
+{
+    /// <summary>Throws, naming the setting, when a value cannot work.</summary>
+    public void Validate()
+    {
+        Require(MaxSequences >= 1, nameof(MaxSequences), MaxSequences, "at least 1");
+        Require(ContextPerSequence >= 8, nameof(ContextPerSequence), ContextPerSequence, "at least 8");
+        Require(MaxQueuedRequests >= 1, nameof(MaxQueuedRequests), MaxQueuedRequests, "at least 1");
+        Require(PrefillTokensPerStep >= 1, nameof(PrefillTokensPerStep), PrefillTokensPerStep, "at least 1");
+    }
+
+    private static void Require(bool valid, string name, int value, string rule)
+    {
+        if (!valid)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be {rule} (got {value}).");
+        }
+    }
+}

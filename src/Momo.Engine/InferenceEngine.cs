@@ -11,7 +11,7 @@ using Momo.Engine.Telemetry;
 namespace Momo.Engine;
 
 /// <summary>
-/// The engine: one thread owns every native context and runs schedule → execute → update steps over all active
+/// The engine: one thread owns every native context and runs plan → execute → apply steps over all active
 /// sequences. Callers talk to it only through channels: <see cref="Submit"/> queues a request and returns the reader
 /// of its updates.
 /// </summary>
@@ -22,10 +22,13 @@ public sealed partial class InferenceEngine : IDisposable
     private readonly EngineOptions _options;
     private readonly ILogger _logger;
     private readonly Channel<PendingRequest> _incoming;
+    private readonly KvLedger _ledger;
     private readonly SlotCache _slots;
     private readonly List<Sequence> _active = [];
-    private readonly List<(Sequence Sequence, int FirstNew)> _committed = [];
+    private readonly StepPlanner _planner;
     private readonly StepExecutor _executor;
+    private readonly StepApplier _applier;
+    private readonly Publisher _publisher;
     private readonly MemoryPressure _memory;
     private readonly EngineTelemetry _telemetry;
     private readonly CancellationTokenSource _stopping = new();
@@ -34,6 +37,7 @@ public sealed partial class InferenceEngine : IDisposable
     /// <summary>Creates the engine and starts its thread; instruments are created on <paramref name="meter"/>.</summary>
     public InferenceEngine(TierSet tiers, ITokenText vocabulary, EngineOptions options, DraftLengthPlanner planner, Meter meter, ILogger logger)
     {
+        options.Validate();
         var metrics = new EngineMetrics(meter, Counters);
         _telemetry = new EngineTelemetry(metrics, Counters, tiers);
         _tiers = tiers;
@@ -45,10 +49,13 @@ public sealed partial class InferenceEngine : IDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _slots = new SlotCache(tiers, options.MaxSequences);
-        var roundPlanner = new RoundPlanner(planner, options.ContextPerSequence);
-        _executor = new StepExecutor(tiers, vocabulary, roundPlanner, options.PrefillTokensPerStep, metrics);
-        _memory = new MemoryPressure(tiers, _slots, metrics);
+        _ledger = new KvLedger(tiers, options.MaxSequences);
+        _slots = new SlotCache(_ledger, options.MaxSequences);
+        _planner = new StepPlanner(tiers, _ledger, planner, options);
+        _executor = new StepExecutor(tiers, _ledger, vocabulary);
+        _publisher = new Publisher(_telemetry, options.ContextPerSequence);
+        _applier = new StepApplier(_ledger, metrics, _publisher);
+        _memory = new MemoryPressure(_ledger, _slots, metrics);
         _thread = new Thread(Loop) { IsBackground = true, Name = "momo-engine" };
         _thread.Start();
     }
@@ -63,7 +70,8 @@ public sealed partial class InferenceEngine : IDisposable
     public bool Supports(DecodingMode mode) => _tiers.Supports(mode);
 
     /// <summary>
-    /// Queues a request. Throws <see cref="EngineQueueFullException"/> when the waiting queue is full. The reader
+    /// Queues a request. Throws <see cref="EngineQueueFullException"/> when the waiting queue is full and
+    /// <see cref="EngineStoppedException"/> once the engine is shutting down. The reader
     /// yields updates until one carries a finish reason; cancelling <paramref name="cancellation"/> (client gone)
     /// frees the request's sequences within one step.
     /// </summary>
@@ -81,11 +89,13 @@ public sealed partial class InferenceEngine : IDisposable
         }
         var updates = Channel.CreateUnbounded<GenerationUpdate>(new UnboundedChannelOptions { SingleWriter = true });
         var pending = new PendingRequest(request, updates, Stopwatch.GetTimestamp(), cancellation);
+        // Counted before it is queued: the engine thread may take it (and count it out) before TryWrite returns.
+        Counters.AddWaiting(1);
         if (!_incoming.Writer.TryWrite(pending))
         {
-            throw new EngineQueueFullException(_options.MaxQueuedRequests);
+            Counters.AddWaiting(-1);
+            throw _stopping.IsCancellationRequested ? new EngineStoppedException() : new EngineQueueFullException(_options.MaxQueuedRequests);
         }
-        Counters.AddWaiting(1);
         return updates.Reader;
     }
 
@@ -103,7 +113,6 @@ public sealed partial class InferenceEngine : IDisposable
             try
             {
                 Step();
-                _telemetry.StepDone(_active, _slots);
             }
             catch (Exception failure)
             {
@@ -114,20 +123,22 @@ public sealed partial class InferenceEngine : IDisposable
         }
     }
 
+    /// <summary>One step: plan every tier's work inside its batch limit, execute the decodes, apply what was accepted.</summary>
     private void Step()
     {
-        _committed.Clear();
         var runnable = _memory.Runnable(_active);
+        var plan = _planner.Plan(runnable);
+        StepOutcome outcome;
         try
         {
-            _executor.Run(runnable, _committed);
+            outcome = _executor.Execute(plan);
         }
         catch (KvCacheFullException full)
         {
             LogKvFull(full.Message);
             if (_memory.Relieve(_active, full) is { } hopeless)
             {
-                Finish(hopeless, FinishReason.Error, "", "The KV cache cannot hold this request even alone; raise the context size.");
+                _publisher.Finish(hopeless, FinishReason.Error, "", "The KV cache cannot hold this request even alone; raise the context size.");
             }
             return;
         }
@@ -136,45 +147,12 @@ public sealed partial class InferenceEngine : IDisposable
             LogStepFailed(failure);
             foreach (var sequence in runnable)
             {
-                Finish(sequence, FinishReason.Error, "", failure.Message);
+                _publisher.Finish(sequence, FinishReason.Error, "", failure.Message);
             }
             return;
         }
-        foreach (var (sequence, firstNew) in _committed)
-        {
-            Publish(sequence, firstNew);
-        }
-    }
-
-    private void Publish(Sequence sequence, int firstNew)
-    {
-        var countedBefore = sequence.Text.CompletionTokens;
-        var (text, finish) = sequence.Text.Accept(sequence.Working[firstNew..sequence.CommittedLength]);
-        if (finish is null && sequence.WorkingLength >= _options.ContextPerSequence)
-        {
-            (text, finish) = (text + sequence.Text.FlushAll(), FinishReason.Length);
-        }
-        var newTokens = sequence.Text.CompletionTokens - countedBefore;
-        _telemetry.TokensPublished(sequence, newTokens);
-        if (finish is { } reason)
-        {
-            Finish(sequence, reason, text, null, newTokens);
-            return;
-        }
-        sequence.Output.TryWrite(new GenerationUpdate(text, newTokens));
-    }
-
-    private void Finish(Sequence sequence, FinishReason reason, string text, string? error, int newTokens = 0)
-    {
-        if (sequence.Finished)
-        {
-            return;
-        }
-        sequence.Finished = true;
-        sequence.Failed = reason == FinishReason.Error;
-        sequence.Output.TryWrite(new GenerationUpdate(text, newTokens, reason, sequence.Statistics(), error));
-        sequence.Output.TryComplete();
-        _telemetry.Finished(sequence, reason);
+        _applier.Apply(outcome);
+        _telemetry.StepDone(plan, _ledger);
     }
 
     private void Admit()
@@ -187,9 +165,9 @@ public sealed partial class InferenceEngine : IDisposable
                 pending.Updates.Writer.TryComplete();
                 continue;
             }
-            var (slot, cachedKv) = _slots.Acquire(pending.Request.PromptTokens, _options.ReusePrefixes ? _active : []);
+            var (slot, cachedPrompt) = _slots.Acquire(pending.Request.PromptTokens, _options.ReusePrefixes ? _active : []);
             var text = new OutputText(_vocabulary, pending.Request.StopSequences, pending.Request.MaxTokens);
-            var sequence = new Sequence(pending.Request, slot, cachedKv, _tiers.Target.VocabularySize, pending.Updates.Writer, text)
+            var sequence = new Sequence(pending.Request, slot, cachedPrompt, _tiers.Target.VocabularySize, pending.Updates.Writer, text)
             {
                 Cancellation = pending.Cancellation,
                 SubmittedTimestamp = pending.SubmittedTimestamp,
@@ -204,10 +182,9 @@ public sealed partial class InferenceEngine : IDisposable
     {
         foreach (var sequence in _active)
         {
-            if (!sequence.Finished && sequence.Cancellation.IsCancellationRequested)
+            if (!sequence.IsDone && sequence.Cancellation.IsCancellationRequested)
             {
-                sequence.Cancelled = true;
-                Finish(sequence, FinishReason.Cancelled, "", null);
+                _publisher.Finish(sequence, FinishReason.Cancelled, "", null);
             }
         }
         ReleaseFinished();
@@ -218,11 +195,11 @@ public sealed partial class InferenceEngine : IDisposable
         for (var i = _active.Count - 1; i >= 0; i--)
         {
             var sequence = _active[i];
-            if (!sequence.Finished)
+            if (!sequence.IsDone)
             {
                 continue;
             }
-            if (sequence.Failed || !_options.ReusePrefixes)
+            if (sequence.State == SequenceState.Failed || !_options.ReusePrefixes)
             {
                 _slots.ReleaseEmpty(sequence);
             }
@@ -231,7 +208,7 @@ public sealed partial class InferenceEngine : IDisposable
                 _slots.Release(sequence);
             }
             _active.RemoveAt(i);
-            if (sequence.Cancelled)
+            if (sequence.State == SequenceState.Cancelled)
             {
                 Counters.CountCancelled();
             }
@@ -251,14 +228,24 @@ public sealed partial class InferenceEngine : IDisposable
         }
     }
 
-    /// <summary>Stops the engine thread; pending requests end as cancelled.</summary>
+    /// <summary>
+    /// Stops the engine thread. Running and still queued requests alike get a final update (cancelled: the server
+    /// answers 503), so no reader is left waiting; later submissions throw <see cref="EngineStoppedException"/>.
+    /// </summary>
     public void Dispose()
     {
         _stopping.Cancel();
         _thread.Join();
         foreach (var sequence in _active)
         {
-            Finish(sequence, FinishReason.Cancelled, "", null);
+            _publisher.Finish(sequence, FinishReason.Cancelled, "", null);
+        }
+        _incoming.Writer.TryComplete();
+        while (_incoming.Reader.TryRead(out var pending))
+        {
+            Counters.AddWaiting(-1);
+            pending.Updates.Writer.TryWrite(new GenerationUpdate("", 0, FinishReason.Cancelled, Statistics: null, "The engine stopped before this request started."));
+            pending.Updates.Writer.TryComplete();
         }
         _stopping.Dispose();
     }

@@ -4,53 +4,40 @@ using Momo.Engine.Scheduling;
 namespace Momo.Engine.Decoding;
 
 /// <summary>
-/// The draft proposes tokens autoregressively: one batched decode per draft position across all drafting
-/// sequences (never one decode per sequence), each sequence stopping at its own <see cref="Sequence.DraftsWanted"/>.
-/// Each proposal's distribution q is kept in the sequence's tail rows for the verifying stage.
+/// The draft proposes the next token of every drafting sequence in one batched decode (never one decode per
+/// sequence). Each proposal's distribution q is written to the sequence's next tail row, where the verifying stage
+/// reads it; the tokens themselves are returned for the executor to append.
 /// </summary>
-internal sealed class DraftPhase(TierSet tiers, ITokenText vocabulary)
+internal sealed class DraftPhase(TierSet tiers, TierDecoder decoder)
 {
-    private readonly DecodeBatch _batch = new();
-    private readonly List<(Sequence Sequence, int KvBefore)> _fed = [];
-    private readonly List<int> _handles = [];
+    private readonly List<TierFeed> _feeds = [];
+    private readonly List<SequencePlan> _fed = [];
+    private readonly List<(SequencePlan Plan, int Token)> _proposals = [];
+    private TierDecoder.LogitsReader? _read;
 
-    public void Run(IReadOnlyList<Sequence> sequences)
+    /// <summary>One draft position for every plan with drafts left.</summary>
+    public IReadOnlyList<(SequencePlan Plan, int Token)> ProposeNext(IReadOnlyList<SequencePlan> drafting)
     {
-        while (true)
+        _feeds.Clear();
+        _fed.Clear();
+        _proposals.Clear();
+        foreach (var plan in drafting)
         {
-            _batch.Clear();
-            _fed.Clear();
-            _handles.Clear();
-            foreach (var sequence in sequences)
+            if (plan.DraftsLeft > 0)
             {
-                if (sequence.DraftsWanted <= 0)
-                {
-                    continue;
-                }
-                _fed.Add((sequence, sequence.Kv[(int)Tier.Draft]));
-                _handles.Add(TierFeed.AddCatchUp(_batch, sequence, Tier.Draft, logitsForLast: 1));
-            }
-            if (_fed.Count == 0)
-            {
-                return;
-            }
-            TierFeed.Decode(tiers, Tier.Draft, _batch, _fed);
-            var model = tiers[Tier.Draft]!;
-            for (var i = 0; i < _fed.Count; i++)
-            {
-                Propose(_fed[i].Sequence, model.Logits(_handles[i]));
+                _fed.Add(plan);
+                _feeds.Add(decoder.CatchUp(plan.Sequence, Tier.Draft, logitsForLast: 1));
             }
         }
+        decoder.Decode(Tier.Draft, _feeds, _read ??= Propose);
+        return _proposals;
     }
 
-    private void Propose(Sequence sequence, ReadOnlySpan<float> logits)
+    private void Propose(int feed, int handle)
     {
+        var sequence = _fed[feed].Sequence;
         var row = sequence.TailRows.Row(sequence.TailLength);
-        sequence.Distribution.Compute(logits, sequence.HistoryBefore(sequence.WorkingLength), row);
-        var token = sequence.Random.SampleFrom(row);
-        sequence.AppendDraft(token);
-        sequence.Counters.DraftedTokens++;
-        // Drafting past the end of the text is wasted work: the verifier stops there anyway.
-        sequence.DraftsWanted = vocabulary.IsEndOfGeneration(token) ? 0 : sequence.DraftsWanted - 1;
+        sequence.Distribution.Compute(tiers[Tier.Draft]!.Logits(handle), sequence.HistoryBefore(sequence.WorkingLength), row);
+        _proposals.Add((_fed[feed], sequence.Random.SampleFrom(row)));
     }
 }

@@ -4,45 +4,29 @@ using Momo.Engine.Scheduling;
 namespace Momo.Engine.Decoding;
 
 /// <summary>
-/// Chunked prefill: caches committed tokens (all but the last, which the first decode phase feeds with logits)
-/// in every tier a sequence uses, at most <paramref name="tokenBudget"/> prompt tokens per tier per step, so a
-/// long prompt never stalls the streams that are already running.
+/// Chunked prefill: caches the planned chunks of committed prompt tokens, one phase per tier (all but the last
+/// committed token, which the first decode of the next phase feeds with logits).
 /// </summary>
-internal sealed class PrefillPhase(TierSet tiers, int tokenBudget)
+internal sealed class PrefillPhase(TierDecoder decoder)
 {
-    private readonly DecodeBatch _batch = new();
-    private readonly List<(Sequence, int)> _fed = [];
+    private readonly List<TierFeed> _feeds = [];
 
-    public void Run(IReadOnlyList<Sequence> sequences)
+    public void Run(IReadOnlyList<PrefillChunk> chunks)
     {
         for (var t = 0; t < TierSet.Count; t++)
         {
-            var tier = (Tier)t;
-            _batch.Clear();
-            _fed.Clear();
-            var budget = Math.Min(tokenBudget, tiers[tier]?.MaxBatchTokens ?? 0);
-            foreach (var sequence in sequences)
+            _feeds.Clear();
+            foreach (var chunk in chunks)
             {
-                if (budget <= 0 || !TierSet.TiersOf(sequence.Mode).Contains(tier))
+                if (chunk.Tier == (Tier)t)
                 {
-                    continue;
+                    _feeds.Add(new TierFeed(chunk.Sequence, chunk.Count, LogitsForLast: 0));
                 }
-                var from = sequence.Kv[t];
-                var count = Math.Min(sequence.CommittedLength - 1 - from, budget);
-                if (count <= 0)
-                {
-                    continue;
-                }
-                _fed.Add((sequence, from));
-                _batch.AddRange(sequence.Working.Slice(from, count), from, sequence.Slot, logitsForLast: 0);
-                sequence.Kv[t] = from + count;
-                budget -= count;
             }
-            TierFeed.Decode(tiers, tier, _batch, _fed);
+            if (_feeds.Count > 0)
+            {
+                decoder.Decode((Tier)t, _feeds);
+            }
         }
     }
-
-    /// <summary>Whether every tier <paramref name="sequence"/> uses holds all its committed tokens but the last.</summary>
-    public static bool IsComplete(Sequence sequence) =>
-        TierSet.TiersOf(sequence.Mode).All(tier => sequence.Kv[(int)tier] >= sequence.CommittedLength - 1);
 }

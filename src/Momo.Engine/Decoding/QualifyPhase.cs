@@ -1,52 +1,49 @@
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling;
 using Momo.Engine.Speculation;
-using Momo.Engine.Telemetry;
 
 namespace Momo.Engine.Decoding;
 
 /// <summary>
-/// The pyramid's inner stage: one batched qualifier decode verifies every sequence's drafts (v = m, u = q).
-/// Accepted drafts and the residual or bonus token become qualified tokens; each keeps in its tail row the
-/// distribution it was truly sampled from (m, or q where the lossy fuzzy test accepted outright), which is the
-/// proposal distribution the target verifies against.
+/// The pyramid's inner stage: one batched qualifier decode verifies every sequence's drafts (v = m, u = q). Returns,
+/// per sequence, how many drafts were accepted and the residual or bonus token. Each qualified position's tail row
+/// receives the distribution its token was truly sampled from (m, or q where the lossy fuzzy test accepted
+/// outright): the proposal distribution the target verifies against.
 /// </summary>
-internal sealed class QualifyPhase(TierSet tiers, EngineMetrics metrics)
+internal sealed class QualifyPhase(TierSet tiers, TierDecoder decoder)
 {
-    private readonly DecodeBatch _batch = new();
-    private readonly List<(Sequence Sequence, int KvBefore)> _fed = [];
-    private readonly List<int> _handles = [];
+    private readonly List<TierFeed> _feeds = [];
+    private readonly List<SequencePlan> _fed = [];
+    private readonly List<(SequencePlan Plan, VerifyOutcome Outcome)> _results = [];
+    private TierDecoder.LogitsReader? _read;
 
-    public void Run(IReadOnlyList<Sequence> sequences)
+    public IReadOnlyList<(SequencePlan Plan, VerifyOutcome Outcome)> Run(IReadOnlyList<SequencePlan> drafting)
     {
-        _batch.Clear();
+        _feeds.Clear();
         _fed.Clear();
-        _handles.Clear();
-        foreach (var sequence in sequences)
+        _results.Clear();
+        foreach (var plan in drafting)
         {
-            if (sequence.DraftCount == 0)
+            if (plan.Sequence.DraftCount > 0)
             {
-                continue;
+                _fed.Add(plan);
+                _feeds.Add(decoder.CatchUp(plan.Sequence, Tier.Qualifier, plan.Sequence.DraftCount + 1));
             }
-            _fed.Add((sequence, sequence.Kv[(int)Tier.Qualifier]));
-            _handles.Add(TierFeed.AddCatchUp(_batch, sequence, Tier.Qualifier, sequence.DraftCount + 1));
         }
-        TierFeed.Decode(tiers, Tier.Qualifier, _batch, _fed);
-        var model = tiers[Tier.Qualifier]!;
-        for (var i = 0; i < _fed.Count; i++)
-        {
-            Qualify(_fed[i].Sequence, model, _handles[i]);
-        }
+        decoder.Decode(Tier.Qualifier, _feeds, _read ??= Qualify);
+        return _results;
     }
 
-    private void Qualify(Sequence sequence, ITierModel model, int firstHandle)
+    private void Qualify(int feed, int firstHandle)
     {
+        var sequence = _fed[feed].Sequence;
+        var model = tiers[Tier.Qualifier]!;
         var drafts = sequence.DraftCount;
         var firstDraft = sequence.QualifiedCount; // tail index of the first draft
         var firstDraftPosition = sequence.CommittedLength + firstDraft;
         var vocabulary = model.VocabularySize;
         // [drafts + 1, vocabulary]: m at each draft and the bonus position
-        var verifier = TierFeed.VerifierRows(sequence, model, firstHandle, firstDraftPosition, drafts);
+        var verifier = VerifierRows.Compute(sequence, model, firstHandle, firstDraftPosition, drafts);
         var proposed = sequence.Working.Slice(firstDraftPosition, drafts);
         var proposal = sequence.TailRows.Rows(firstDraft, drafts); // [drafts, vocabulary]: q
         var outcome = Verify(sequence, proposed, proposal, verifier, vocabulary, out var relaxed);
@@ -59,12 +56,7 @@ internal sealed class QualifyPhase(TierSet tiers, EngineMetrics metrics)
                 verifier.Slice(j * vocabulary, vocabulary).CopyTo(sequence.TailRows.Row(firstDraft + j));
             }
         }
-        sequence.Counters.QualifierAcceptedTokens += outcome.AcceptedCount;
-        sequence.DraftToQualifier.Observe(outcome.AcceptedCount, drafts);
-        metrics.RecordVerification("draft_to_qualifier", drafts, outcome.AcceptedCount);
-        sequence.QualifyDrafts(outcome.AcceptedCount, outcome.NextToken);
-        // Everything before the residual/bonus token is now the sequence's content in every tier.
-        sequence.TruncateKv(tiers, sequence.WorkingLength - 1);
+        _results.Add((_fed[feed], outcome));
     }
 
     private static VerifyOutcome Verify(

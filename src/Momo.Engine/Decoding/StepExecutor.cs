@@ -1,76 +1,135 @@
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling;
-using Momo.Engine.Telemetry;
 
 namespace Momo.Engine.Decoding;
 
 /// <summary>
-/// Executes one engine step over all active sequences: prefill chunks, then draft and qualifier rounds until every
-/// pyramid sequence holds its γ₂ qualified tokens, then one target verification for everyone. Each phase is one
-/// batched decode per tier across all sequences, whatever their modes and draft lengths.
+/// Executes a planned step: the prefill chunks, then draft and qualifier rounds until every pyramid sequence holds its
+/// γ₂ qualified tokens, then one target verification for every ready sequence. Each phase is one batched decode per
+/// tier across all sequences (split only where the batch limit demands), whatever their modes and draft lengths.
+/// Only the speculative tail changes here; what the target accepted is returned for the apply stage.
 /// </summary>
-internal sealed class StepExecutor(TierSet tiers, ITokenText vocabulary, RoundPlanner planner, int prefillBudget, EngineMetrics metrics)
+internal sealed class StepExecutor
 {
-    private readonly PrefillPhase _prefill = new(tiers, prefillBudget);
-    private readonly DraftPhase _draft = new(tiers, vocabulary);
-    private readonly QualifyPhase _qualify = new(tiers, metrics);
-    private readonly VerifyPhase _verify = new(tiers, metrics);
-    private readonly List<Sequence> _ready = [];
-    private readonly List<Sequence> _drafting = [];
+    private readonly KvLedger _ledger;
+    private readonly ITokenText _vocabulary;
+    private readonly PrefillPhase _prefill;
+    private readonly DraftPhase _draft;
+    private readonly QualifyPhase _qualify;
+    private readonly VerifyPhase _verify;
+    private readonly StepOutcome _outcome = new();
+    private readonly List<SequencePlan> _drafting = [];
+    private readonly List<SequencePlan> _qualifying = [];
 
-    /// <summary>Runs the step; <paramref name="committed"/> receives each verified sequence and where its new tokens start.</summary>
-    public void Run(IReadOnlyList<Sequence> active, List<(Sequence Sequence, int FirstNew)> committed)
+    public StepExecutor(TierSet tiers, KvLedger ledger, ITokenText vocabulary)
     {
-        _prefill.Run(active);
-        _ready.Clear();
-        foreach (var sequence in active)
-        {
-            if (PrefillPhase.IsComplete(sequence))
-            {
-                planner.Plan(sequence);
-                _ready.Add(sequence);
-            }
-        }
-        SpeculateTails();
-        _verify.Run(_ready, committed);
+        _ledger = ledger;
+        _vocabulary = vocabulary;
+        var decoder = new TierDecoder(tiers, ledger);
+        _prefill = new PrefillPhase(decoder);
+        _draft = new DraftPhase(tiers, decoder);
+        _qualify = new QualifyPhase(tiers, decoder);
+        _verify = new VerifyPhase(tiers, decoder);
     }
 
-    private void SpeculateTails()
+    public StepOutcome Execute(StepPlan plan)
     {
-        var firstRound = true;
+        _outcome.Clear();
+        _prefill.Run(plan.Prefill);
+        for (var round = 0; StartRound(plan, round); round++)
+        {
+            Draft();
+            Qualify();
+        }
+        _verify.Run(plan.Ready, _outcome.Target);
+        return _outcome;
+    }
+
+    /// <summary>Sets each sequence's drafts for inner round <paramref name="round"/>; returns whether any sequence drafts.</summary>
+    private bool StartRound(StepPlan plan, int round)
+    {
+        _drafting.Clear();
+        foreach (var planned in plan.Ready)
+        {
+            planned.DraftsLeft = DraftsThisRound(planned, round);
+            if (planned.DraftsLeft > 0)
+            {
+                _drafting.Add(planned);
+            }
+        }
+        return _drafting.Count > 0;
+    }
+
+    private static int DraftsThisRound(SequencePlan planned, int round)
+    {
+        if (planned.TailEnded)
+        {
+            return 0;
+        }
+        switch (planned.Sequence.Mode)
+        {
+            case DecodingMode.TwoTier:
+                return round == 0 ? planned.DraftLength : 0;
+            case DecodingMode.Pyramid:
+                var missing = planned.QualifiedLength - planned.Sequence.QualifiedCount;
+                return missing <= 0 ? 0 : Math.Min(planned.DraftLength, missing);
+            default:
+                return 0;
+        }
+    }
+
+    /// <summary>Draft positions, one batched decode each, until every drafting sequence has its round's drafts.</summary>
+    private void Draft()
+    {
         while (true)
         {
-            _drafting.Clear();
-            foreach (var sequence in _ready)
-            {
-                sequence.DraftsWanted = DraftsThisRound(sequence, firstRound);
-                if (sequence.DraftsWanted > 0)
-                {
-                    _drafting.Add(sequence);
-                }
-            }
-            if (_drafting.Count == 0)
+            var proposals = _draft.ProposeNext(_drafting);
+            if (proposals.Count == 0)
             {
                 return;
             }
-            _draft.Run(_drafting);
-            _qualify.Run(_drafting.Where(s => s.Mode == DecodingMode.Pyramid).ToList());
-            firstRound = false;
+            foreach (var (planned, token) in proposals)
+            {
+                planned.Sequence.AppendDraft(token);
+                // Drafting past the end of the text is wasted work: every verifier stops there anyway.
+                var ends = _vocabulary.IsEndOfGeneration(token);
+                planned.DraftsLeft = ends ? 0 : planned.DraftsLeft - 1;
+                planned.TailEnded |= ends && planned.Sequence.Mode == DecodingMode.TwoTier;
+            }
         }
     }
 
-    private int DraftsThisRound(Sequence sequence, bool firstRound)
+    private void Qualify()
     {
-        switch (sequence.Mode)
+        _qualifying.Clear();
+        _qualifying.AddRange(_drafting.Where(planned => planned.Sequence.Mode == DecodingMode.Pyramid));
+        foreach (var (planned, verdict) in _qualify.Run(_qualifying))
         {
-            case DecodingMode.TwoTier:
-                return firstRound ? sequence.DraftGoal : 0;
-            case DecodingMode.Pyramid:
-                var missing = sequence.QualifiedGoal - sequence.QualifiedCount;
-                var lastIsEnd = sequence.QualifiedCount > 0 && vocabulary.IsEndOfGeneration(sequence.Working[^1]);
-                return missing <= 0 || lastIsEnd ? 0 : Math.Min(sequence.DraftGoal, missing);
-            default:
-                return 0;
+            var sequence = planned.Sequence;
+            var firstNew = sequence.QualifiedCount;
+            _outcome.Inner.Add(new InnerVerification(sequence, sequence.DraftCount, verdict.AcceptedCount));
+            sequence.QualifyDrafts(verdict.AcceptedCount, verdict.NextToken);
+            EndAtEndOfGeneration(planned, firstNew);
+            // Everything before the last qualified token is now the sequence's content in every tier.
+            _ledger.Truncate(sequence.Slot, sequence.WorkingLength - 1);
+        }
+    }
+
+    /// <summary>
+    /// An end-of-generation token among the newly qualified ones ends the tail there: tokens after it (an accepted
+    /// end followed by the bonus token) would be verified in vain, and no more inner rounds are drafted.
+    /// </summary>
+    private void EndAtEndOfGeneration(SequencePlan planned, int firstNew)
+    {
+        var sequence = planned.Sequence;
+        for (var i = firstNew; i < sequence.QualifiedCount; i++)
+        {
+            if (_vocabulary.IsEndOfGeneration(sequence.Working[sequence.CommittedLength + i]))
+            {
+                sequence.KeepQualified(i + 1);
+                planned.TailEnded = true;
+                return;
+            }
         }
     }
 }

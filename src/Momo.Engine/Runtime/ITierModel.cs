@@ -18,7 +18,10 @@ public interface ITierModel : IDisposable
     /// <summary>Most tokens one <see cref="Decode"/> call may carry.</summary>
     int MaxBatchTokens { get; }
 
-    /// <summary>Decodes the batch; throws <see cref="KvCacheFullException"/> when the cache has no room.</summary>
+    /// <summary>
+    /// Decodes the batch; throws <see cref="KvCacheFullException"/> when the cache has no room and
+    /// <see cref="BatchTooLargeException"/> when the batch holds more than <see cref="MaxBatchTokens"/> tokens.
+    /// </summary>
     void Decode(DecodeBatch batch);
 
     /// <summary>Logits of the batch entry <paramref name="handle"/> of the last decode. Valid until the next decode.</summary>
@@ -42,3 +45,7 @@ public sealed class KvCacheFullException(string tier, int tokens)
     /// <summary>Name of the tier whose cache is full.</summary>
     public string TierName { get; } = tier;
 }
+
+/// <summary>A batch over the tier's limit reached the runtime: a planning bug, refused before the native code sees it.</summary>
+public sealed class BatchTooLargeException(string tier, int tokens, int limit)
+    : Exception($"A batch of {tokens} tokens exceeds the {tier} tier's limit of {limit} tokens per decode.");

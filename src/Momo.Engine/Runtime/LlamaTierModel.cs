@@ -75,6 +75,12 @@ public sealed class LlamaTierModel : ITierModel
     /// <inheritdoc />
     public void Decode(DecodeBatch batch)
     {
+        // llama.cpp aborts the whole process (GGML_ASSERT) on a batch over n_batch, and the native decode LLamaSharp
+        // exposes does not check: refuse here, so a planning bug fails one step, never the process.
+        if (batch.Count > MaxBatchTokens)
+        {
+            throw new BatchTooLargeException(Name, batch.Count, MaxBatchTokens);
+        }
         _batch.Clear();
         if (_logitsIndex.Length < batch.Count)
         {

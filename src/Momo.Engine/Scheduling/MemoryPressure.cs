@@ -4,28 +4,28 @@ using Momo.Engine.Telemetry;
 namespace Momo.Engine.Scheduling;
 
 /// <summary>
-/// What the engine does when a tier's KV cache is full: evict the prefix cache of free slots, else degrade the youngest sequence that uses the full
-/// qualifier or draft tier (pyramid → two_tier → target_only, which stay exact), or preempt the youngest
-/// sequence when the target is full (drop its KV and recompute it once others finish). Admissions wait while any
-/// sequence is preempted, so preempted work goes first.
+/// What the engine does when a tier's KV cache is full: evict the prefix cache of free slots, else degrade the youngest
+/// sequence that uses the full qualifier or draft tier (pyramid → two_tier → target_only, which stay exact), or preempt
+/// the youngest sequence when the target is full (drop its KV and recompute it once others finish). Admissions wait
+/// while any sequence is preempted, so preempted work goes first.
 /// </summary>
-internal sealed class MemoryPressure(TierSet tiers, SlotCache slots, EngineMetrics metrics)
+internal sealed class MemoryPressure(KvLedger ledger, SlotCache slots, EngineMetrics metrics)
 {
     private readonly List<Sequence> _runnable = [];
     private int _runningWhenPreempted;
 
     /// <summary>New requests wait while preempted ones do.</summary>
-    public bool CanAdmit(IReadOnlyList<Sequence> active) => !active.Any(s => s.Preempted);
+    public bool CanAdmit(IReadOnlyList<Sequence> active) => !active.Any(s => s.State == SequenceState.Preempted);
 
     /// <summary>Sequences to decode this step; resumes one preempted sequence when others have finished.</summary>
     public IReadOnlyList<Sequence> Runnable(IReadOnlyList<Sequence> active)
     {
         _runnable.Clear();
-        _runnable.AddRange(active.Where(s => !s.Preempted && !s.Finished));
-        var preempted = active.FirstOrDefault(s => s.Preempted && !s.Finished);
+        _runnable.AddRange(active.Where(s => s.State == SequenceState.Running));
+        var preempted = active.FirstOrDefault(s => s.State == SequenceState.Preempted);
         if (preempted is not null && (_runnable.Count == 0 || _runnable.Count < _runningWhenPreempted))
         {
-            preempted.Preempted = false;
+            preempted.State = SequenceState.Running;
             _runnable.Add(preempted);
         }
         return _runnable;
@@ -41,13 +41,13 @@ internal sealed class MemoryPressure(TierSet tiers, SlotCache slots, EngineMetri
         {
             // Dropping unverified proposals is always exact: committed tokens only come from verified rounds.
             sequence.DropTail();
-            sequence.TruncateKv(tiers, Math.Max(0, sequence.CommittedLength - 1));
+            ledger.Truncate(sequence.Slot, Math.Max(0, sequence.CommittedLength - 1));
         }
         if (slots.EvictCached())
         {
             return null; // cached prefixes of finished requests go first
         }
-        var candidates = active.Where(s => !s.Preempted && !s.Finished).ToList();
+        var candidates = active.Where(s => s.State == SequenceState.Running).ToList();
         switch (full.TierName)
         {
             case "qualifier":
@@ -69,10 +69,10 @@ internal sealed class MemoryPressure(TierSet tiers, SlotCache slots, EngineMetri
         }
         sequence.Counters.Degradations.Add($"{sequence.Mode.ToApiName()}->{to.ToApiName()}");
         metrics.RecordDegradation(sequence.Mode, to);
-        sequence.ReleaseTier(tiers, Tier.Qualifier);
+        ledger.Truncate(sequence.Slot, Tier.Qualifier, 0);
         if (to == DecodingMode.TargetOnly)
         {
-            sequence.ReleaseTier(tiers, Tier.Draft);
+            ledger.Truncate(sequence.Slot, Tier.Draft, 0);
         }
         sequence.Mode = to;
     }
@@ -85,8 +85,8 @@ internal sealed class MemoryPressure(TierSet tiers, SlotCache slots, EngineMetri
             return candidates.FirstOrDefault();
         }
         var victim = candidates[^1];
-        victim.TruncateKv(tiers, 0);
-        victim.Preempted = true;
+        ledger.Truncate(victim.Slot, 0);
+        victim.State = SequenceState.Preempted;
         victim.Counters.Preemptions++;
         metrics.RecordPreemption();
         _runningWhenPreempted = candidates.Count - 1;

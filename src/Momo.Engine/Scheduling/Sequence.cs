@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
-using Momo.Engine.Runtime;
 using Momo.Engine.Sampling;
 using Momo.Engine.Speculation;
 
@@ -10,13 +9,14 @@ namespace Momo.Engine.Scheduling;
 /// One request inside the engine. Its tokens live in one list laid out as
 /// <c>[committed (prompt + output) | speculative tail]</c>: the tail holds qualified tokens and then draft tokens
 /// (pyramid), or draft tokens (two-tier), each with the distribution it was sampled from in <see cref="TailRows"/>.
-/// Invariant between phases: tier t's KV holds exactly <c>Working[0..Kv[t])</c>, and the last working token is in no KV.
+/// Invariant between phases: tier t's KV holds exactly <c>Working[0..ledger.Cached(Slot, t))</c> (see <see cref="KvLedger"/>),
+/// and the last working token is in no KV.
 /// </summary>
 internal sealed class Sequence
 {
     private readonly List<int> _working;
 
-    public Sequence(GenerationRequest request, int slot, int[] cachedKv, int vocabulary, ChannelWriter<GenerationUpdate> output, OutputText text)
+    public Sequence(GenerationRequest request, int slot, int cachedPromptTokens, int vocabulary, ChannelWriter<GenerationUpdate> output, OutputText text)
     {
         Request = request;
         Slot = slot;
@@ -26,8 +26,7 @@ internal sealed class Sequence
         _working = new List<int>(request.PromptTokens.Count + request.MaxTokens + SpeculationSettings.MaxQualifiedTokens + 2);
         _working.AddRange(request.PromptTokens);
         PromptLength = request.PromptTokens.Count;
-        Array.Copy(cachedKv, Kv, TierSet.Count);
-        Counters.CachedPromptTokens = cachedKv[(int)Tier.Target];
+        Counters.CachedPromptTokens = cachedPromptTokens;
         CommittedLength = PromptLength;
         TailRows = new RowStore(vocabulary);
         VerifierRows = new RowStore(vocabulary);
@@ -44,7 +43,6 @@ internal sealed class Sequence
     public int CommittedLength { get; private set; }
     public int QualifiedCount { get; private set; }
     public int DraftCount { get; private set; }
-    public int[] Kv { get; } = new int[TierSet.Count];
     public RowStore TailRows { get; }
     public RowStore VerifierRows { get; }
     public TokenDistribution Distribution { get; }
@@ -54,23 +52,11 @@ internal sealed class Sequence
     public RunningAcceptance QualifierToTarget { get; } = new();
     public RunningAcceptance DraftToTarget { get; } = new();
 
-    /// <summary>γ₁ for this round: draft tokens per inner round (two-tier: per target call).</summary>
-    public int DraftGoal { get; set; }
+    /// <summary>Where the sequence is in its life.</summary>
+    public SequenceState State { get; set; }
 
-    /// <summary>Draft tokens still to propose in the current draft phase.</summary>
-    public int DraftsWanted { get; set; }
-
-    /// <summary>γ₂ for this round: qualified tokens to gather before the target verifies (pyramid).</summary>
-    public int QualifiedGoal { get; set; }
-
-    /// <summary>Set once a final update has been written; the engine then frees the slot.</summary>
-    public bool Finished { get; set; }
-
-    /// <summary>The engine failed this sequence; its KV is not trusted for reuse.</summary>
-    public bool Failed { get; set; }
-
-    /// <summary>The client went away; the sequence is freed without further output.</summary>
-    public bool Cancelled { get; set; }
+    /// <summary>Whether its final update has been written (the engine then frees the slot).</summary>
+    public bool IsDone => State is SequenceState.Finished or SequenceState.Failed or SequenceState.Cancelled;
 
     /// <summary>Signalled when the client disconnects.</summary>
     public CancellationToken Cancellation { get; init; }
@@ -80,9 +66,6 @@ internal sealed class Sequence
 
     /// <summary>When tokens were last published (0 before the first).</summary>
     public long LastTokenTimestamp { get; set; }
-
-    /// <summary>Preempted under KV pressure: holds no KV and waits until memory frees up.</summary>
-    public bool Preempted { get; set; }
 
     public int WorkingLength => _working.Count;
     public int TailLength => _working.Count - CommittedLength;
@@ -113,6 +96,15 @@ internal sealed class Sequence
         DraftCount = 0;
     }
 
+    /// <summary>Keeps only the first <paramref name="count"/> qualified tokens of the tail.</summary>
+    public void KeepQualified(int count)
+    {
+        var firstDropped = CommittedLength + count;
+        _working.RemoveRange(firstDropped, _working.Count - firstDropped);
+        QualifiedCount = count;
+        DraftCount = 0;
+    }
+
     /// <summary>The target accepted the first <paramref name="accepted"/> tail tokens and emitted <paramref name="next"/>.</summary>
     public void CommitTail(int accepted, int next)
     {
@@ -130,29 +122,6 @@ internal sealed class Sequence
         _working.RemoveRange(CommittedLength, _working.Count - CommittedLength);
         QualifiedCount = 0;
         DraftCount = 0;
-    }
-
-    /// <summary>Marks the KV of every tier as holding at most <paramref name="length"/> tokens, truncating the models.</summary>
-    public void TruncateKv(TierSet tiers, int length)
-    {
-        for (var t = 0; t < TierSet.Count; t++)
-        {
-            if (Kv[t] > length)
-            {
-                tiers[(Tier)t]!.Truncate(Slot, length);
-                Kv[t] = length;
-            }
-        }
-    }
-
-    /// <summary>Frees this sequence's KV in one tier (after a degradation the tier is no longer used).</summary>
-    public void ReleaseTier(TierSet tiers, Tier tier)
-    {
-        if (Kv[(int)tier] > 0)
-        {
-            tiers[tier]!.Truncate(Slot, 0);
-            Kv[(int)tier] = 0;
-        }
     }
 
     /// <summary>The statistics block as it stands now.</summary>

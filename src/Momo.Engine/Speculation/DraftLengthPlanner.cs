@@ -13,6 +13,9 @@ public sealed class DraftLengthPlanner(TierCostCurve? draft, TierCostCurve? qual
     /// <summary>Longest outer run the planner considers.</summary>
     public const int MaxOuter = SpeculationSettings.MaxQualifiedTokens;
 
+    /// <summary>The target's measured cost curve.</summary>
+    public TierCostCurve TargetCost => target;
+
     /// <summary>γ for two-tier decoding at draft→target acceptance <paramref name="alpha"/>.</summary>
     public int ChooseTwoTier(double alpha)
     {

@@ -32,22 +32,22 @@ internal sealed class EngineTelemetry(EngineMetrics metrics, EngineCounters coun
     public void Finished(Sequence sequence, FinishReason reason) => metrics.RecordFinish(
         sequence.Mode.ToApiName(), reason.ToString().ToLowerInvariant(), Stopwatch.GetElapsedTime(sequence.SubmittedTimestamp).TotalSeconds);
 
-    /// <summary>Publishes the gauges after a step.</summary>
-    public void StepDone(IReadOnlyList<Sequence> active, SlotCache slots)
+    /// <summary>Publishes the gauges after a step: KV use per tier, and the mean draft lengths the step planned.</summary>
+    public void StepDone(StepPlan plan, KvLedger ledger)
     {
         var kv = new double[TierSet.Count];
         for (var t = 0; t < TierSet.Count; t++)
         {
             if (tiers[(Tier)t] is { } model)
             {
-                kv[t] = Math.Min(1.0, (active.Sum(s => (double)s.Kv[t]) + slots.CachedCells(t)) / model.KvCapacity);
+                kv[t] = Math.Min(1.0, ledger.CellsInUse((Tier)t) / (double)model.KvCapacity);
             }
         }
-        double MeanOf(DecodingMode mode, Func<Sequence, int> length) =>
-            active.Where(s => s.Mode == mode).Select(length).DefaultIfEmpty(0).Average();
+        double MeanOf(DecodingMode mode, Func<SequencePlan, int> length) =>
+            plan.Ready.Where(p => p.Sequence.Mode == mode).Select(length).DefaultIfEmpty(0).Average();
         counters.PublishStep(kv, [
-            MeanOf(DecodingMode.Pyramid, s => s.DraftGoal),
-            MeanOf(DecodingMode.Pyramid, s => s.QualifiedGoal),
-            MeanOf(DecodingMode.TwoTier, s => s.DraftGoal)]);
+            MeanOf(DecodingMode.Pyramid, p => p.DraftLength),
+            MeanOf(DecodingMode.Pyramid, p => p.QualifiedLength),
+            MeanOf(DecodingMode.TwoTier, p => p.DraftLength)]);
     }
 }

@@ -9,7 +9,7 @@ namespace Momo.Engine.Tests.Engine;
 /// its own perturbation of the shared base, so tiers disagree by a tunable amount. It enforces llama.cpp's rules the
 /// engine relies on: positions must extend the cache contiguously, and the cache has a fixed number of cells.
 /// </summary>
-internal sealed class FakeTierModel(string name, int vocabulary, double disagreement, int kvCapacity = 1 << 20) : ITierModel
+internal sealed class FakeTierModel(string name, int vocabulary, double disagreement, int kvCapacity = 1 << 20, int maxBatchTokens = 4096) : ITierModel
 {
     private readonly Dictionary<int, List<int>> _cache = [];
     private readonly List<float[]> _logits = [];
@@ -19,16 +19,22 @@ internal sealed class FakeTierModel(string name, int vocabulary, double disagree
     public string Name => name;
     public int VocabularySize => vocabulary;
     public int KvCapacity => kvCapacity;
-    public int MaxBatchTokens => 4096;
+    public int MaxBatchTokens => maxBatchTokens;
 
-    /// <summary>Decode calls so far, and the largest number of sequences one call carried.</summary>
+    /// <summary>Decode calls so far, the largest number of sequences and of tokens one call carried.</summary>
     public int DecodeCalls { get; private set; }
     public int MaxSequencesInOneDecode { get; private set; }
+    public int LargestBatch { get; private set; }
 
     public int UsedCells => _cache.Values.Sum(c => c.Count);
 
     public void Decode(DecodeBatch batch)
     {
+        LargestBatch = Math.Max(LargestBatch, batch.Count);
+        if (batch.Count > maxBatchTokens)
+        {
+            throw new BatchTooLargeException(name, batch.Count, maxBatchTokens); // as llama.cpp's n_batch assert would
+        }
         if (UsedCells + batch.Count > kvCapacity)
         {
             throw new KvCacheFullException(name, batch.Count);

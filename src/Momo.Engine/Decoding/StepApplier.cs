@@ -1,0 +1,55 @@
+using Momo.Engine.Scheduling;
+using Momo.Engine.Speculation;
+using Momo.Engine.Telemetry;
+
+namespace Momo.Engine.Decoding;
+
+/// <summary>
+/// The one stage that changes what a sequence has committed: for each target verification it rolls every tier's KV
+/// back to the accepted prefix (one ledger truncation), commits the accepted tokens plus the recovered or bonus token,
+/// counts the verifications per stage, and publishes the new text (end of generation, stop strings, length).
+/// </summary>
+internal sealed class StepApplier(KvLedger ledger, EngineMetrics metrics, Publisher publisher)
+{
+    public void Apply(StepOutcome outcome)
+    {
+        foreach (var (sequence, proposed, accepted) in outcome.Inner)
+        {
+            sequence.Counters.DraftedTokens += proposed;
+            sequence.Counters.QualifierAcceptedTokens += accepted;
+            sequence.DraftToQualifier.Observe(accepted, proposed);
+            metrics.RecordVerification(SpeculationStages.DraftToQualifier, proposed, accepted);
+        }
+        foreach (var verdict in outcome.Target)
+        {
+            var sequence = verdict.Sequence;
+            ledger.Truncate(sequence.Slot, verdict.FirstTail + verdict.Accepted);
+            sequence.CommitTail(verdict.Accepted, verdict.Next);
+            Count(sequence, verdict.Proposed, verdict.Accepted);
+            publisher.Publish(sequence, verdict.FirstTail);
+        }
+    }
+
+    private void Count(Sequence sequence, int proposed, int accepted)
+    {
+        var counters = sequence.Counters;
+        counters.TargetCalls++;
+        counters.TargetProposedTokens += proposed;
+        counters.TargetAcceptedTokens += accepted;
+        if (proposed == 0)
+        {
+            return;
+        }
+        if (sequence.Mode == DecodingMode.Pyramid)
+        {
+            sequence.QualifierToTarget.Observe(accepted, proposed);
+            metrics.RecordVerification(SpeculationStages.QualifierToTarget, proposed, accepted);
+        }
+        else
+        {
+            counters.DraftedTokens += proposed;
+            sequence.DraftToTarget.Observe(accepted, proposed);
+            metrics.RecordVerification(SpeculationStages.DraftToTarget, proposed, accepted);
+        }
+    }
+}

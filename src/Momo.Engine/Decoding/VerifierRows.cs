@@ -1,0 +1,26 @@
+using Momo.Engine.Runtime;
+using Momo.Engine.Scheduling;
+
+namespace Momo.Engine.Decoding;
+
+/// <summary>The verifier's distributions for a run of proposals, shared by the qualifier's and the target's checks.</summary>
+internal static class VerifierRows
+{
+    /// <summary>
+    /// One row per proposal position plus the bonus position, for <paramref name="count"/> proposals decoded from batch
+    /// handle <paramref name="firstHandle"/> starting at working index <paramref name="firstPosition"/>, written into
+    /// the sequence's verifier rows.
+    /// </summary>
+    /// <returns>[count + 1, vocabulary] rows.</returns>
+    public static Span<float> Compute(Sequence sequence, ITierModel model, int firstHandle, int firstPosition, int count)
+    {
+        var vocabulary = model.VocabularySize;
+        var rows = sequence.VerifierRows.Rows(0, count + 1);
+        for (var j = 0; j <= count; j++)
+        {
+            sequence.Distribution.Compute(
+                model.Logits(firstHandle + j), sequence.HistoryBefore(firstPosition + j), rows.Slice(j * vocabulary, vocabulary));
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,47 @@
+using Momo.Engine.Telemetry;
+
+namespace Momo.Engine.Scheduling;
+
+/// <summary>
+/// Writes a sequence's updates to its reader: the text of newly committed tokens (held back at stop-string and UTF-8
+/// boundaries), and exactly one final update, which also sets the sequence's end state.
+/// </summary>
+internal sealed class Publisher(EngineTelemetry telemetry, int contextPerSequence)
+{
+    /// <summary>Publishes the tokens committed from working index <paramref name="firstNew"/> on, finishing the sequence if they end it.</summary>
+    public void Publish(Sequence sequence, int firstNew)
+    {
+        var countedBefore = sequence.Text.CompletionTokens;
+        var (text, finish) = sequence.Text.Accept(sequence.Working[firstNew..sequence.CommittedLength]);
+        if (finish is null && sequence.WorkingLength >= contextPerSequence)
+        {
+            (text, finish) = (text + sequence.Text.FlushAll(), FinishReason.Length);
+        }
+        var newTokens = sequence.Text.CompletionTokens - countedBefore;
+        telemetry.TokensPublished(sequence, newTokens);
+        if (finish is { } reason)
+        {
+            Finish(sequence, reason, text, null, newTokens);
+            return;
+        }
+        sequence.Output.TryWrite(new GenerationUpdate(text, newTokens));
+    }
+
+    /// <summary>Writes the final update (once; later calls do nothing) and moves the sequence to its end state.</summary>
+    public void Finish(Sequence sequence, FinishReason reason, string text, string? error, int newTokens = 0)
+    {
+        if (sequence.IsDone)
+        {
+            return;
+        }
+        sequence.State = reason switch
+        {
+            FinishReason.Error => SequenceState.Failed,
+            FinishReason.Cancelled => SequenceState.Cancelled,
+            _ => SequenceState.Finished,
+        };
+        sequence.Output.TryWrite(new GenerationUpdate(text, newTokens, reason, sequence.Statistics(), error));
+        sequence.Output.TryComplete();
+        telemetry.Finished(sequence, reason);
+    }
+}

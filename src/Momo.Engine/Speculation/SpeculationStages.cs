@@ -1,0 +1,20 @@
+namespace Momo.Engine.Speculation;
+
+/// <summary>
+/// The names of the verifying stages, as metrics labels, response statistics and benchmark reports spell them:
+/// defined here once.
+/// </summary>
+public static class SpeculationStages
+{
+    /// <summary>The pyramid's inner stage: the qualifier verifies the draft.</summary>
+    public const string DraftToQualifier = "draft_to_qualifier";
+
+    /// <summary>The pyramid's outer stage: the target verifies qualified tokens.</summary>
+    public const string QualifierToTarget = "qualifier_to_target";
+
+    /// <summary>Two-tier decoding: the target verifies the draft.</summary>
+    public const string DraftToTarget = "draft_to_target";
+
+    /// <summary>Every stage, inner first.</summary>
+    public static IReadOnlyList<string> All { get; } = [DraftToQualifier, QualifierToTarget, DraftToTarget];
+}
