@@ -36,6 +36,13 @@ public sealed partial class InferenceEngine : IDisposable
 
     /// <summary>Creates the engine and starts its thread; instruments are created on <paramref name="meter"/>.</summary>
     public InferenceEngine(TierSet tiers, ITokenText vocabulary, EngineOptions options, DraftLengthPlanner planner, Meter meter, ILogger logger)
+        : this(tiers, vocabulary, options, planner, meter, logger, SpeculativeSampling.Verify)
+    {
+    }
+
+    /// <summary>An engine whose stages verify with <paramref name="rule"/> (tests wire in broken rules to prove the exactness tests fail).</summary>
+    internal InferenceEngine(
+        TierSet tiers, ITokenText vocabulary, EngineOptions options, DraftLengthPlanner planner, Meter meter, ILogger logger, AcceptanceRule rule)
     {
         options.Validate();
         var metrics = new EngineMetrics(meter, Counters);
@@ -52,7 +59,7 @@ public sealed partial class InferenceEngine : IDisposable
         _ledger = new KvLedger(tiers, options.MaxSequences);
         _slots = new SlotCache(_ledger, options.MaxSequences);
         _planner = new StepPlanner(tiers, _ledger, planner, options);
-        _executor = new StepExecutor(tiers, _ledger, vocabulary);
+        _executor = new StepExecutor(tiers, _ledger, vocabulary, rule);
         _publisher = new Publisher(_telemetry, options.ContextPerSequence);
         _applier = new StepApplier(_ledger, metrics, _publisher);
         _memory = new MemoryPressure(_ledger, _slots, metrics);

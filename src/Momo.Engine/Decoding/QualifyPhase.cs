@@ -10,7 +10,7 @@ namespace Momo.Engine.Decoding;
 /// receives the distribution its token was truly sampled from (m, or q where the lossy fuzzy test accepted
 /// outright): the proposal distribution the target verifies against.
 /// </summary>
-internal sealed class QualifyPhase(TierSet tiers, TierDecoder decoder)
+internal sealed class QualifyPhase(TierSet tiers, TierDecoder decoder, AcceptanceRule rule)
 {
     private readonly List<TierFeed> _feeds = [];
     private readonly List<SequencePlan> _fed = [];
@@ -59,7 +59,7 @@ internal sealed class QualifyPhase(TierSet tiers, TierDecoder decoder)
         _results.Add((_fed[feed], outcome));
     }
 
-    private static VerifyOutcome Verify(
+    private VerifyOutcome Verify(
         Sequence sequence, ReadOnlySpan<int> proposed, ReadOnlySpan<float> proposal, ReadOnlySpan<float> verifier,
         int vocabulary, out bool[] relaxed)
     {
@@ -70,6 +70,6 @@ internal sealed class QualifyPhase(TierSet tiers, TierDecoder decoder)
             return fuzzy.Outcome;
         }
         relaxed = new bool[proposed.Length];
-        return SpeculativeSampling.Verify(proposed, proposal, verifier, vocabulary, sequence.Random);
+        return rule(proposed, proposal, verifier, vocabulary, sequence.Random);
     }
 }

@@ -1,5 +1,6 @@
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling;
+using Momo.Engine.Speculation;
 
 namespace Momo.Engine.Decoding;
 
@@ -21,15 +22,15 @@ internal sealed class StepExecutor
     private readonly List<SequencePlan> _drafting = [];
     private readonly List<SequencePlan> _qualifying = [];
 
-    public StepExecutor(TierSet tiers, KvLedger ledger, ITokenText vocabulary)
+    public StepExecutor(TierSet tiers, KvLedger ledger, ITokenText vocabulary, AcceptanceRule rule)
     {
         _ledger = ledger;
         _vocabulary = vocabulary;
         var decoder = new TierDecoder(tiers, ledger);
         _prefill = new PrefillPhase(decoder);
         _draft = new DraftPhase(tiers, decoder);
-        _qualify = new QualifyPhase(tiers, decoder);
-        _verify = new VerifyPhase(tiers, decoder);
+        _qualify = new QualifyPhase(tiers, decoder, rule);
+        _verify = new VerifyPhase(tiers, decoder, rule);
     }
 
     public StepOutcome Execute(StepPlan plan)

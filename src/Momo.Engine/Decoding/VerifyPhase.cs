@@ -9,7 +9,7 @@ namespace Momo.Engine.Decoding;
 /// tokens against their true distributions; two-tier: drafts against q; target-only: an empty tail, so the "bonus"
 /// is an ordinary sample from p). Returns what was accepted; committing is the apply stage's.
 /// </summary>
-internal sealed class VerifyPhase(TierSet tiers, TierDecoder decoder)
+internal sealed class VerifyPhase(TierSet tiers, TierDecoder decoder, AcceptanceRule rule)
 {
     private readonly List<TierFeed> _feeds = [];
     private readonly List<SequencePlan> _fed = [];
@@ -36,7 +36,7 @@ internal sealed class VerifyPhase(TierSet tiers, TierDecoder decoder)
         var tail = sequence.TailLength;
         var firstTail = sequence.CommittedLength;
         var verifier = VerifierRows.Compute(sequence, model, firstHandle, firstTail, tail); // [tail + 1, vocabulary]: p
-        var outcome = SpeculativeSampling.Verify(
+        var outcome = rule(
             sequence.Working.Slice(firstTail, tail), sequence.TailRows.Rows(0, tail), verifier, model.VocabularySize, sequence.Random);
         _results.Add(new TargetVerification(sequence, firstTail, tail, outcome.AcceptedCount, outcome.NextToken));
     }

@@ -65,7 +65,7 @@ internal sealed class StepPlanner(TierSet tiers, KvLedger ledger, DraftLengthPla
             case DecodingMode.TwoTier:
                 var gamma = settings.DraftTokens ?? lengths.ChooseTwoTier(sequence.DraftToTarget.Rate);
                 // The target's rows: γ proposals and the bonus position.
-                return new SequencePlan(sequence, Math.Clamp(gamma, 0, Math.Min(budget, target - 1)), 0);
+                return new SequencePlan(sequence, Math.Max(0, Math.Min(gamma, Math.Min(budget, target - 1))), 0);
             case DecodingMode.Pyramid:
                 var (inner, outer) = settings.DraftTokens is { } g1 && settings.QualifiedTokens is { } g2
                     ? (g1, g2)
@@ -73,8 +73,9 @@ internal sealed class StepPlanner(TierSet tiers, KvLedger ledger, DraftLengthPla
                 var qualifier = tiers[Tier.Qualifier]!.MaxBatchTokens;
                 // The qualifier's rows: γ₁ drafts and the bonus; the target's: up to γ₂ + 1 qualified tokens (a last
                 // inner round may overshoot by one) and the bonus.
-                var draftLength = Math.Clamp(settings.DraftTokens ?? inner, 1, qualifier - 1);
-                var qualifiedLength = Math.Clamp(settings.QualifiedTokens ?? outer, 0, Math.Min(budget, target - 2));
+                // (A limit too small for any proposal leaves 0: the sequence verifies with the target alone this step.)
+                var draftLength = Math.Min(Math.Max(1, settings.DraftTokens ?? inner), qualifier - 1);
+                var qualifiedLength = Math.Max(0, Math.Min(settings.QualifiedTokens ?? outer, Math.Min(budget, target - 2)));
                 return new SequencePlan(sequence, draftLength, qualifiedLength);
             default:
                 return new SequencePlan(sequence, 0, 0);

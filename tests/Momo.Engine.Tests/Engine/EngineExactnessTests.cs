@@ -1,5 +1,6 @@
 using Momo.Engine.Runtime;
 using Momo.Engine.Sampling;
+using Momo.Engine.Speculation;
 using Momo.Engine.Tests.Speculation;
 
 namespace Momo.Engine.Tests.Engine;
@@ -20,21 +21,60 @@ public sealed class EngineExactnessTests
     [InlineData(DecodingMode.TwoTier, 2, null)]
     public async Task Sampled_first_two_tokens_follow_the_target_joint_distribution(DecodingMode mode, int draft, int? qualified)
     {
-        using var harness = EngineHarness.Create(vocabulary: V);
+        var sampling = new SamplingParameters { Temperature = 1 };
+        Assert.InRange(await ChiSquareOfEngine(mode, draft, qualified, sampling), 0, Critical);
+    }
+
+    [Theory]
+    [InlineData(DecodingMode.Pyramid, 2, 2)]
+    [InlineData(DecodingMode.TwoTier, 2, null)]
+    public async Task With_top_k_top_p_and_penalties_sampled_tokens_follow_the_transformed_target_distribution(
+        DecodingMode mode, int draft, int? qualified)
+    {
+        var sampling = new SamplingParameters { Temperature = 0.9f, TopK = 4, TopP = 0.9f, PresencePenalty = 0.6f, FrequencyPenalty = 0.4f };
+        Assert.InRange(await ChiSquareOfEngine(mode, draft, qualified, sampling), 0, Critical);
+    }
+
+    [Theory]
+    [InlineData(DecodingMode.Pyramid, 2, 2)]
+    [InlineData(DecodingMode.TwoTier, 2, null)]
+    public async Task The_same_test_fails_when_the_engine_is_wired_with_a_rule_that_resamples_from_the_verifier_on_rejection(
+        DecodingMode mode, int draft, int? qualified)
+    {
+        var sampling = new SamplingParameters { Temperature = 1 };
+        Assert.True(await ChiSquareOfEngine(mode, draft, qualified, sampling, ResampleFromVerifier) > Critical);
+    }
+
+    // 30 degrees of freedom at p = 0.001: 59.7.
+    private const double Critical = 62;
+
+    private static async Task<double> ChiSquareOfEngine(
+        DecodingMode mode, int draft, int? qualified, SamplingParameters sampling, AcceptanceRule? rule = null)
+    {
+        using var harness = EngineHarness.Create(vocabulary: V, rule: rule);
         int[] prompt = [2, 3, 4];
-        var expected = ExpectedJoint(prompt);
+        var expected = ExpectedJoint(prompt, sampling);
         var counts = new int[expected.Length];
         for (var batch = 0; batch < Trials; batch += 64)
         {
             var runs = Enumerable.Range(batch, 64).Select(trial => harness.RunAsync(EngineHarness.Request(
-                prompt, mode, maxTokens: 3, draft, qualified, new SamplingParameters { Temperature = 1, Seed = (ulong)trial })));
+                prompt, mode, maxTokens: 3, draft, qualified, sampling with { Seed = (ulong)trial })));
             foreach (var (text, _) in await Task.WhenAll(runs))
             {
                 counts[Cell(Tokens(text))]++;
             }
         }
-        // 30 degrees of freedom at p = 0.001: 59.7.
-        Assert.InRange(Distributions.ChiSquare(counts, expected), 0, 62);
+        return Distributions.ChiSquare(counts, expected);
+    }
+
+    /// <summary>A classic mistake: on a rejection, draw from the verifier's own row instead of the residual.</summary>
+    private static VerifyOutcome ResampleFromVerifier(
+        ReadOnlySpan<int> proposed, ReadOnlySpan<float> proposal, ReadOnlySpan<float> verifier, int vocabulary, RequestRandom random)
+    {
+        var exact = SpeculativeSampling.Verify(proposed, proposal, verifier, vocabulary, random);
+        return exact.NextIsBonus
+            ? exact
+            : exact with { NextToken = random.SampleFrom(verifier.Slice(exact.AcceptedCount * vocabulary, vocabulary)) };
     }
 
     /// <summary>Cells: first * V + second for two tokens; the end token first ends the text, cell EndOfText * V.</summary>
@@ -44,10 +84,18 @@ public sealed class EngineExactnessTests
     private static int[] Tokens(string text) =>
         text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(2).Select(t => int.Parse(t[1..], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
-    private static double[] ExpectedJoint(int[] prompt)
+    /// <summary>The target's joint distribution of the first two tokens after the request's sampling transforms.</summary>
+    private static double[] ExpectedJoint(int[] prompt, SamplingParameters sampling)
     {
         var target = new FakeTierModel("target", V, disagreement: 0);
-        var first = Softmax(LogitsAfter(target, prompt));
+        var transform = new TokenDistribution(sampling, V);
+        double[] Row(int[] context, int[] generated)
+        {
+            var row = new float[V];
+            transform.Compute(LogitsAfter(target, context), generated, row);
+            return Array.ConvertAll(row, p => (double)p);
+        }
+        var first = Row(prompt, []);
         var joint = new double[V * V];
         for (var a = 0; a < V; a++)
         {
@@ -56,7 +104,7 @@ public sealed class EngineExactnessTests
                 joint[a * V] += first[a]; // generation ends: no second token
                 continue;
             }
-            var second = Softmax(LogitsAfter(target, [.. prompt, a]));
+            var second = Row([.. prompt, a], [a]);
             for (var b = 0; b < V; b++)
             {
                 // The end token as second token leaves only one token of text: its cell is (a, end).
@@ -73,12 +121,5 @@ public sealed class EngineExactnessTests
         var handle = batch.AddRange(tokens, 0, 0, logitsForLast: 1);
         model.Decode(batch);
         return model.Logits(handle).ToArray();
-    }
-
-    private static double[] Softmax(float[] logits)
-    {
-        var max = logits.Max();
-        var e = logits.Select(l => Math.Exp(l - max)).ToArray();
-        return e.Select(x => x / e.Sum()).ToArray();
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Momo.Engine.Runtime;
 using Momo.Engine.Sampling;
+using Momo.Engine.Speculation;
 
 namespace Momo.Engine.Tests.Engine;
 
@@ -23,17 +24,24 @@ internal sealed class EngineHarness : IDisposable
     public FakeTierModel Target { get; }
     public InferenceEngine Engine { get; }
 
+    /// <param name="batchTokens">Each tier's limit of tokens per decode.</param>
+    /// <param name="endBias">Logit offset of the end token in every tier (negative keeps generations long).</param>
+    /// <param name="rule">The acceptance rule the engine's stages use; null for the exact one.</param>
     public static EngineHarness Create(
-        EngineOptions? options = null, int draftKv = 1 << 20, int qualifierKv = 1 << 20, int targetKv = 1 << 20, int vocabulary = Vocabulary)
+        EngineOptions? options = null, int draftKv = 1 << 20, int qualifierKv = 1 << 20, int targetKv = 1 << 20, int vocabulary = Vocabulary,
+        int batchTokens = 4096, float endBias = FakeTierModel.DefaultEndBias, AcceptanceRule? rule = null)
     {
-        var draft = new FakeTierModel("draft", vocabulary, disagreement: 1.6, draftKv);
-        var qualifier = new FakeTierModel("qualifier", vocabulary, disagreement: 0.8, qualifierKv);
-        var target = new FakeTierModel("target", vocabulary, disagreement: 0.0, targetKv);
+        var draft = new FakeTierModel("draft", vocabulary, disagreement: 1.6, draftKv, batchTokens, endBias);
+        var qualifier = new FakeTierModel("qualifier", vocabulary, disagreement: 0.8, qualifierKv, batchTokens, endBias);
+        var target = new FakeTierModel("target", vocabulary, disagreement: 0.0, targetKv, batchTokens, endBias);
         var tiers = new TierSet(target, qualifier, draft);
         var engine = new InferenceEngine(tiers, new FakeVocabulary(), options ?? new EngineOptions(MaxSequences: 16, ContextPerSequence: 4096),
-            FakeCosts.Planner(), new System.Diagnostics.Metrics.Meter("test"), NullLogger.Instance);
+            FakeCosts.Planner(), new System.Diagnostics.Metrics.Meter("test"), NullLogger.Instance, rule ?? SpeculativeSampling.Verify);
         return new EngineHarness(draft, qualifier, target, engine);
     }
+
+    /// <summary>The three fake tiers, smallest first.</summary>
+    public IEnumerable<FakeTierModel> Tiers => [Draft, Qualifier, Target];
 
     public static GenerationRequest Request(
         int[] prompt, DecodingMode mode, int maxTokens = 24, int? draft = null, int? qualified = null,

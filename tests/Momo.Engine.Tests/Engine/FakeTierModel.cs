@@ -9,8 +9,13 @@ namespace Momo.Engine.Tests.Engine;
 /// its own perturbation of the shared base, so tiers disagree by a tunable amount. It enforces llama.cpp's rules the
 /// engine relies on: positions must extend the cache contiguously, and the cache has a fixed number of cells.
 /// </summary>
-internal sealed class FakeTierModel(string name, int vocabulary, double disagreement, int kvCapacity = 1 << 20, int maxBatchTokens = 4096) : ITierModel
+internal sealed class FakeTierModel(
+    string name, int vocabulary, double disagreement, int kvCapacity = 1 << 20, int maxBatchTokens = 4096, float endBias = FakeTierModel.DefaultEndBias)
+    : ITierModel
 {
+    /// <summary>Keeps the end token rare so generations have some length.</summary>
+    public const float DefaultEndBias = -2.5f;
+
     private readonly Dictionary<int, List<int>> _cache = [];
     private readonly List<float[]> _logits = [];
     // Stable across runs (string.GetHashCode is randomised per process).
@@ -25,6 +30,12 @@ internal sealed class FakeTierModel(string name, int vocabulary, double disagree
     public int DecodeCalls { get; private set; }
     public int MaxSequencesInOneDecode { get; private set; }
     public int LargestBatch { get; private set; }
+
+    /// <summary>
+    /// Decodes in which some sequence's run of tokens went on past the end token: speculation past the end of the
+    /// text, which the engine must never send to a tier.
+    /// </summary>
+    public int DecodesPastTheEnd { get; private set; }
 
     public int UsedCells => _cache.Values.Sum(c => c.Count);
 
@@ -42,6 +53,8 @@ internal sealed class FakeTierModel(string name, int vocabulary, double disagree
         DecodeCalls++;
         MaxSequencesInOneDecode = Math.Max(MaxSequencesInOneDecode, batch.Entries.Select(e => e.Sequence).Distinct().Count());
         _logits.Clear();
+        var ended = new HashSet<int>();
+        var pastTheEnd = false;
         foreach (var entry in batch.Entries)
         {
             var cache = CacheOf(entry.Sequence);
@@ -52,7 +65,13 @@ internal sealed class FakeTierModel(string name, int vocabulary, double disagree
             }
             cache.Add(entry.Token);
             _logits.Add(entry.WantLogits ? LogitsFor(cache) : []);
+            pastTheEnd |= ended.Contains(entry.Sequence);
+            if (entry.Token == FakeVocabulary.EndOfText)
+            {
+                ended.Add(entry.Sequence);
+            }
         }
+        DecodesPastTheEnd += pastTheEnd ? 1 : 0;
     }
 
     public ReadOnlySpan<float> Logits(int handle) =>
@@ -102,7 +121,7 @@ internal sealed class FakeTierModel(string name, int vocabulary, double disagree
             var own = Noise(last, previous, token, _salt) * disagreement;
             row[token] = (float)(shared + own);
         }
-        row[FakeVocabulary.EndOfText] -= 2.5f; // keep the end rare so generations have some length
+        row[FakeVocabulary.EndOfText] += endBias;
         return row;
     }
 
