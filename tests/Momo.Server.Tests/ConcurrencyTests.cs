@@ -32,6 +32,28 @@ public sealed class ConcurrencyTests
     }
 
     [Fact]
+    public async Task Eight_concurrent_pyramid_requests_of_sixteen_qualified_tokens_in_batches_of_64_all_answer_their_text_alone()
+    {
+        // The reported abort: 8 × (γ₂ + 2) target rows exceed BatchTokens = 64, and llama.cpp asserted on n_batch.
+        await using var server = await ServerInstance.StartAsync(TestFamilies.Tiny, new Dictionary<string, string?>
+        {
+            ["Momo:MaxSequences"] = "8",
+            ["Momo:BatchTokens"] = "64",
+            ["Momo:ContextSize"] = "512",
+        });
+        var prompts = Enumerable.Range(0, 8).Select(i => $"The old man went to the mountain {i}").ToList();
+        var speculative = new { mode = "pyramid", draft_tokens = 4, qualified_tokens = 16 };
+
+        var results = await Task.WhenAll(prompts.Select(p => CompleteAsync(server.Http, p, speculative, LongTokens, banEnd: true)));
+
+        for (var i = 0; i < prompts.Count; i++)
+        {
+            GreedyReference.ForPrompt(prompts[i], LongTokens, banEnd: true).AssertMatches(results[i].Text, prompts[i]);
+        }
+        Assert.Equal("Healthy", await server.Http.GetStringAsync("health"));
+    }
+
+    [Fact]
     public async Task A_full_queue_answers_429_with_retry_after_and_the_queued_requests_complete()
     {
         await using var server = await ServerInstance.StartAsync(TestFamilies.Tiny, new Dictionary<string, string?>
@@ -43,10 +65,8 @@ public sealed class ConcurrencyTests
         // Long enough that the first request is still running when the last one arrives.
         var body = $$$"""{"prompt":"Once upon a time","max_tokens":3000,"temperature":0,"logit_bias":{"{{{TestFamilies.EndOfTurnToken}}}":-100},"speculative":{"mode":"target_only"}}""";
         var running = server.Http.PostAsync("v1/completions", Json(body));
-        while (server.Engine.Counters.Running == 0)
-        {
-            await Task.Delay(5); // the first request holds the only sequence before the others arrive
-        }
+        // The first request holds the only sequence before the others arrive.
+        await Eventually.HoldsAsync(() => server.Engine.Counters.Running == 1, "the first request runs");
         var others = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => server.Http.PostAsync("v1/completions", Json(body))));
         var responses = others.Append(await running).ToList();
 
@@ -91,10 +111,7 @@ public sealed class ConcurrencyTests
         }
         reference.AssertMatches(await survivor, "survivor");
 
-        for (var i = 0; i < 100 && server.Engine.Counters.CancelledSequences == cancelledBefore; i++)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.HoldsAsync(() => server.Engine.Counters.CancelledSequences > cancelledBefore, "the engine frees the dropped stream");
         Assert.Equal(cancelledBefore + 1, server.Engine.Counters.CancelledSequences);
         Assert.Equal(0, server.Engine.Counters.Running);
     }
@@ -115,10 +132,8 @@ public sealed class ConcurrencyTests
         Assert.Equal(HttpStatusCode.RequestTimeout, response.StatusCode);
         using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("timeout_error", error.RootElement.GetProperty("error").GetProperty("type").GetString());
-        for (var i = 0; i < 100 && server.Engine.Counters.CancelledSequences == 0; i++)
-        {
-            await Task.Delay(20); // the engine counts the release right after it answers
-        }
+        // The engine counts the release right after it answers.
+        await Eventually.HoldsAsync(() => server.Engine.Counters.CancelledSequences > 0, "the engine frees the timed-out request");
         Assert.Equal(1, server.Engine.Counters.CancelledSequences);
         using var next = await server.Http.PostAsync("v1/completions", Json("""{"prompt":"The dog","max_tokens":4}"""));
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
@@ -181,10 +196,7 @@ public sealed class ConcurrencyTests
         var second = new[] { ("system", System), ("user", "What did the dog say?") };
         using var stopLongChat = new CancellationTokenSource();
         var longChat = ChatAsync(server.Http, System, "Tell the whole tale.", maxTokens: 16000, banEnd: true, stopLongChat.Token);
-        while (server.Engine.Counters.Running == 0)
-        {
-            await Task.Delay(5);
-        }
+        await Eventually.HoldsAsync(() => server.Engine.Counters.Running == 1, "the long chat runs");
 
         var (text, cached) = await ChatAsync(server.Http, System, "What did the dog say?");
 
@@ -215,10 +227,13 @@ public sealed class ConcurrencyTests
             root.GetProperty("usage").GetProperty("prompt_tokens_details").GetProperty("cached_tokens").GetInt32());
     }
 
-    private static async Task<(string Text, JsonElement Speculative)> CompleteAsync(HttpClient http, string prompt, string mode, int tokens, bool banEnd)
+    private static Task<(string Text, JsonElement Speculative)> CompleteAsync(HttpClient http, string prompt, string mode, int tokens, bool banEnd) =>
+        CompleteAsync(http, prompt, new { mode }, tokens, banEnd);
+
+    private static async Task<(string Text, JsonElement Speculative)> CompleteAsync(HttpClient http, string prompt, object speculative, int tokens, bool banEnd)
     {
         var bias = banEnd ? new Dictionary<string, int> { [TestFamilies.EndOfTurnToken.ToString(System.Globalization.CultureInfo.InvariantCulture)] = -100 } : [];
-        var body = JsonSerializer.Serialize(new { prompt, max_tokens = tokens, temperature = 0, logit_bias = bias, speculative = new { mode } });
+        var body = JsonSerializer.Serialize(new { prompt, max_tokens = tokens, temperature = 0, logit_bias = bias, speculative });
         using var response = await http.PostAsync("v1/completions", Json(body));
         response.EnsureSuccessStatusCode();
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());

@@ -18,6 +18,18 @@ public sealed class StartupTests(ServerFixture fixture)
         Assert.Contains("differs", failure.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("MaxQueuedRequests", "0")]
+    [InlineData("BatchTokens", "8")]
+    [InlineData("MaxSequences", "0")]
+    public async Task A_setting_out_of_range_fails_start_up_naming_the_key(string key, string value)
+    {
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => ServerInstance.StartAsync(
+            TestFamilies.Tiny, new Dictionary<string, string?> { [$"Momo:{key}"] = value }));
+
+        Assert.Contains(key, failure.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_openapi_document_and_swagger_ui_are_served()
     {

@@ -32,8 +32,8 @@ public sealed class MomoOptions
     [Range(1, 256)]
     public int MaxSequences { get; set; } = 8;
 
-    /// <summary>Requests that may wait for a sequence; beyond it the server answers 429.</summary>
-    [Range(0, 100_000)]
+    /// <summary>Requests that may wait for a sequence (at least 1); beyond it the server answers 429.</summary>
+    [Range(1, 100_000)]
     public int MaxQueuedRequests { get; set; } = 64;
 
     /// <summary>Most tokens per decode call (llama.cpp n_batch).</summary>

@@ -63,6 +63,11 @@ internal sealed class GenerationCall : IDisposable
                 RetryAfterSeconds = EngineSubmission.RetryAfterSeconds,
             };
         }
+        catch (EngineStoppedException stopped)
+        {
+            limit.Dispose();
+            throw new ApiException(503, new ApiError(stopped.Message, "server_error", null, "shutting_down"));
+        }
         catch
         {
             limit.Dispose();

@@ -28,11 +28,11 @@ public sealed class PrometheusDashboardTests
         // A first round creates every series; the second, after some scrapes, makes every rate() window see an increase
         // (a series' first sample has no predecessor, so a rate over it alone is zero and a quantile NaN).
         var completionTokens = await DriveLoadAsync(server.Http);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await prometheus.WaitForAsync("sum(generation_tokens_total)", r => r.GetArrayLength() == 1 && Value(r[0]) == completionTokens);
         completionTokens += await DriveLoadAsync(server.Http);
 
         await prometheus.WaitForAsync("sum(generation_tokens_total)", r => r.GetArrayLength() == 1 && Value(r[0]) == completionTokens);
-        await Task.Delay(TimeSpan.FromSeconds(3)); // a few more scrapes, so every rate window holds the load
+        await WaitForMoreScrapesAsync(prometheus, 2); // so every rate window holds the load
         foreach (var (panel, expression) in DashboardQueries.Load())
         {
             var result = await prometheus.QueryAsync(expression);
@@ -50,6 +50,14 @@ public sealed class PrometheusDashboardTests
         }
         var errors = await prometheus.QueryAsync("sum(request_errors_total)");
         Assert.Equal(4, Value(errors[0]));
+    }
+
+    /// <summary>Waits (bounded) until Prometheus has scraped the server <paramref name="count"/> more times.</summary>
+    private static async Task WaitForMoreScrapesAsync(PrometheusProcess prometheus, int count)
+    {
+        const string Scrapes = "count_over_time(up{job=\"momo\"}[10m])";
+        var before = Value((await prometheus.QueryAsync(Scrapes))[0]);
+        await prometheus.WaitForAsync(Scrapes, r => r.GetArrayLength() == 1 && Value(r[0]) >= before + count);
     }
 
     /// <summary>Requests in every mode, streamed and not, plus two refused ones; returns the completion tokens reported in usage.</summary>
