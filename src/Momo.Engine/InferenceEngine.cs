@@ -73,6 +73,9 @@ public sealed partial class InferenceEngine : IDisposable
     /// <summary>The engine's options.</summary>
     public EngineOptions Options => _options;
 
+    /// <summary>Entries in the target's rows: token ids a request may name are below this.</summary>
+    public int VocabularySize => _tiers.Target.VocabularySize;
+
     /// <summary>Modes the loaded tiers can serve.</summary>
     public bool Supports(DecodingMode mode) => _tiers.Supports(mode);
 

@@ -95,7 +95,7 @@ public sealed class LlamaTierModelTests(TierFixture tiers)
     [Fact]
     public void A_chat_is_rendered_with_the_models_template()
     {
-        var prompt = tiers.Target.RenderChat([("system", "Tell the tale."), ("user", "Who found the peach?")]);
+        var prompt = tiers.Target.Vocabulary.RenderChat([("system", "Tell the tale."), ("user", "Who found the peach?")]);
         Assert.Equal("<|im_start|>system\nTell the tale.<|im_end|>\n<|im_start|>user\nWho found the peach?<|im_end|>\n<|im_start|>assistant\n", prompt);
         var tokens = tiers.Target.Vocabulary.Tokenize(prompt, addBos: true, parseSpecial: true);
         Assert.Contains(tokens, t => tiers.Target.Vocabulary.IsEndOfGeneration(t)); // <|im_end|> became one special token

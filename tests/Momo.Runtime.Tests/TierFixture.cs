@@ -13,7 +13,7 @@ public sealed class TierFixture : IDisposable
     private readonly TierSet _tiers = TierSetLoader.Load(
         Options("target", TestFamilies.Tiny.TargetPath),
         Options("qualifier", TestFamilies.Tiny.QualifierPath),
-        Options("draft", TestFamilies.Tiny.DraftPath));
+        Options("draft", TestFamilies.Tiny.DraftPath)).Tiers;
 
     public LlamaTierModel Target => (LlamaTierModel)_tiers.Target;
     public LlamaTierModel Qualifier => (LlamaTierModel)_tiers[Tier.Qualifier]!;

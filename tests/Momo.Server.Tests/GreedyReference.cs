@@ -34,7 +34,7 @@ internal static class GreedyReference
     {
         lock (Gate)
         {
-            var prompt = Target.Value.RenderChat(messages);
+            var prompt = Target.Value.Vocabulary.RenderChat(messages);
             return Continue(Target.Value.Vocabulary.Tokenize(prompt, addBos: true, parseSpecial: true), maxTokens, banEnd: false);
         }
     }

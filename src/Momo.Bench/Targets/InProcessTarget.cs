@@ -18,7 +18,7 @@ namespace Momo.Bench.Targets;
 public sealed class InProcessTarget : IBenchTarget
 {
     private readonly TierSet _tiers;
-    private readonly LlamaTierModel _target;
+    private readonly IModelText _text;
     private readonly Meter _meter = new(EngineMetrics.MeterName);
     private readonly int _maxSequences;
     private readonly int _repetitions;
@@ -32,13 +32,12 @@ public sealed class InProcessTarget : IBenchTarget
         Description = description;
         _maxSequences = maxSequences;
         _repetitions = calibrationRepetitions;
-        _tiers = LoadedTiers.Load(draftPath, qualifierPath, targetPath, contextPerSequence, maxSequences, threads);
-        _target = (LlamaTierModel)_tiers.Target;
+        (_tiers, _text) = LoadedTiers.Load(draftPath, qualifierPath, targetPath, contextPerSequence, maxSequences, threads);
         _before = TierCostCalibration.Measure(_tiers, calibrationRepetitions);
         CostCurves = _before;
         Calibrations = (_before, null);
         Recorder = new AcceptanceRecorder(_meter);
-        _engine = new InferenceEngine(_tiers, _target.Vocabulary,
+        _engine = new InferenceEngine(_tiers, _text,
             new EngineOptions(maxSequences, contextPerSequence, MaxQueuedRequests: 256, ReusePrefixes: false),
             DraftLengthPlanner.FromMeasurements(_before), _meter, NullLogger.Instance);
     }
@@ -60,8 +59,8 @@ public sealed class InProcessTarget : IBenchTarget
     {
         var engine = _engine ?? throw new ObjectDisposedException(nameof(InProcessTarget));
         var tokens = request.Set == "chat"
-            ? _target.Vocabulary.Tokenize(_target.RenderChat([("user", request.Prompt)]), addBos: true, parseSpecial: true)
-            : _target.Vocabulary.Tokenize(request.Prompt, addBos: true, parseSpecial: false);
+            ? _text.Tokenize(_text.RenderChat([("user", request.Prompt)]), addBos: true, parseSpecial: true)
+            : _text.Tokenize(request.Prompt, addBos: true, parseSpecial: false);
         var sampling = request.Temperature <= 0
             ? SamplingParameters.Greedy
             : new SamplingParameters { Temperature = (float)request.Temperature, Seed = request.Seed };

@@ -6,7 +6,7 @@ namespace Momo.Bench.Targets;
 public static class LoadedTiers
 {
     /// <summary>Validates and loads draft, qualifier and target; disposes whatever loaded if one fails.</summary>
-    public static TierSet Load(string draftPath, string qualifierPath, string targetPath, int contextPerSequence, int maxSequences, int? threads) =>
+    public static LoadedModel Load(string draftPath, string qualifierPath, string targetPath, int contextPerSequence, int maxSequences, int? threads) =>
         TierSetLoader.Load(
             Options("target", targetPath, contextPerSequence, maxSequences, threads),
             Options("qualifier", qualifierPath, contextPerSequence, maxSequences, threads),

@@ -1,4 +1,3 @@
-using System.Text;
 using LLama;
 using LLama.Common;
 using LLama.Native;
@@ -23,7 +22,7 @@ public sealed class LlamaTierModel : ITierModel
         _weights = weights;
         _context = context;
         MaxBatchTokens = batchTokens;
-        Vocabulary = new TierVocabulary(weights.NativeHandle);
+        Vocabulary = new TierVocabulary(weights);
     }
 
     /// <inheritdoc />
@@ -115,19 +114,6 @@ public sealed class LlamaTierModel : ITierModel
     /// <inheritdoc />
     public void CopyPrefix(int source, int destination, int length) =>
         _context.NativeHandle.MemorySequenceCopy((LLamaSeqId)source, (LLamaSeqId)destination, 0, length);
-
-    /// <summary>Renders a chat with the model's own template (ChatML when the file has none).</summary>
-    public string RenderChat(IEnumerable<(string Role, string Content)> messages)
-    {
-        var hasTemplate = _weights.Metadata.ContainsKey("tokenizer.chat_template");
-        var template = hasTemplate ? new LLamaTemplate(_weights) : new LLamaTemplate("chatml");
-        template.AddAssistant = true;
-        foreach (var (role, content) in messages)
-        {
-            template.Add(role, content);
-        }
-        return Encoding.UTF8.GetString(template.Apply());
-    }
 
     /// <inheritdoc />
     public void Dispose()

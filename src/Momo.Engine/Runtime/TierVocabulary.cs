@@ -1,25 +1,42 @@
 using System.Text;
+using LLama;
 using LLama.Native;
 
 namespace Momo.Engine.Runtime;
 
-/// <summary>Tokenizer, detokenizer and special tokens of a loaded model.</summary>
-public sealed class TierVocabulary : ITokenText
+/// <summary>Tokenizer, detokenizer, chat template and special tokens of a loaded model.</summary>
+public sealed class TierVocabulary : IModelText
 {
+    private readonly LLamaWeights _weights;
     private readonly SafeLlamaModelHandle _model;
     private readonly byte[]?[] _pieces;
 
-    internal TierVocabulary(SafeLlamaModelHandle model)
+    internal TierVocabulary(LLamaWeights weights)
     {
+        _weights = weights;
+        var model = weights.NativeHandle;
         _model = model;
         Count = model.Vocab.Count;
         _pieces = new byte[]?[Count];
     }
 
-    /// <summary>Number of tokens.</summary>
+    /// <inheritdoc />
     public int Count { get; }
 
-    /// <summary>Tokenizes text; <paramref name="parseSpecial"/> turns template markers such as &lt;|im_start|&gt; into their tokens.</summary>
+    /// <inheritdoc />
+    public string RenderChat(IEnumerable<(string Role, string Content)> messages)
+    {
+        var hasTemplate = _weights.Metadata.ContainsKey("tokenizer.chat_template");
+        var template = hasTemplate ? new LLamaTemplate(_weights) : new LLamaTemplate("chatml");
+        template.AddAssistant = true;
+        foreach (var (role, content) in messages)
+        {
+            template.Add(role, content);
+        }
+        return Encoding.UTF8.GetString(template.Apply());
+    }
+
+    /// <inheritdoc />
     public int[] Tokenize(string text, bool addBos, bool parseSpecial)
     {
         var tokens = _model.Tokenize(text, addBos, parseSpecial, Encoding.UTF8);

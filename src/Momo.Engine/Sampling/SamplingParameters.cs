@@ -42,27 +42,57 @@ public sealed record SamplingParameters
     /// <summary>True when presence or frequency penalties change the logits.</summary>
     public bool HasPenalties => PresencePenalty != 0f || FrequencyPenalty != 0f;
 
-    /// <summary>Throws when a value lies outside its OpenAI range or a biased id is outside the vocabulary.</summary>
-    public void Validate(int vocab)
+    /// <summary>
+    /// The first setting outside its OpenAI range (or a biased id outside the vocabulary), named as the API names it;
+    /// null when all are valid. The one definition of these rules: the server answers 400 with it, the engine refuses with it.
+    /// </summary>
+    public (string Param, string Message)? FindProblem(int vocab)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(Temperature);
-        ArgumentOutOfRangeException.ThrowIfNegative(TopK);
+        static bool Within(float value, float min, float max) => value >= min && value <= max; // false for NaN
+        if (!Within(Temperature, 0, 2))
+        {
+            return ("temperature", $"temperature must be between 0 and 2, got {Temperature}.");
+        }
         if (!(TopP > 0f && TopP <= 1f))
         {
-            throw new ArgumentException($"top_p must be in (0, 1], got {TopP}.");
+            return ("top_p", $"top_p must be greater than 0 and at most 1, got {TopP}.");
         }
-
-        if (!(MinP >= 0f && MinP <= 1f))
+        if (TopK < 0)
         {
-            throw new ArgumentException($"min_p must be in [0, 1], got {MinP}.");
+            return ("top_k", $"top_k must be 0 (off) or positive, got {TopK}.");
         }
-
-        foreach (var id in LogitBias.Keys)
+        if (!Within(MinP, 0, 1))
+        {
+            return ("min_p", $"min_p must be between 0 and 1, got {MinP}.");
+        }
+        if (!Within(PresencePenalty, -2, 2))
+        {
+            return ("presence_penalty", $"presence_penalty must be between -2 and 2, got {PresencePenalty}.");
+        }
+        if (!Within(FrequencyPenalty, -2, 2))
+        {
+            return ("frequency_penalty", $"frequency_penalty must be between -2 and 2, got {FrequencyPenalty}.");
+        }
+        foreach (var (id, bias) in LogitBias)
         {
             if ((uint)id >= (uint)vocab)
             {
-                throw new ArgumentException($"logit_bias token id {id} is outside the vocabulary of {vocab}.");
+                return ("logit_bias", $"logit_bias key '{id}' is not a token id in [0, {vocab}).");
             }
+            if (!Within(bias, -100, 100))
+            {
+                return ("logit_bias", $"logit_bias for token {id} must be between -100 and 100, got {bias}.");
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting (see <see cref="FindProblem"/>).</summary>
+    public void Validate(int vocab)
+    {
+        if (FindProblem(vocab) is var (param, message))
+        {
+            throw new ArgumentException(message, param);
         }
     }
 }

@@ -1,5 +1,6 @@
 using Momo.Server.Contracts;
 using Momo.Server.Hosting;
+using Momo.Server.Streaming;
 using Momo.Server.Telemetry;
 using Momo.Server.Validation;
 
@@ -28,14 +29,14 @@ internal static class ChatCompletionsEndpoints
         var body = await EngineSubmission.ReadBodyAsync(http.Request, MomoJsonContext.Default.ChatCompletionRequest);
         var runtime = holder.Require();
         GenerationRequestFactory.CheckModel(body.Model, runtime);
-        var prompt = runtime.Target.RenderChat(Messages(body));
-        var tokens = runtime.Target.Vocabulary.Tokenize(prompt, addBos: true, parseSpecial: true);
+        var prompt = runtime.Text.RenderChat(Messages(body));
+        var tokens = runtime.Text.Tokenize(prompt, addBos: true, parseSpecial: true);
         var id = EngineSubmission.NewId("chatcmpl-");
         var request = GenerationRequestFactory.Create(body, tokens, runtime, id);
         using var call = GenerationCall.Start(runtime, request, prompt, log, http.RequestAborted);
         if (body.Stream == true)
         {
-            await ChatStream.WriteAsync(http, call, body.StreamOptions?.IncludeUsage == true);
+            await GenerationStream.WriteAsync(http, call, body.StreamOptions?.IncludeUsage == true, ChatStreamShape.Instance);
             return Results.Empty;
         }
         var outcome = await GenerationOutcome.CollectAsync(call, http.RequestAborted);

@@ -11,13 +11,13 @@ public sealed class ModelRuntime : IDisposable
     private readonly TierSet _tiers;
 
     private ModelRuntime(
-        string modelId, TierSet tiers, LlamaTierModel target, InferenceEngine engine, DecodingMode defaultMode, ResolvedTiers files,
+        string modelId, TierSet tiers, IModelText text, InferenceEngine engine, DecodingMode defaultMode, ResolvedTiers files,
         TimeSpan? requestTimeout)
     {
         RequestTimeout = requestTimeout;
         ModelId = modelId;
         _tiers = tiers;
-        Target = target;
+        Text = text;
         Engine = engine;
         DefaultMode = defaultMode;
         Files = files;
@@ -26,8 +26,8 @@ public sealed class ModelRuntime : IDisposable
     /// <summary>The id clients use.</summary>
     public string ModelId { get; }
 
-    /// <summary>The target tier: its tokenizer and chat template serve every request.</summary>
-    public LlamaTierModel Target { get; }
+    /// <summary>The target's tokenizer and chat template: they serve every request.</summary>
+    public IModelText Text { get; }
 
     /// <summary>The engine.</summary>
     public InferenceEngine Engine { get; }
@@ -47,7 +47,7 @@ public sealed class ModelRuntime : IDisposable
     /// <summary>Validates the files, loads every configured tier and starts the engine.</summary>
     public static ModelRuntime Load(MomoOptions options, ResolvedTiers files, System.Diagnostics.Metrics.Meter meter, ILoggerFactory logs)
     {
-        var tiers = TierSetLoader.Load(
+        var (tiers, text) = TierSetLoader.Load(
             TierOptions("target", files.Target, options),
             files.Qualifier is { } q ? TierOptions("qualifier", q, options) : null,
             files.Draft is { } d ? TierOptions("draft", d, options) : null);
@@ -57,15 +57,14 @@ public sealed class ModelRuntime : IDisposable
                 options.MaxSequences, options.ContextSize, options.MaxQueuedRequests, options.PrefillTokensPerStep, options.ReusePrefixes);
             var costs = TierCostCalibration.Measure(tiers);
             TierCostLog.Write(logs.CreateLogger<ModelRuntime>(), costs);
-            var target = (LlamaTierModel)tiers.Target;
             var engine = new InferenceEngine(
-                tiers, target.Vocabulary, engineOptions, DraftLengthPlanner.FromMeasurements(costs), meter, logs.CreateLogger<InferenceEngine>());
+                tiers, text, engineOptions, DraftLengthPlanner.FromMeasurements(costs), meter, logs.CreateLogger<InferenceEngine>());
             // Options validation has checked the name; a mode the loaded tiers cannot serve falls back to target_only.
             var mode = DecodingModeNames.TryParse(options.DefaultMode, out var configured) && tiers.Supports(configured)
                 ? configured
                 : DecodingMode.TargetOnly;
             var timeout = options.RequestTimeoutSeconds > 0 ? TimeSpan.FromSeconds(options.RequestTimeoutSeconds) : (TimeSpan?)null;
-            return new ModelRuntime(options.ModelId, tiers, target, engine, mode, files, timeout);
+            return new ModelRuntime(options.ModelId, tiers, text, engine, mode, files, timeout);
         }
         catch
         {

@@ -67,41 +67,32 @@ internal static class GenerationRequestFactory
 
     private static SamplingParameters Sampling(GenerationParameters body, ModelRuntime runtime)
     {
-        var temperature = InRange(body.Temperature, 0, 2, "temperature") ?? 1.0;
-        var topP = InRange(body.TopP, 0, 1, "top_p") ?? 1.0;
-        if (topP <= 0)
+        var sampling = new SamplingParameters
         {
-            throw ApiException.Invalid("top_p must be greater than 0.", "top_p");
-        }
-        if (body.TopK is < 0)
-        {
-            throw ApiException.Invalid("top_k must be 0 (off) or positive.", "top_k");
-        }
-        return new SamplingParameters
-        {
-            Temperature = (float)temperature,
-            TopP = (float)topP,
+            Temperature = (float)(body.Temperature ?? 1.0),
+            TopP = (float)(body.TopP ?? 1.0),
             TopK = body.TopK ?? 0,
-            MinP = (float)(InRange(body.MinP, 0, 1, "min_p") ?? 0),
-            PresencePenalty = (float)(InRange(body.PresencePenalty, -2, 2, "presence_penalty") ?? 0),
-            FrequencyPenalty = (float)(InRange(body.FrequencyPenalty, -2, 2, "frequency_penalty") ?? 0),
-            LogitBias = LogitBias(body.LogitBias, runtime.Target.VocabularySize),
+            MinP = (float)(body.MinP ?? 0),
+            PresencePenalty = (float)(body.PresencePenalty ?? 0),
+            FrequencyPenalty = (float)(body.FrequencyPenalty ?? 0),
+            LogitBias = LogitBias(body.LogitBias),
             Seed = body.Seed is { } seed ? unchecked((ulong)seed) : null,
         };
+        // The ranges are the engine's own rules (one definition); here they become a 400 naming the field.
+        return sampling.FindProblem(runtime.Engine.VocabularySize) is var (param, message)
+            ? throw ApiException.Invalid(message, param)
+            : sampling;
     }
 
-    private static Dictionary<int, float> LogitBias(Dictionary<string, double>? bias, int vocabulary)
+    /// <summary>logit_bias keys are token ids written as strings on the wire.</summary>
+    private static Dictionary<int, float> LogitBias(Dictionary<string, double>? bias)
     {
         var result = new Dictionary<int, float>();
         foreach (var (key, value) in bias ?? [])
         {
-            if (!int.TryParse(key, out var token) || token < 0 || token >= vocabulary)
+            if (!int.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var token))
             {
-                throw ApiException.Invalid($"logit_bias key '{key}' is not a token id in [0, {vocabulary}).", "logit_bias");
-            }
-            if (value is < -100 or > 100)
-            {
-                throw ApiException.Invalid($"logit_bias for token {key} must be in [-100, 100], got {value}.", "logit_bias");
+                throw ApiException.Invalid($"logit_bias key '{key}' is not a token id.", "logit_bias");
             }
             result[token] = (float)value;
         }

@@ -1,0 +1,24 @@
+namespace Momo.Engine.Runtime;
+
+/// <summary>
+/// The served model's text handling, as the server and the benchmark need it: rendering a chat with the model's own
+/// template, tokenizing, and (through <see cref="ITokenText"/>) turning generated tokens back into text.
+/// </summary>
+public interface IModelText : ITokenText
+{
+    /// <summary>Number of tokens in the vocabulary.</summary>
+    int Count { get; }
+
+    /// <summary>Tokenizes text; <paramref name="parseSpecial"/> turns template markers such as &lt;|im_start|&gt; into their tokens.</summary>
+    int[] Tokenize(string text, bool addBos, bool parseSpecial);
+
+    /// <summary>Renders a chat with the model's own template (ChatML when the file has none), ready for the assistant's turn.</summary>
+    string RenderChat(IEnumerable<(string Role, string Content)> messages);
+}
+
+/// <summary>The loaded tiers and the target's text handling, which every request uses.</summary>
+public sealed record LoadedModel(TierSet Tiers, IModelText Text) : IDisposable
+{
+    /// <inheritdoc />
+    public void Dispose() => Tiers.Dispose();
+}
