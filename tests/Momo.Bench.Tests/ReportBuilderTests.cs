@@ -1,3 +1,4 @@
+using Momo.Engine.Speculation;
 using Momo.Bench.Analysis;
 using Momo.Bench.Measurement;
 using Momo.Engine;
@@ -34,7 +35,7 @@ public class ReportBuilderTests
             [new(0, 1, DecodingMode.TargetOnly)] = Cell(DecodingMode.TargetOnly, 1.0, 101),
             // α_dt = 0.5 from (4,1),(4,1),(4,1) + (4,4)... keep it simple: three rejections after one accept → α = 0.5.
             [new(0, 1, DecodingMode.TwoTier)] = Cell(DecodingMode.TwoTier, twoTierSeconds, 60,
-                (Stages.DraftToTarget, 4, 1), (Stages.DraftToTarget, 4, 1), (Stages.DraftToTarget, 4, 1)),
+                (SpeculationStages.DraftToTarget, 4, 1), (SpeculationStages.DraftToTarget, 4, 1), (SpeculationStages.DraftToTarget, 4, 1)),
         };
         var run = new RunMeasurements(cells, new GammaPlan(4, 4, 8, "fixed"), 2);
         return ReportBuilder.Build("test", "hand-made", "cmd", run, Curves, null);

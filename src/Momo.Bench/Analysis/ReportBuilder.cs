@@ -34,7 +34,7 @@ public static class ReportBuilder
         var requests = cell.Requests;
         var stats = requests.Select(r => r.Statistics).OfType<GenerationStatistics>().ToList();
         var calls = stats.Sum(s => (long)s.TargetCalls);
-        var stages = Stages.Of(key.Mode).Where(cell.Stages.ContainsKey).Select(name =>
+        var stages = SpeculationStages.Of(key.Mode).Where(cell.Stages.ContainsKey).Select(name =>
         {
             var t = cell.Stages[name];
             var positions = Math.Max(1, (int)Math.Ceiling(t.MeanProposed));
@@ -43,8 +43,8 @@ public static class ReportBuilder
         var (inner, outer) = gammas.For(key.Mode);
         // Adaptive runs have no single γ: the model is evaluated at the mean proposal length actually used.
         int? Mean(string stage) => cell.Stages.TryGetValue(stage, out var t) && t.Verifications > 0 ? Math.Max(1, (int)Math.Round(t.MeanProposed)) : null;
-        inner ??= key.Mode == DecodingMode.TwoTier ? Mean(Measurement.Stages.DraftToTarget) : key.Mode == DecodingMode.Pyramid ? Mean(Measurement.Stages.DraftToQualifier) : null;
-        outer ??= key.Mode == DecodingMode.Pyramid ? Mean(Measurement.Stages.QualifierToTarget) : null;
+        inner ??= key.Mode == DecodingMode.TwoTier ? Mean(SpeculationStages.DraftToTarget) : key.Mode == DecodingMode.Pyramid ? Mean(SpeculationStages.DraftToQualifier) : null;
+        outer ??= key.Mode == DecodingMode.Pyramid ? Mean(SpeculationStages.QualifierToTarget) : null;
         return new ModeReport(key.Temperature, key.Concurrency, key.Mode.ToApiName(), requests.Count, requests.Sum(r => (long)r.CompletionTokens),
             Rate(cell.DecodeSpans), Rate(cell.EndToEndSpans),
             Median(requests.Select(r => r.FirstToken * 1e3)), Median(requests.Select(r => r.InterTokenLatency).OfType<double>().Select(s => s * 1e3)),
@@ -78,8 +78,8 @@ public static class ReportBuilder
         {
             return null;
         }
-        var inputs = new ModeInputs(mode, Alpha(Measurement.Stages.DraftToQualifier), Alpha(Measurement.Stages.QualifierToTarget),
-            Alpha(Measurement.Stages.DraftToTarget), row.Inner ?? 1, row.Outer ?? 1);
+        var inputs = new ModeInputs(mode, Alpha(SpeculationStages.DraftToQualifier), Alpha(SpeculationStages.QualifierToTarget),
+            Alpha(SpeculationStages.DraftToTarget), row.Inner ?? 1, row.Outer ?? 1);
         return mode switch
         {
             DecodingMode.TargetOnly => inputs,

@@ -27,29 +27,8 @@ public sealed record GammaPlan(int? TwoTier, int? Inner, int? Outer, string Sour
     {
         var planner = DraftLengthPlanner.FromMeasurements(curves);
         double Alpha(string stage) => warmUp.TryGetValue(stage, out var t) ? t.Alpha : 0;
-        var twoTier = planner.ChooseTwoTier(Alpha(Stages.DraftToTarget));
-        var (inner, outer) = planner.ChoosePyramid(Alpha(Stages.DraftToQualifier), Alpha(Stages.QualifierToTarget));
+        var twoTier = planner.ChooseTwoTier(Alpha(SpeculationStages.DraftToTarget));
+        var (inner, outer) = planner.ChoosePyramid(Alpha(SpeculationStages.DraftToQualifier), Alpha(SpeculationStages.QualifierToTarget));
         return new GammaPlan(twoTier, inner, outer, "planner optimum for the warm-up's acceptance and the measured costs");
     }
-}
-
-/// <summary>Stage names as the engine's metrics label them.</summary>
-public static class Stages
-{
-    /// <summary>Draft proposals checked by the qualifier (pyramid inner stage).</summary>
-    public const string DraftToQualifier = "draft_to_qualifier";
-
-    /// <summary>Qualified tokens checked by the target (pyramid outer stage).</summary>
-    public const string QualifierToTarget = "qualifier_to_target";
-
-    /// <summary>Draft proposals checked by the target (two-tier).</summary>
-    public const string DraftToTarget = "draft_to_target";
-
-    /// <summary>The stages a mode runs, in order.</summary>
-    public static IReadOnlyList<string> Of(DecodingMode mode) => mode switch
-    {
-        DecodingMode.Pyramid => [DraftToQualifier, QualifierToTarget],
-        DecodingMode.TwoTier => [DraftToTarget],
-        _ => [],
-    };
 }

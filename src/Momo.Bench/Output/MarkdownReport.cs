@@ -1,3 +1,4 @@
+using Momo.Engine.Speculation;
 using System.Text;
 using Momo.Bench.Analysis;
 using static Momo.Bench.Analysis.Findings;
@@ -122,9 +123,9 @@ public static class MarkdownReport
 
     private static string Short(string stage) => stage switch
     {
-        "draft_to_qualifier" => "d→q",
-        "qualifier_to_target" => "q→t",
-        "draft_to_target" => "d→t",
+        SpeculationStages.DraftToQualifier => "d→q",
+        SpeculationStages.QualifierToTarget => "q→t",
+        SpeculationStages.DraftToTarget => "d→t",
         _ => stage,
     };
 

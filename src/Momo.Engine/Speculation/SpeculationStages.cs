@@ -15,6 +15,11 @@ public static class SpeculationStages
     /// <summary>Two-tier decoding: the target verifies the draft.</summary>
     public const string DraftToTarget = "draft_to_target";
 
-    /// <summary>Every stage, inner first.</summary>
-    public static IReadOnlyList<string> All { get; } = [DraftToQualifier, QualifierToTarget, DraftToTarget];
+    /// <summary>The stages a mode runs, inner first.</summary>
+    public static IReadOnlyList<string> Of(DecodingMode mode) => mode switch
+    {
+        DecodingMode.Pyramid => [DraftToQualifier, QualifierToTarget],
+        DecodingMode.TwoTier => [DraftToTarget],
+        _ => [],
+    };
 }
