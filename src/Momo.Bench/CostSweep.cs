@@ -46,7 +46,7 @@ public static class CostSweep
             {
                 task.Description = preset.Name;
                 var family = FamilyForge.EnsureFamily(Path.Combine(options.OutputDirectory, "families", preset.Name), preset, options.Seed);
-                using var target = LlamaTierModel.Load(LoadedTiers.Options("target", family.TargetPath, 256, 1, options.Threads));
+                using var target = LlamaTierModel.Load(LoadedTiers.Options(Tier.Target.ToName(), family.TargetPath, 256, 1, options.Threads));
                 using var tiers = new TierSet(target, null, null);
                 rows.Add((preset, TierCostCalibration.Measure(tiers, options.CalibrationRepetitions)[2]!));
                 task.Increment(1);

@@ -1,3 +1,4 @@
+using Momo.Engine.Runtime;
 using System.Diagnostics.Metrics;
 
 namespace Momo.Engine;
@@ -8,7 +9,7 @@ namespace Momo.Engine;
 /// </summary>
 public sealed class EngineCounters
 {
-    private static readonly string[] TierNames = ["draft", "qualifier", "target"];
+    private static readonly string[] TierLabels = [Tier.Draft.ToName(), Tier.Qualifier.ToName(), Tier.Target.ToName()];
     private static readonly string[] StageNames = ["inner", "outer", "two_tier"];
     private double[] _kvUsage = new double[3];
     private double[] _draftLengths = new double[3];
@@ -27,7 +28,7 @@ public sealed class EngineCounters
 
 
     /// <summary>Fraction of each tier's KV cells in use, by tier label.</summary>
-    public IEnumerable<Measurement<double>> KvUsage() => Labelled(Volatile.Read(ref _kvUsage), "tier", TierNames);
+    public IEnumerable<Measurement<double>> KvUsage() => Labelled(Volatile.Read(ref _kvUsage), "tier", TierLabels);
 
     /// <summary>Mean current draft length of the running sequences: γ₁ (inner), γ₂ (outer), γ (two-tier).</summary>
     public IEnumerable<Measurement<double>> DraftLengths() => Labelled(Volatile.Read(ref _draftLengths), "stage", StageNames);

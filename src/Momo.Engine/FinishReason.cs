@@ -15,3 +15,16 @@ public enum FinishReason
     /// <summary>The engine failed this request; the message says why.</summary>
     Error,
 }
+
+/// <summary>The finish reasons as the API, the metrics and the logs spell them: defined here once.</summary>
+public static class FinishReasonNames
+{
+    /// <summary>"stop", "length", "cancelled" or "error".</summary>
+    public static string ToApiName(this FinishReason reason) => reason switch
+    {
+        FinishReason.Stop => "stop",
+        FinishReason.Length => "length",
+        FinishReason.Cancelled => "cancelled",
+        _ => "error",
+    };
+}

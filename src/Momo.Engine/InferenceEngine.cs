@@ -143,10 +143,10 @@ public sealed partial class InferenceEngine : IDisposable
         {
             outcome = _executor.Execute(plan);
         }
-        catch (KvCacheFullException full)
+        catch (TierFullException full)
         {
             LogKvFull(full.Message);
-            if (_memory.Relieve(_active, full) is { } hopeless)
+            if (_memory.Relieve(_active, full.Tier) is { } hopeless)
             {
                 _publisher.Finish(hopeless, FinishReason.Error, "", "The KV cache cannot hold this request even alone; raise the context size.");
             }

@@ -1,3 +1,4 @@
+using Momo.Engine.Runtime;
 using Momo.Bench.Measurement;
 using Momo.Engine;
 using Momo.Engine.Speculation;
@@ -132,7 +133,7 @@ public static class ReportBuilder
 
     private static List<TierCurveReport> Curves(double[]?[]? curves, (double[]?[] Before, double[]?[]? After)? calibrations)
     {
-        string[] names = ["draft", "qualifier", "target"];
+        string[] names = [Tier.Draft.ToName(), Tier.Qualifier.ToName(), Tier.Target.ToName()];
         return curves is null ? [] : Enumerable.Range(0, 3).Where(t => curves[t] is not null).Select(t => new TierCurveReport(names[t],
             curves[t]!, curves[t]!.Select(c => c / curves[t]![0]).ToArray(), calibrations?.Before[t], calibrations?.After?[t])).ToList();
     }

@@ -82,13 +82,17 @@ internal sealed class TierDecoder(TierSet tiers, KvLedger ledger)
         {
             model.Decode(_batch);
         }
-        catch
+        catch (Exception failure)
         {
             foreach (var (slot, _) in _stored)
             {
                 ledger.Discard(slot, tier);
             }
             Reset();
+            if (failure is KvCacheFullException)
+            {
+                throw new TierFullException(tier, failure);
+            }
             throw;
         }
         foreach (var (slot, end) in _stored)
@@ -108,4 +112,10 @@ internal sealed class TierDecoder(TierSet tiers, KvLedger ledger)
         _logits.Clear();
         _stored.Clear();
     }
+}
+
+/// <summary>A tier's KV cache had no room for a decode of this step; the engine relieves that tier.</summary>
+internal sealed class TierFullException(Tier tier, Exception inner) : Exception(inner.Message, inner)
+{
+    public Tier Tier { get; } = tier;
 }

@@ -11,8 +11,8 @@ public static class ModelPreflight
     /// <summary>Throws <see cref="ModelLoadException"/> naming the file and the first problem found.</summary>
     public static void Check(string targetPath, string? qualifierPath, string? draftPath)
     {
-        var target = ReadVocabulary("target", targetPath);
-        foreach (var (tier, path) in new[] { ("qualifier", qualifierPath), ("draft", draftPath) })
+        var target = ReadVocabulary(Tier.Target.ToName(), targetPath);
+        foreach (var (tier, path) in new[] { (Tier.Qualifier.ToName(), qualifierPath), (Tier.Draft.ToName(), draftPath) })
         {
             if (path is null)
             {

@@ -13,6 +13,18 @@ public enum Tier
     Target = 2,
 }
 
+/// <summary>The tiers' names in logs, metrics labels and messages: defined here once.</summary>
+public static class TierNames
+{
+    /// <summary>"draft", "qualifier" or "target".</summary>
+    public static string ToName(this Tier tier) => tier switch
+    {
+        Tier.Draft => "draft",
+        Tier.Qualifier => "qualifier",
+        _ => "target",
+    };
+}
+
 /// <summary>The loaded tiers. Draft and qualifier are optional: a server with only a target serves target_only.</summary>
 public sealed class TierSet(ITierModel target, ITierModel? qualifier, ITierModel? draft) : IDisposable
 {

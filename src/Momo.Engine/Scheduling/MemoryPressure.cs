@@ -35,7 +35,7 @@ internal sealed class MemoryPressure(KvLedger ledger, SlotCache slots, EngineMet
     /// Resets every speculative tail, then frees memory in the tier that ran out. Returns a sequence that cannot fit
     /// even alone (the engine fails it), else null.
     /// </summary>
-    public Sequence? Relieve(IReadOnlyList<Sequence> active, KvCacheFullException full)
+    public Sequence? Relieve(IReadOnlyList<Sequence> active, Tier full)
     {
         foreach (var sequence in active)
         {
@@ -48,12 +48,12 @@ internal sealed class MemoryPressure(KvLedger ledger, SlotCache slots, EngineMet
             return null; // cached prefixes of finished requests go first
         }
         var candidates = active.Where(s => s.State == SequenceState.Running).ToList();
-        switch (full.TierName)
+        switch (full)
         {
-            case "qualifier":
+            case Tier.Qualifier:
                 Degrade(candidates.LastOrDefault(s => s.Mode == DecodingMode.Pyramid), DecodingMode.TwoTier);
                 return null;
-            case "draft":
+            case Tier.Draft:
                 Degrade(candidates.LastOrDefault(s => s.Mode != DecodingMode.TargetOnly), DecodingMode.TargetOnly);
                 return null;
             default:

@@ -30,7 +30,7 @@ internal sealed class EngineTelemetry(EngineMetrics metrics, EngineCounters coun
 
     /// <summary>A request finished for <paramref name="reason"/>.</summary>
     public void Finished(Sequence sequence, FinishReason reason) => metrics.RecordFinish(
-        sequence.Mode.ToApiName(), reason.ToString().ToLowerInvariant(), Stopwatch.GetElapsedTime(sequence.SubmittedTimestamp).TotalSeconds);
+        sequence.Mode.ToApiName(), reason.ToApiName(), Stopwatch.GetElapsedTime(sequence.SubmittedTimestamp).TotalSeconds);
 
     /// <summary>Publishes the gauges after a step: KV use per tier, and the mean draft lengths the step planned.</summary>
     public void StepDone(StepPlan plan, KvLedger ledger)

@@ -1,3 +1,4 @@
+using Momo.Engine;
 using Momo.Server.Contracts;
 using Momo.Server.Hosting;
 using Momo.Server.Streaming;
@@ -40,7 +41,7 @@ internal static class ChatCompletionsEndpoints
             return Results.Empty;
         }
         var outcome = await GenerationOutcome.CollectAsync(call, http.RequestAborted);
-        var choice = new ChatChoice(0, new AssistantMessage("assistant", outcome.Text), ResponseMapping.FinishReasonName(outcome.Finish));
+        var choice = new ChatChoice(0, new AssistantMessage("assistant", outcome.Text), outcome.Finish.ToApiName());
         return TypedResults.Json(
             new ChatCompletionResponse(id, "chat.completion", call.Created, runtime.ModelId, [choice],
                 ResponseMapping.ToUsage(outcome.Statistics), ResponseMapping.ToSpeculative(outcome.Statistics), call.Fingerprint),

@@ -42,7 +42,7 @@ internal static class CompletionsEndpoints
             return Results.Empty;
         }
         var outcome = await GenerationOutcome.CollectAsync(call, http.RequestAborted);
-        var choice = new CompletionChoice(0, outcome.Text, ResponseMapping.FinishReasonName(outcome.Finish));
+        var choice = new CompletionChoice(0, outcome.Text, outcome.Finish.ToApiName());
         return TypedResults.Json(
             new CompletionResponse(id, "text_completion", call.Created, runtime.ModelId, [choice], call.Fingerprint,
                 ResponseMapping.ToUsage(outcome.Statistics), ResponseMapping.ToSpeculative(outcome.Statistics)),

@@ -6,14 +6,6 @@ namespace Momo.Server.Endpoints;
 /// <summary>Maps engine results onto OpenAI's fields.</summary>
 internal static class ResponseMapping
 {
-    public static string FinishReasonName(FinishReason reason) => reason switch
-    {
-        FinishReason.Stop => "stop",
-        FinishReason.Length => "length",
-        FinishReason.Cancelled => "cancelled",
-        _ => "error",
-    };
-
     public static Usage ToUsage(GenerationStatistics s) =>
         new(s.PromptTokens, s.CompletionTokens, s.PromptTokens + s.CompletionTokens, new PromptTokensDetails(s.CachedPromptTokens));
 

@@ -48,9 +48,9 @@ public sealed class ModelRuntime : IDisposable
     public static ModelRuntime Load(MomoOptions options, ResolvedTiers files, System.Diagnostics.Metrics.Meter meter, ILoggerFactory logs)
     {
         var (tiers, text) = TierSetLoader.Load(
-            TierOptions("target", files.Target, options),
-            files.Qualifier is { } q ? TierOptions("qualifier", q, options) : null,
-            files.Draft is { } d ? TierOptions("draft", d, options) : null);
+            TierOptions(Tier.Target, files.Target, options),
+            files.Qualifier is { } q ? TierOptions(Tier.Qualifier, q, options) : null,
+            files.Draft is { } d ? TierOptions(Tier.Draft, d, options) : null);
         try
         {
             var engineOptions = new EngineOptions(
@@ -73,8 +73,8 @@ public sealed class ModelRuntime : IDisposable
         }
     }
 
-    private static TierLoadOptions TierOptions(string name, TierOptions tier, MomoOptions options) => new(
-        name,
+    private static TierLoadOptions TierOptions(Tier name, TierOptions tier, MomoOptions options) => new(
+        name.ToName(),
         tier.Path,
         tier.GpuLayers,
         KvCells: tier.KvCells ?? (options.ContextSize * options.MaxSequences),

@@ -1,9 +1,10 @@
+using Momo.Engine.Runtime;
 namespace Momo.Server.Hosting;
 
 /// <summary>Logs each tier's measured decode cost at start-up: the numbers the draft-length planner works from.</summary>
 internal static partial class TierCostLog
 {
-    private static readonly string[] Names = ["draft", "qualifier", "target"];
+    private static readonly string[] Names = [Tier.Draft.ToName(), Tier.Qualifier.ToName(), Tier.Target.ToName()];
 
     public static void Write(ILogger logger, double[]?[] curves)
     {

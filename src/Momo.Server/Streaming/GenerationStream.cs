@@ -1,3 +1,4 @@
+using Momo.Engine;
 using System.Text.Json.Serialization.Metadata;
 using Momo.Server.Contracts;
 using Momo.Server.Endpoints;
@@ -54,7 +55,7 @@ internal static class GenerationStream
                 break;
             }
             var speculative = ResponseMapping.ToSpeculative(update.Statistics!);
-            await events.WriteAsync(shape.Finish(call, ResponseMapping.FinishReasonName(finish), speculative), shape.Type, aborted);
+            await events.WriteAsync(shape.Finish(call, finish.ToApiName(), speculative), shape.Type, aborted);
             if (includeUsage)
             {
                 await events.WriteAsync(shape.Usage(call, ResponseMapping.ToUsage(update.Statistics!), speculative), shape.Type, aborted);

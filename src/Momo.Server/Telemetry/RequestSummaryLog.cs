@@ -30,7 +30,7 @@ public sealed partial class RequestSummaryLog(ILogger<RequestSummaryLog> logger,
             Round(s.TargetAcceptanceRate),
             s.TargetCalls,
             Math.Round((timeToFirstToken ?? elapsed).TotalMilliseconds, 1),
-            finish.ToString().ToLowerInvariant());
+            finish.ToApiName());
     }
 
     private static double? Round(double? rate) => rate is { } r ? Math.Round(r, 3) : null;
