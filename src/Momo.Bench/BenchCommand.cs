@@ -10,7 +10,7 @@ namespace Momo.Bench;
 
 /// <summary>One benchmark: build the target (forged family, model folder or URL), run the interleaved workload with a
 /// progress display, analyse, print and write the files.</summary>
-public static class BenchCommand
+internal static class BenchCommand
 {
     /// <summary>Context per sequence: the longest prompt plus max_tokens fits easily.</summary>
     private const int ContextPerSequence = 512;

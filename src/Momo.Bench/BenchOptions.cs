@@ -23,7 +23,7 @@ namespace Momo.Bench;
 /// <param name="Seed">Forge seed and base of the sampling seeds.</param>
 /// <param name="Threads">CPU threads per tier; null lets llama.cpp choose.</param>
 /// <param name="Sweep">Measure the cost curves of candidate target shapes instead of benchmarking.</param>
-public sealed record BenchOptions(
+internal sealed record BenchOptions(
     string Preset = "bench-pyramid",
     string? ModelsDirectory = null,
     string? Url = null,

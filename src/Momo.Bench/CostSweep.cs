@@ -13,7 +13,7 @@ namespace Momo.Bench;
 /// only where verifying k tokens costs little more than decoding one, so the bench families are built on the shape
 /// whose curve is flattest; this is the measurement behind that choice.
 /// </summary>
-public static class CostSweep
+internal static class CostSweep
 {
     /// <summary>Candidate shapes: the knobs FamilyPreset exposes, around the sizes this machine decodes in milliseconds.</summary>
     public static IReadOnlyList<FamilyPreset> Candidates { get; } =

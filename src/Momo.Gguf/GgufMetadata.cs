@@ -46,12 +46,6 @@ public sealed class GgufMetadata
     /// <summary>A required int32 array value.</summary>
     public int[] GetInt32Array(string key) => Require<int[]>(key);
 
-    /// <summary>A required bool value.</summary>
-    public bool GetBool(string key) => Require<bool>(key);
-
-    /// <summary>A required float32 value.</summary>
-    public float GetFloat32(string key) => Require<float>(key);
-
     /// <summary>A required unsigned integer of any width (uint8..uint64, or a non-negative signed integer).</summary>
     public ulong GetUInt64(string key) => Get(key) switch
     {
@@ -71,9 +65,6 @@ public sealed class GgufMetadata
 
     /// <summary>An optional unsigned 32-bit integer: null when absent.</summary>
     public uint? TryGetUInt32(string key) => Contains(key) ? GetUInt32(key) : null;
-
-    /// <summary>An optional string: null when absent.</summary>
-    public string? TryGetString(string key) => Contains(key) ? GetString(key) : null;
 
     T Require<T>(string key) => Get(key) switch
     {

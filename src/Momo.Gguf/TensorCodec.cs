@@ -4,7 +4,7 @@ namespace Momo.Gguf;
 
 /// <summary>Encodes and decodes tensor data for the types the forge writes (F32, F16, Q8_0), and knows the
 /// byte size of the common quantized types so that real models can be size-checked without reading them.</summary>
-public static class TensorCodec
+internal static class TensorCodec
 {
     /// <summary>Elements per Q8_0 block (one f16 scale followed by 32 signed bytes).</summary>
     public const int Q8BlockSize = 32;

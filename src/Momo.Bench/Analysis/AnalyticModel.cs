@@ -10,7 +10,7 @@ namespace Momo.Bench.Analysis;
 /// <param name="AlphaDraftTarget">α of two-tier.</param>
 /// <param name="Inner">γ₁, or two-tier's γ.</param>
 /// <param name="Outer">γ₂.</param>
-public sealed record ModeInputs(DecodingMode Mode, double AlphaDraftQualifier, double AlphaQualifierTarget, double AlphaDraftTarget, int Inner, int Outer);
+internal sealed record ModeInputs(DecodingMode Mode, double AlphaDraftQualifier, double AlphaQualifierTarget, double AlphaDraftTarget, int Inner, int Outer);
 
 /// <summary>
 /// The analytic expectation, always through <see cref="SpeculationMath"/> (the formula the engine's planner uses; there
@@ -18,7 +18,7 @@ public sealed record ModeInputs(DecodingMode Mode, double AlphaDraftQualifier, d
 /// as many tokens, so the batched view cost_c(k) = cost(c·k) / c turns SpeculationMath's per-sequence rate into the
 /// aggregate tokens per second of all c sequences.
 /// </summary>
-public static class AnalyticModel
+internal static class AnalyticModel
 {
     /// <summary>Largest per-sequence batch the batched view covers (γ₂ + 1 with γ₂ ≤ 32).</summary>
     public const int MaxTokens = 33;

@@ -12,7 +12,7 @@ namespace Momo.Bench.Analysis;
 /// <param name="Projections">The GPU-like projection from the measured acceptance.</param>
 /// <param name="GreedyOutputsIdentical">Whether every greedy prompt produced the same text in every mode (null: no greedy cells).</param>
 /// <param name="Findings">Figures met or missed, and why.</param>
-public sealed record BenchReport(
+internal sealed record BenchReport(
     string Target,
     string? Preset,
     string Command,
@@ -31,7 +31,7 @@ public sealed record BenchReport(
 /// <param name="Relative">cost(k) / cost(1).</param>
 /// <param name="Before">Calibration before the run.</param>
 /// <param name="After">Calibration after the run.</param>
-public sealed record TierCurveReport(string Tier, double[] Seconds, double[] Relative, double[]? Before, double[]? After);
+internal sealed record TierCurveReport(string Tier, double[] Seconds, double[] Relative, double[]? Before, double[]? After);
 
 /// <summary>One stage's acceptance.</summary>
 /// <param name="Stage">draft_to_qualifier, qualifier_to_target or draft_to_target.</param>
@@ -40,7 +40,7 @@ public sealed record TierCurveReport(string Tier, double[] Seconds, double[] Rel
 /// <param name="MeanProposed">Tokens proposed per verification.</param>
 /// <param name="Verifications">Verifications seen.</param>
 /// <param name="ByPosition">Fraction of verifications accepting position i.</param>
-public sealed record StageReport(string Stage, double Alpha, double AcceptanceRate, double MeanProposed, long Verifications, double[] ByPosition);
+internal sealed record StageReport(string Stage, double Alpha, double AcceptanceRate, double MeanProposed, long Verifications, double[] ByPosition);
 
 /// <summary>One mode in one (temperature, concurrency) cell.</summary>
 /// <param name="Temperature">0 = greedy.</param>
@@ -57,7 +57,7 @@ public sealed record StageReport(string Stage, double Alpha, double AcceptanceRa
 /// <param name="Inner">γ₁ (two-tier: γ) used in the model.</param>
 /// <param name="Outer">γ₂ used in the model.</param>
 /// <param name="Expected">The analytic expectation (null without cost curves).</param>
-public sealed record ModeReport(
+internal sealed record ModeReport(
     double Temperature, int Concurrency, string Mode, int Requests, long CompletionTokens,
     double DecodeTokensPerSecond, double EndToEndTokensPerSecond, double TimeToFirstTokenMs, double InterTokenLatencyMs,
     double? TokensPerTargetCall, IReadOnlyList<StageReport> Stages, int? Inner, int? Outer, ExpectationReport? Expected);
@@ -71,7 +71,7 @@ public sealed record ModeReport(
 /// <param name="ModelTokensPerCall">The acceptance term: expected tokens per target call.</param>
 /// <param name="ModelSecondsPerCall">The cost term: expected seconds per target call (drafting included), per sequence.</param>
 /// <param name="MeasuredSecondsPerCall">Measured decode seconds per target call, per sequence.</param>
-public sealed record ExpectationReport(double TokensPerSecond, double Speedup, double MeasuredSpeedup, double SpeedupRatio,
+internal sealed record ExpectationReport(double TokensPerSecond, double Speedup, double MeasuredSpeedup, double SpeedupRatio,
     double AbsoluteRatio, double ModelTokensPerCall, double ModelSecondsPerCall, double? MeasuredSecondsPerCall);
 
 /// <summary>Pyramid over two-tier in one cell.</summary>
@@ -80,7 +80,7 @@ public sealed record ExpectationReport(double TokensPerSecond, double Speedup, d
 /// <param name="Predicted">Expected pyramid / two-tier tokens per second.</param>
 /// <param name="Measured">Measured pyramid / two-tier tokens per second.</param>
 /// <param name="Met">Measured ≥ predicted − 0.10.</param>
-public sealed record MarginReport(double Temperature, int Concurrency, double Predicted, double Measured, bool Met);
+internal sealed record MarginReport(double Temperature, int Concurrency, double Predicted, double Measured, bool Met);
 
 /// <summary>PROJECTION (not measured): speedups on a GPU-like cost curve from the measured acceptance.</summary>
 /// <param name="Temperature">Cell whose acceptance (concurrency 1) is used.</param>
@@ -93,5 +93,5 @@ public sealed record MarginReport(double Temperature, int Concurrency, double Pr
 /// <param name="TwoTierSpeedup">Two-tier over target_only.</param>
 /// <param name="PyramidSpeedup">Pyramid over target_only (aim ≥ 2).</param>
 /// <param name="PyramidOverTwoTier">Pyramid over two-tier (aim ≥ 1.3).</param>
-public sealed record ProjectionReport(double Temperature, double AlphaDraftQualifier, double AlphaQualifierTarget, double AlphaDraftTarget,
+internal sealed record ProjectionReport(double Temperature, double AlphaDraftQualifier, double AlphaQualifierTarget, double AlphaDraftTarget,
     int TwoTierGamma, int Inner, int Outer, double TwoTierSpeedup, double PyramidSpeedup, double PyramidOverTwoTier);

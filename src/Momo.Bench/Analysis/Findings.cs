@@ -7,7 +7,7 @@ namespace Momo.Bench.Analysis;
 /// term (tokens per target call, from α and γ) or the cost term (seconds per target call, from the tier cost curves),
 /// by comparing each with what was measured.
 /// </summary>
-public static class Findings
+internal static class Findings
 {
     /// <summary>Measured speedup over target_only must reach this fraction of the analytic expectation.</summary>
     public const double SpeedupRatioGoal = 0.9;

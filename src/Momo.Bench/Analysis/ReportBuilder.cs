@@ -7,7 +7,7 @@ namespace Momo.Bench.Analysis;
 
 /// <summary>Turns raw measurements and cost curves into the report: per-mode figures, the analytic expectation, the
 /// pyramid margin, the GPU-like projection, and findings that name the cost-model term behind any missed figure.</summary>
-public static class ReportBuilder
+internal static class ReportBuilder
 {
     /// <summary>Tier cost ratios of Llama 3.2 1B : 3.2 3B : 3.1 8B by parameters (the projection's GPU-like curves).</summary>
     public static readonly double[] GpuUnits = [1.24, 3.21, 8.03];

@@ -8,7 +8,7 @@ namespace Momo.Bench.Measurement;
 /// draft tokens then accepted tokens of one verification back to back on its single thread, so pairing is exact.
 /// Only instruments of the given <see cref="Meter"/> instance are heard, so parallel engines never mix.
 /// </summary>
-public sealed class AcceptanceRecorder : IDisposable
+internal sealed class AcceptanceRecorder : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly Dictionary<string, int> _pendingProposed = [];

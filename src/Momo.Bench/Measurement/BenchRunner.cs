@@ -9,14 +9,14 @@ namespace Momo.Bench.Measurement;
 /// <param name="Cells">Measurements per (temperature, concurrency, mode).</param>
 /// <param name="Gammas">Draft lengths used.</param>
 /// <param name="WallSeconds">Duration of the interleaved run (warm-up excluded).</param>
-public sealed record RunMeasurements(IReadOnlyDictionary<CellKey, CellMeasurements> Cells, GammaPlan Gammas, double WallSeconds);
+internal sealed record RunMeasurements(IReadOnlyDictionary<CellKey, CellMeasurements> Cells, GammaPlan Gammas, double WallSeconds);
 
 /// <summary>
 /// Runs the interleaved schedule against a target: an optional warm-up (which also picks the fixed γ), then every
 /// scheduled batch of concurrent requests in order, attributing the engine's verification counts to the batch's cell.
 /// All modes of a round get the same prompts and seeds.
 /// </summary>
-public sealed class BenchRunner(IBenchTarget target, BenchOptions options, AcceptanceRecorder? recorder)
+internal sealed class BenchRunner(IBenchTarget target, BenchOptions options, AcceptanceRecorder? recorder)
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly IReadOnlyList<(string Set, string Text)> _prompts = PromptSets.Mixed(options.PromptSetList);

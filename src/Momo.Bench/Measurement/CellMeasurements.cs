@@ -1,7 +1,7 @@
 namespace Momo.Bench.Measurement;
 
 /// <summary>Everything measured for one cell: its requests, each batch's decode span, and the stages' tallies.</summary>
-public sealed class CellMeasurements
+internal sealed class CellMeasurements
 {
     /// <summary>Requests, in run order.</summary>
     public List<RequestResult> Requests { get; } = [];

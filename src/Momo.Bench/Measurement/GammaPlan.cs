@@ -8,7 +8,7 @@ namespace Momo.Bench.Measurement;
 /// <param name="Inner">γ₁ of the pyramid.</param>
 /// <param name="Outer">γ₂ of the pyramid.</param>
 /// <param name="Source">How they were chosen (fixed, adaptive, or the planner's optimum after a warm-up).</param>
-public sealed record GammaPlan(int? TwoTier, int? Inner, int? Outer, string Source)
+internal sealed record GammaPlan(int? TwoTier, int? Inner, int? Outer, string Source)
 {
     /// <summary>Default fixed lengths where nothing better is known (a remote server, no warm-up).</summary>
     public const int DefaultInner = 4, DefaultOuter = 8;

@@ -12,7 +12,7 @@ namespace Momo.Bench.Measurement;
 /// <param name="Text">Generated text (greedy runs compare it across modes).</param>
 /// <param name="Statistics">The server's speculation counts, when it reports them.</param>
 /// <param name="FirstTokens">Tokens delivered with the first one (a speculative step may commit several at once).</param>
-public sealed record RequestResult(
+internal sealed record RequestResult(
     DecodingMode Mode,
     string Set,
     int CompletionTokens,

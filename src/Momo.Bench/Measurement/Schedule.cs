@@ -6,18 +6,18 @@ namespace Momo.Bench.Measurement;
 /// <param name="Temperature">0 = greedy.</param>
 /// <param name="Concurrency">Requests in flight at once.</param>
 /// <param name="Mode">Decoding mode.</param>
-public sealed record CellKey(double Temperature, int Concurrency, DecodingMode Mode);
+internal sealed record CellKey(double Temperature, int Concurrency, DecodingMode Mode);
 
 /// <summary>One batch of concurrent requests in the run order.</summary>
 /// <param name="Round">Interleaving round (0-based).</param>
 /// <param name="Cell">What the batch measures.</param>
-public sealed record ScheduledBatch(int Round, CellKey Cell);
+internal sealed record ScheduledBatch(int Round, CellKey Cell);
 
 /// <summary>
 /// The run order. Modes alternate innermost (A B C A B C …) so slow drift of a shared machine (other tenants, thermal
 /// state, page cache) lands on every mode alike instead of on whichever mode ran last.
 /// </summary>
-public static class Schedule
+internal static class Schedule
 {
     /// <summary>Round by round, each temperature and concurrency level in turn, every mode once.</summary>
     public static IReadOnlyList<ScheduledBatch> Interleaved(int rounds, IReadOnlyList<double> temperatures,

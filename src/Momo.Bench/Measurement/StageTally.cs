@@ -7,7 +7,7 @@ namespace Momo.Bench.Measurement;
 /// fewer tokens than proposed ends in exactly one rejection. (accepted / proposed would understate α, because tokens
 /// after a rejection are never tested.)</para>
 /// </summary>
-public sealed class StageTally
+internal sealed class StageTally
 {
     /// <summary>Most positions tracked (γ₂ may be up to 32).</summary>
     public const int MaxPositions = 32;
@@ -40,19 +40,6 @@ public sealed class StageTally
         for (var i = 0; i < Math.Min(accepted, MaxPositions); i++)
         {
             AcceptedAt[i]++;
-        }
-    }
-
-    /// <summary>Adds another tally's counts.</summary>
-    public void Merge(StageTally other)
-    {
-        Verifications += other.Verifications;
-        Proposed += other.Proposed;
-        Accepted += other.Accepted;
-        Rejections += other.Rejections;
-        for (var i = 0; i < MaxPositions; i++)
-        {
-            AcceptedAt[i] += other.AcceptedAt[i];
         }
     }
 

@@ -4,7 +4,7 @@ using ScottPlot;
 namespace Momo.Bench.Output;
 
 /// <summary>PNG charts (ScottPlot): tok/s by mode and concurrency with the analytic expectation, and acceptance by position.</summary>
-public static class Charts
+internal static class Charts
 {
     private static readonly string[] ModeOrder = ["target_only", "two_tier", "pyramid"];
     private static readonly Color[] ModeColors = [Colors.Gray, Colors.SteelBlue, Colors.DarkOrange];

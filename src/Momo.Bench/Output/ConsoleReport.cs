@@ -5,7 +5,7 @@ using static Momo.Bench.Analysis.Findings;
 namespace Momo.Bench.Output;
 
 /// <summary>Prints the report's tables to the terminal with Spectre.Console.</summary>
-public static class ConsoleReport
+internal static class ConsoleReport
 {
     /// <summary>Cost curves, the mode table, the projection and the findings.</summary>
     public static void Write(BenchReport r)

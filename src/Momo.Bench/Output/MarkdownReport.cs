@@ -6,7 +6,7 @@ using static Momo.Bench.Analysis.Findings;
 namespace Momo.Bench.Output;
 
 /// <summary>Renders the report as Markdown (report.md), the form pasted into the README.</summary>
-public static class MarkdownReport
+internal static class MarkdownReport
 {
     /// <summary>The whole report.</summary>
     public static string Render(BenchReport r)

@@ -4,7 +4,7 @@ using Momo.Bench.Analysis;
 namespace Momo.Bench.Output;
 
 /// <summary>Writes report.json, report.md and the PNG charts into the output folder.</summary>
-public static class ReportFiles
+internal static class ReportFiles
 {
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -13,7 +13,7 @@ namespace Momo.Bench.Targets;
 /// client. The request carries our <c>speculative</c> extension, which other servers ignore; our server answers with
 /// a <c>speculative</c> block whose counts feed the acceptance figures.
 /// </summary>
-public sealed class HttpTarget(string baseUrl, string model) : IBenchTarget
+internal sealed class HttpTarget(string baseUrl, string model) : IBenchTarget
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(10) };
 

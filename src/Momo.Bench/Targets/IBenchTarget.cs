@@ -12,11 +12,11 @@ namespace Momo.Bench.Targets;
 /// <param name="MaxTokens">Completion tokens.</param>
 /// <param name="DraftTokens">Fixed γ₁ / γ, or null to adapt.</param>
 /// <param name="QualifiedTokens">Fixed γ₂, or null to adapt.</param>
-public sealed record BenchRequest(string Set, string Prompt, DecodingMode Mode, double Temperature, ulong Seed, int MaxTokens,
+internal sealed record BenchRequest(string Set, string Prompt, DecodingMode Mode, double Temperature, ulong Seed, int MaxTokens,
     int? DraftTokens, int? QualifiedTokens);
 
 /// <summary>Where benchmark requests go: the engine in this process, or a server over HTTP.</summary>
-public interface IBenchTarget : IDisposable
+internal interface IBenchTarget : IDisposable
 {
     /// <summary>What is being measured, for the report.</summary>
     string Description { get; }

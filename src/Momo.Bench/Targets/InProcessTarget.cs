@@ -15,7 +15,7 @@ namespace Momo.Bench.Targets;
 /// The engine in this process, composed as the server composes it (tiers, measured cost curves, planner, engine).
 /// Cost curves are measured before the run and again after it, and averaged, so drift during the run is shared.
 /// </summary>
-public sealed class InProcessTarget : IBenchTarget
+internal sealed class InProcessTarget : IBenchTarget
 {
     private readonly TierSet _tiers;
     private readonly IModelText _text;

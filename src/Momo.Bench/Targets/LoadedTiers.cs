@@ -3,7 +3,7 @@ using Momo.Engine.Runtime;
 namespace Momo.Bench.Targets;
 
 /// <summary>Three GGUF tiers loaded in-process the way the server loads them (preflight first, then each tier).</summary>
-public static class LoadedTiers
+internal static class LoadedTiers
 {
     /// <summary>Validates and loads draft, qualifier and target; disposes whatever loaded if one fails.</summary>
     public static LoadedModel Load(string draftPath, string qualifierPath, string targetPath, int contextPerSequence, int maxSequences, int? threads) =>

@@ -3,13 +3,10 @@ using System.Reflection;
 namespace Momo.Bench.Workloads;
 
 /// <summary>The prompt sets shipped with the benchmark (embedded text files, one prompt per line).</summary>
-public static class PromptSets
+internal static class PromptSets
 {
     /// <summary>Names of the shipped sets: chat questions (sent through the chat template), code-like lines and story openings.</summary>
     public static IReadOnlyList<string> Names { get; } = ["chat", "code", "story"];
-
-    /// <summary>Whether a set is sent as a chat conversation rather than a raw completion prompt.</summary>
-    public static bool IsChat(string set) => set == "chat";
 
     /// <summary>Returns <paramref name="set"/> when it names a shipped set; throws otherwise.</summary>
     public static string Check(string set) => Names.Contains(set)

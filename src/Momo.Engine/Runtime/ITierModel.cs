@@ -39,13 +39,9 @@ public interface ITierModel : IDisposable
 }
 
 /// <summary>The tier's KV cache could not fit the batch.</summary>
-public sealed class KvCacheFullException(string tier, int tokens)
-    : Exception($"The {tier} tier's KV cache has no room for a batch of {tokens} tokens.")
-{
-    /// <summary>Name of the tier whose cache is full.</summary>
-    public string TierName { get; } = tier;
-}
+internal sealed class KvCacheFullException(string tier, int tokens)
+    : Exception($"The {tier} tier's KV cache has no room for a batch of {tokens} tokens.");
 
 /// <summary>A batch over the tier's limit reached the runtime: a planning bug, refused before the native code sees it.</summary>
-public sealed class BatchTooLargeException(string tier, int tokens, int limit)
+internal sealed class BatchTooLargeException(string tier, int tokens, int limit)
     : Exception($"A batch of {tokens} tokens exceeds the {tier} tier's limit of {limit} tokens per decode.");

@@ -6,7 +6,7 @@ namespace Momo.Engine.Runtime;
 /// Checks model files before llama.cpp sees them: llama.cpp aborts the whole process (GGML_ASSERT) on some bad
 /// vocabularies, and three tiers that do not share a tokenizer would make speculation meaningless.
 /// </summary>
-public static class ModelPreflight
+internal static class ModelPreflight
 {
     /// <summary>Throws <see cref="ModelLoadException"/> naming the file and the first problem found.</summary>
     public static void Check(string targetPath, string? qualifierPath, string? draftPath)

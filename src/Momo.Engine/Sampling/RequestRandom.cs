@@ -4,7 +4,7 @@ namespace Momo.Engine.Sampling;
 /// A request's own random stream (SplitMix64): the same seed gives the same draws on every machine and .NET version,
 /// and no request's draws depend on another's.
 /// </summary>
-public sealed class RequestRandom
+internal sealed class RequestRandom
 {
     private ulong _state;
 

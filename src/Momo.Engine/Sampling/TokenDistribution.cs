@@ -19,7 +19,7 @@ namespace Momo.Engine.Sampling;
 /// </list>
 /// Not thread-safe: it reuses scratch buffers so that the per-position, per-tier work allocates nothing.
 /// </remarks>
-public sealed class TokenDistribution
+internal sealed class TokenDistribution
 {
     // Top-p buckets: float bits >> 16 keeps the exponent and 7 mantissa bits, 16,258 buckets up to 1.0.
     private const int BucketShift = 16;
@@ -45,9 +45,6 @@ public sealed class TokenDistribution
         _bucketMass = parameters.TopP < 1f ? new double[BucketCount] : [];
         _counts = parameters.HasPenalties ? new int[vocab] : [];
     }
-
-    /// <summary>The request's sampling settings.</summary>
-    public SamplingParameters Parameters => _parameters;
 
     /// <summary>
     /// Writes the distribution at one position into <paramref name="probabilities"/> (length vocab).

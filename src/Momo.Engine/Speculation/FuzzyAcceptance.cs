@@ -6,7 +6,7 @@ namespace Momo.Engine.Speculation;
 /// <param name="Outcome">Accepted count and the next (recovered or bonus) token, as for the exact test.</param>
 /// <param name="Relaxed">[accepted] true where a proposal was accepted outright because the distributions were close;
 /// the token's true distribution there is the proposal's (u), elsewhere the verifier's (v).</param>
-public sealed record FuzzyOutcome(VerifyOutcome Outcome, bool[] Relaxed);
+internal sealed record FuzzyOutcome(VerifyOutcome Outcome, bool[] Relaxed);
 
 /// <summary>
 /// PyramidSD's relaxed draft → qualifier test (arXiv 2510.12966), LOSSY and opt-in: at a position where the
@@ -15,7 +15,7 @@ public sealed record FuzzyOutcome(VerifyOutcome Outcome, bool[] Relaxed);
 /// against u rather than v; that keeps the outer stage exact with respect to what the relaxed stage really emitted,
 /// while the output as a whole no longer follows the target alone.
 /// </summary>
-public static class FuzzyAcceptance
+internal static class FuzzyAcceptance
 {
     /// <summary>Verifies with the relaxed rule; see <see cref="SpeculativeSampling.Verify"/> for the shapes.</summary>
     public static FuzzyOutcome Verify(

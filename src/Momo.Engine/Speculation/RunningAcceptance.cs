@@ -4,7 +4,7 @@ namespace Momo.Engine.Speculation;
 /// A sequence's running acceptance rate at one stage: an exponentially weighted mean over verified proposals,
 /// starting from a prior so a new sequence drafts sensibly before it has evidence.
 /// </summary>
-public sealed class RunningAcceptance(double prior = 0.7, double weightOfNew = 0.1)
+internal sealed class RunningAcceptance(double prior = 0.7, double weightOfNew = 0.1)
 {
     /// <summary>Current estimate in [0, 1].</summary>
     public double Rate { get; private set; } = prior;

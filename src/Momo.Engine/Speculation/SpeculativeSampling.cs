@@ -7,7 +7,7 @@ namespace Momo.Engine.Speculation;
 /// <param name="AcceptedCount">How many proposals, from the first, were accepted.</param>
 /// <param name="NextToken">The token emitted after them: the recovered (residual) token on a rejection, else the bonus token.</param>
 /// <param name="NextIsBonus">True when every proposal was accepted and <paramref name="NextToken"/> is the bonus.</param>
-public readonly record struct VerifyOutcome(int AcceptedCount, int NextToken, bool NextIsBonus);
+internal readonly record struct VerifyOutcome(int AcceptedCount, int NextToken, bool NextIsBonus);
 
 /// <summary>
 /// Speculative sampling (Leviathan et al. 2023, arXiv 2211.17192; Chen et al. 2023, arXiv 2302.01318): proposals
@@ -21,7 +21,7 @@ public readonly record struct VerifyOutcome(int AcceptedCount, int NextToken, bo
 /// recovered token is argmax v. The pyramid applies it twice: draft → qualifier (v = m, u = q) and qualified → target
 /// (v = p, u = the distribution each qualified token was truly drawn from; PyramidSD, arXiv 2510.12966).
 /// </summary>
-public static class SpeculativeSampling
+internal static class SpeculativeSampling
 {
     /// <summary>Verifies one sequence's proposals.</summary>
     /// <param name="proposed">[k] proposed tokens.</param>

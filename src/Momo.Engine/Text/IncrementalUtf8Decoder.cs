@@ -7,7 +7,7 @@ namespace Momo.Engine.Text;
 /// (byte-fallback tokens), so incomplete trailing bytes wait for the next piece. Invalid bytes become U+FFFD instead
 /// of an error (llama-server answers HTTP 500 on invalid UTF-8; we must not).
 /// </summary>
-public sealed class IncrementalUtf8Decoder
+internal sealed class IncrementalUtf8Decoder
 {
     // A decoder with replacement fallback keeps incomplete sequences in its state between calls.
     private readonly Decoder _decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false).GetDecoder();

@@ -4,7 +4,7 @@ namespace Momo.Engine.Text;
 /// Finds stop strings in streamed text. Text that could still be the start of a stop string is held back, so a stop
 /// string that spans token boundaries still stops generation and none of it is ever emitted.
 /// </summary>
-public sealed class StopSequenceMatcher(IReadOnlyList<string> stops)
+internal sealed class StopSequenceMatcher(IReadOnlyList<string> stops)
 {
     private readonly string[] _stops = stops.Where(s => s.Length > 0).ToArray();
     private string _held = "";

@@ -4,7 +4,7 @@ namespace Momo.Forge.Corpus;
 
 /// <summary>The corpus shipped inside this assembly: the author's own plain-English retelling of the Japanese folk
 /// tale Momotarō (public domain). One paragraph per non-empty line.</summary>
-public static class CorpusText
+internal static class CorpusText
 {
     /// <summary>The full Momotarō text.</summary>
     public static string Momotaro => Load("momotaro.txt");

@@ -6,7 +6,7 @@ namespace Momo.Forge.Corpus;
 /// punctuation mark, prefixed with U+2581 when a space preceded it (as llama.cpp escapes spaces). The first piece of a
 /// paragraph gets the prefix too, as llama.cpp adds a leading space to text; this also keeps an opening quote ("▁\"")
 /// apart from a closing one ("\""), which predict different things.</summary>
-public static partial class WordSplitter
+internal static partial class WordSplitter
 {
     /// <summary>The SentencePiece space marker U+2581.</summary>
     public const string Space = "\u2581";

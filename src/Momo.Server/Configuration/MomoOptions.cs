@@ -6,7 +6,7 @@ namespace Momo.Server.Configuration;
 /// Server configuration, section "Momo" of models.json / appsettings / environment (Momo__Target__Path=...).
 /// With no target path the server forges and serves the demo model family.
 /// </summary>
-public sealed class MomoOptions
+internal sealed class MomoOptions
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "Momo";
@@ -67,7 +67,7 @@ public sealed class MomoOptions
 }
 
 /// <summary>One tier's model file and placement.</summary>
-public sealed class TierOptions
+internal sealed class TierOptions
 {
     /// <summary>Path of the GGUF file.</summary>
     [Required]

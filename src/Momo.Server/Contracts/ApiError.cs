@@ -3,10 +3,10 @@ using System.Text.Json.Serialization;
 namespace Momo.Server.Contracts;
 
 /// <summary>OpenAI's error envelope: <c>{"error": {...}}</c>.</summary>
-public sealed record ErrorResponse(ApiError Error);
+internal sealed record ErrorResponse(ApiError Error);
 
 /// <summary>OpenAI's error object, plus llama-server's context fields when the prompt does not fit.</summary>
-public sealed record ApiError(string Message, string Type, string? Param, string? Code)
+internal sealed record ApiError(string Message, string Type, string? Param, string? Code)
 {
     /// <summary>Prompt length, when the prompt does not fit the context.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -18,7 +18,7 @@ public sealed record ApiError(string Message, string Type, string? Param, string
 }
 
 /// <summary>A request the server refuses, carrying the HTTP status and OpenAI error it answers with.</summary>
-public sealed class ApiException(int status, ApiError error) : Exception(error.Message)
+internal sealed class ApiException(int status, ApiError error) : Exception(error.Message)
 {
     /// <summary>HTTP status.</summary>
     public int Status { get; } = status;

@@ -4,14 +4,14 @@ using System.Text.Json.Serialization;
 namespace Momo.Server.Contracts;
 
 /// <summary>Body of POST /v1/chat/completions (OpenAI), plus the <c>speculative</c> extension.</summary>
-public sealed class ChatCompletionRequest : GenerationParameters
+internal sealed class ChatCompletionRequest : GenerationParameters
 {
     /// <summary>The conversation.</summary>
     public List<ChatMessage>? Messages { get; init; }
 }
 
 /// <summary>Body of POST /v1/completions (OpenAI legacy completions).</summary>
-public sealed class CompletionRequest : GenerationParameters
+internal sealed class CompletionRequest : GenerationParameters
 {
     /// <summary>Prompt text (a string, or an array holding one string).</summary>
     [JsonConverter(typeof(StringOrArrayConverter))]
@@ -19,7 +19,7 @@ public sealed class CompletionRequest : GenerationParameters
 }
 
 /// <summary>One chat message. <c>content</c> may be a string or an array of text parts.</summary>
-public sealed class ChatMessage
+internal sealed class ChatMessage
 {
     /// <summary>system, user, assistant (or developer, treated as system).</summary>
     public string? Role { get; init; }
@@ -33,7 +33,7 @@ public sealed class ChatMessage
 }
 
 /// <summary>Sampling and control parameters shared by both generation endpoints.</summary>
-public abstract class GenerationParameters
+internal abstract class GenerationParameters
 {
     /// <summary>Model id; must be the served model's id or one of its aliases.</summary>
     public string? Model { get; init; }
@@ -93,14 +93,14 @@ public abstract class GenerationParameters
 }
 
 /// <summary>stream_options.</summary>
-public sealed class StreamOptions
+internal sealed class StreamOptions
 {
     /// <summary>Send a final chunk with usage and empty choices.</summary>
     public bool? IncludeUsage { get; init; }
 }
 
 /// <summary>The <c>speculative</c> extension field.</summary>
-public sealed class SpeculativeOptions
+internal sealed class SpeculativeOptions
 {
     /// <summary>pyramid, two_tier or target_only.</summary>
     public string? Mode { get; init; }

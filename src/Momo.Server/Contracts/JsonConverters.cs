@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace Momo.Server.Contracts;
 
 /// <summary>Reads OpenAI's "a string or an array of strings" fields (stop, prompt) as a list.</summary>
-public sealed class StringOrArrayConverter : JsonConverter<List<string>>
+internal sealed class StringOrArrayConverter : JsonConverter<List<string>>
 {
     /// <inheritdoc />
     public override List<string>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
@@ -43,7 +43,7 @@ public sealed class StringOrArrayConverter : JsonConverter<List<string>>
 }
 
 /// <summary>Reads message content given as a string or as an array of <c>{"type":"text","text":...}</c> parts.</summary>
-public sealed class MessageContentConverter : JsonConverter<string>
+internal sealed class MessageContentConverter : JsonConverter<string>
 {
     /// <inheritdoc />
     public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)

@@ -17,4 +17,4 @@ namespace Momo.Server.Contracts;
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ModelCard))]
 [JsonSerializable(typeof(ErrorResponse))]
-public sealed partial class MomoJsonContext : JsonSerializerContext;
+internal sealed partial class MomoJsonContext : JsonSerializerContext;

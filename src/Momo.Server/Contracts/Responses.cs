@@ -1,43 +1,43 @@
 namespace Momo.Server.Contracts;
 
 /// <summary>A non-streamed chat completion.</summary>
-public sealed record ChatCompletionResponse(
+internal sealed record ChatCompletionResponse(
     string Id, string Object, long Created, string Model, IReadOnlyList<ChatChoice> Choices, Usage Usage,
     SpeculativeStatistics Speculative, string SystemFingerprint);
 
 /// <summary>One chat choice.</summary>
-public sealed record ChatChoice(int Index, AssistantMessage Message, string FinishReason);
+internal sealed record ChatChoice(int Index, AssistantMessage Message, string FinishReason);
 
 /// <summary>The assistant's message.</summary>
-public sealed record AssistantMessage(string Role, string Content);
+internal sealed record AssistantMessage(string Role, string Content);
 
 /// <summary>A streamed chat chunk. <c>usage</c> and <c>speculative</c> appear only on the usage chunk.</summary>
-public sealed record ChatCompletionChunk(
+internal sealed record ChatCompletionChunk(
     string Id, string Object, long Created, string Model, IReadOnlyList<ChatChunkChoice> Choices, string SystemFingerprint,
     Usage? Usage = null, SpeculativeStatistics? Speculative = null);
 
 /// <summary>One choice of a chat chunk.</summary>
-public sealed record ChatChunkChoice(int Index, ChatDelta Delta, string? FinishReason);
+internal sealed record ChatChunkChoice(int Index, ChatDelta Delta, string? FinishReason);
 
 /// <summary>The change carried by a chunk.</summary>
-public sealed record ChatDelta(string? Role = null, string? Content = null);
+internal sealed record ChatDelta(string? Role = null, string? Content = null);
 
 /// <summary>A legacy completion, streamed or not (streamed chunks carry the new text only).</summary>
-public sealed record CompletionResponse(
+internal sealed record CompletionResponse(
     string Id, string Object, long Created, string Model, IReadOnlyList<CompletionChoice> Choices, string SystemFingerprint,
     Usage? Usage = null, SpeculativeStatistics? Speculative = null);
 
 /// <summary>One completion choice.</summary>
-public sealed record CompletionChoice(int Index, string Text, string? FinishReason);
+internal sealed record CompletionChoice(int Index, string Text, string? FinishReason);
 
 /// <summary>Token counts.</summary>
-public sealed record Usage(int PromptTokens, int CompletionTokens, int TotalTokens, PromptTokensDetails PromptTokensDetails);
+internal sealed record Usage(int PromptTokens, int CompletionTokens, int TotalTokens, PromptTokensDetails PromptTokensDetails);
 
 /// <summary>Prompt token details: how many came from the prefix cache.</summary>
-public sealed record PromptTokensDetails(int CachedTokens);
+internal sealed record PromptTokensDetails(int CachedTokens);
 
 /// <summary>Extension: what each speculative stage did for this request.</summary>
-public sealed record SpeculativeStatistics(
+internal sealed record SpeculativeStatistics(
     string Mode,
     IReadOnlyList<string> Degradations,
     int DraftedTokens,
@@ -51,10 +51,10 @@ public sealed record SpeculativeStatistics(
     double TokensPerTargetCall);
 
 /// <summary>GET /v1/models.</summary>
-public sealed record ModelList(string Object, IReadOnlyList<ModelCard> Data);
+internal sealed record ModelList(string Object, IReadOnlyList<ModelCard> Data);
 
 /// <summary>One served model.</summary>
-public sealed record ModelCard(string Id, string Object, long Created, string OwnedBy, ModelTiers Tiers);
+internal sealed record ModelCard(string Id, string Object, long Created, string OwnedBy, ModelTiers Tiers);
 
 /// <summary>Extension: the files behind each tier.</summary>
-public sealed record ModelTiers(string Target, string? Qualifier, string? Draft, string DefaultMode);
+internal sealed record ModelTiers(string Target, string? Qualifier, string? Draft, string DefaultMode);

@@ -6,7 +6,7 @@ using Momo.Server.Configuration;
 namespace Momo.Server.Hosting;
 
 /// <summary>The loaded tiers and the engine that serves them: everything the endpoints need once loading is done.</summary>
-public sealed class ModelRuntime : IDisposable
+internal sealed class ModelRuntime : IDisposable
 {
     private readonly TierSet _tiers;
 
@@ -91,4 +91,4 @@ public sealed class ModelRuntime : IDisposable
 }
 
 /// <summary>The tier files the server will load (configured, or the forged demo family).</summary>
-public sealed record ResolvedTiers(TierOptions Target, TierOptions? Qualifier, TierOptions? Draft, bool IsDemo);
+internal sealed record ResolvedTiers(TierOptions Target, TierOptions? Qualifier, TierOptions? Draft, bool IsDemo);

@@ -8,7 +8,7 @@ using Serilog.Formatting.Compact;
 namespace Momo.Server.Hosting;
 
 /// <summary>The server's composition: what Program.cs adds and maps.</summary>
-public static class MomoServiceExtensions
+internal static class MomoServiceExtensions
 {
     /// <summary>Configuration (models.json, env), options validated on start, logging, the model loader, OpenAPI.</summary>
     public static WebApplicationBuilder AddMomo(this WebApplicationBuilder builder)

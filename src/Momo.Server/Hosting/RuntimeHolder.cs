@@ -3,7 +3,7 @@ using Momo.Server.Contracts;
 namespace Momo.Server.Hosting;
 
 /// <summary>Holds the runtime once loading finishes; until then endpoints answer 503.</summary>
-public sealed class RuntimeHolder : IDisposable
+internal sealed class RuntimeHolder : IDisposable
 {
     private ModelRuntime? _runtime;
 

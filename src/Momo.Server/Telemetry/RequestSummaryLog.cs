@@ -5,7 +5,7 @@ using Momo.Server.Configuration;
 namespace Momo.Server.Telemetry;
 
 /// <summary>One structured summary line per finished request; prompt and completion text only when configured.</summary>
-public sealed partial class RequestSummaryLog(ILogger<RequestSummaryLog> logger, IOptions<MomoOptions> options)
+internal sealed partial class RequestSummaryLog(ILogger<RequestSummaryLog> logger, IOptions<MomoOptions> options)
 {
     /// <summary>Whether text is logged (Momo:LogText); off by default, since prompts may hold personal data.</summary>
     public bool LogsText => options.Value.LogText;

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace Momo.Server.Telemetry;
 
 /// <summary>HTTP-side instruments: refused and failed requests by OpenAI error type and code.</summary>
-public sealed class ServerMetrics
+internal sealed class ServerMetrics
 {
     /// <summary>Name of the server's meter.</summary>
     public const string MeterName = "Momo.Server";

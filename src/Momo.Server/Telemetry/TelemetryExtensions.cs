@@ -4,7 +4,7 @@ using OpenTelemetry.Metrics;
 namespace Momo.Server.Telemetry;
 
 /// <summary>Prometheus metrics at /metrics through OpenTelemetry.</summary>
-public static class TelemetryExtensions
+internal static class TelemetryExtensions
 {
     /// <summary>Registers the meters and the Prometheus exporter.</summary>
     public static IServiceCollection AddMomoTelemetry(this IServiceCollection services)
