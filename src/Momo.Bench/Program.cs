@@ -9,7 +9,11 @@ if (args.Contains("--help") || args.Contains("-h"))
 }
 if (args.Contains("--list-presets"))
 {
-    foreach (var preset in FamilyPreset.All) Console.WriteLine(preset);
+    foreach (var preset in FamilyPreset.All)
+    {
+        Console.WriteLine(preset);
+    }
+
     return 0;
 }
 BenchOptions options;

@@ -1,5 +1,5 @@
-using Momo.Engine.Runtime;
 using System.Diagnostics.Metrics;
+using Momo.Engine.Runtime;
 
 namespace Momo.Engine;
 

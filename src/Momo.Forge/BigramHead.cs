@@ -12,33 +12,51 @@ internal static class BigramHead
     /// <summary>Logits [classes, vocab].</summary>
     public static float[][] Build(ForgeVocabulary vocab, float smoothing, float tieMargin)
     {
-        int n = vocab.Tokens.Count;
+        var n = vocab.Tokens.Count;
         var counts = new double[vocab.ClassCount][];
-        for (int c = 0; c < counts.Length; c++) counts[c] = new double[n];
+        for (var c = 0; c < counts.Length; c++)
+        {
+            counts[c] = new double[n];
+        }
+
         foreach (var p in vocab.Paragraphs)
         {
-            for (int i = 0; i + 1 < p.Length; i++) counts[vocab.ClassOf[p[i]]][p[i + 1]] += 1;
+            for (var i = 0; i + 1 < p.Length; i++)
+            {
+                counts[vocab.ClassOf[p[i]]][p[i + 1]] += 1;
+            }
             // What follows a finished turn is a new paragraph, so <|im_end|> predicts like the newline that starts one
             // (otherwise its row would be flat and greedy decoding would repeat <|im_end|> forever).
             counts[vocab.ClassOf[ForgeVocabulary.ImEnd]][p[1]] += 1;
         }
         var rows = new float[vocab.ClassCount][];
-        for (int c = 0; c < rows.Length; c++)
+        for (var c = 0; c < rows.Length; c++)
         {
             var row = rows[c] = Enumerable.Repeat(Forbidden, n).ToArray();
-            double total = vocab.Emittable.Sum(y => counts[c][y]) + smoothing * vocab.Emittable.Count;
-            foreach (var y in vocab.Emittable) row[y] = (float)Math.Log((counts[c][y] + smoothing) / total);
+            var total = vocab.Emittable.Sum(y => counts[c][y]) + smoothing * vocab.Emittable.Count;
+            foreach (var y in vocab.Emittable)
+            {
+                row[y] = (float)Math.Log((counts[c][y] + smoothing) / total);
+            }
+
             WidenTopMargin(row, counts[c], vocab.Emittable, tieMargin);
         }
         return rows;
     }
 
-    static void WidenTopMargin(float[] row, double[] counts, IReadOnlyList<int> emittable, float margin)
+    private static void WidenTopMargin(float[] row, double[] counts, IReadOnlyList<int> emittable, float margin)
     {
         // Emittable ids are sorted, so the first maximum found is the lowest id among equal counts.
-        int top = emittable[0];
-        foreach (var y in emittable) if (counts[y] > counts[top]) top = y;
-        float second = emittable.Where(y => y != top).Max(y => row[y]);
+        var top = emittable[0];
+        foreach (var y in emittable)
+        {
+            if (counts[y] > counts[top])
+            {
+                top = y;
+            }
+        }
+
+        var second = emittable.Where(y => y != top).Max(y => row[y]);
         row[top] = Math.Max(row[top], second + margin);
     }
 }

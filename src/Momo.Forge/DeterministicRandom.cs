@@ -5,18 +5,22 @@ namespace Momo.Forge;
 /// shared blocks are identical whatever order they are generated in.</summary>
 internal sealed class DeterministicRandom(ulong seed)
 {
-    ulong _state = seed;
+    private ulong _state = seed;
 
     public static DeterministicRandom For(int seed, string name)
     {
-        ulong h = 14695981039346656037UL; // FNV-1a of the name, mixed with the seed
-        foreach (var ch in name) h = (h ^ ch) * 1099511628211UL;
+        var h = 14695981039346656037UL; // FNV-1a of the name, mixed with the seed
+        foreach (var ch in name)
+        {
+            h = (h ^ ch) * 1099511628211UL;
+        }
+
         return new DeterministicRandom(h ^ ((ulong)(uint)seed * 0x9E3779B97F4A7C15UL));
     }
 
     public ulong NextUInt64()
     {
-        ulong z = _state += 0x9E3779B97F4A7C15UL;
+        var z = _state += 0x9E3779B97F4A7C15UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);
@@ -30,7 +34,11 @@ internal sealed class DeterministicRandom(ulong seed)
     public float[] Gaussian(int count, float std)
     {
         var a = new float[count];
-        for (int i = 0; i < count; i++) a[i] = NextGaussian() * std;
+        for (var i = 0; i < count; i++)
+        {
+            a[i] = NextGaussian() * std;
+        }
+
         return a;
     }
 }

@@ -38,7 +38,10 @@ public static class FamilyForge
     {
         var manifestPath = Path.Combine(directory, ManifestFile);
         if (File.Exists(manifestPath) && Manifest.Matches(File.ReadAllText(manifestPath), preset, seed, directory))
+        {
             return Result(directory, preset, seed, reused: true, TimeSpan.Zero);
+        }
+
         return Forge(directory, preset, seed);
     }
 
@@ -93,16 +96,19 @@ public static class FamilyForge
             .Set("tokenizer.ggml.add_eos_token", false)
             .Set(GgufKeys.ChatTemplate, ChatTemplate);
         foreach (var (name, dims, data) in weights.Shared.Concat(weights.Blocks.Take(layers).SelectMany(b => b)))
+        {
             w.AddTensor(name, dims.Length == 1 ? GgmlType.F32 : p.WeightType, dims, data);
+        }
+
         return w;
     }
 
-    static ForgedFamily Result(string dir, FamilyPreset preset, int seed, bool reused, TimeSpan elapsed) => new(
+    private static ForgedFamily Result(string dir, FamilyPreset preset, int seed, bool reused, TimeSpan elapsed) => new(
         Path.GetFullPath(dir), Path.GetFullPath(Path.Combine(dir, DraftFile)), Path.GetFullPath(Path.Combine(dir, QualifierFile)),
         Path.GetFullPath(Path.Combine(dir, TargetFile)), preset, seed, reused, elapsed);
 
     /// <summary>family.json: the preset, seed and forge version the files were made from, and their sizes.</summary>
-    static class Manifest
+    private static class Manifest
     {
         public static string Create(FamilyPreset preset, int seed, string dir) => JsonSerializer.Serialize(new
         {
@@ -124,7 +130,7 @@ public static class FamilyForge
             }
         }
 
-        static Dictionary<string, long> Files(string dir) => new[] { DraftFile, QualifierFile, TargetFile }
+        private static Dictionary<string, long> Files(string dir) => new[] { DraftFile, QualifierFile, TargetFile }
             .ToDictionary(f => f, f => new FileInfo(Path.Combine(dir, f)) is { Exists: true } fi ? fi.Length : -1);
     }
 }

@@ -62,7 +62,7 @@ public sealed record FamilyPreset(
     /// <summary>Throws when the knobs are inconsistent (before any work is done).</summary>
     public void Validate()
     {
-        void Check(bool ok, string what) { if (!ok) throw new ArgumentException($"preset '{Name}': {what}"); }
+        void Check(bool ok, string what) { if (!ok) { throw new ArgumentException($"preset '{Name}': {what}"); } }
         Check(EmbeddingLength > 0 && EmbeddingLength % 64 == 0, $"EmbeddingLength {EmbeddingLength} must be a positive multiple of 64");
         Check(HeadCount > 0 && EmbeddingLength % HeadCount == 0, $"HeadCount {HeadCount} must divide EmbeddingLength {EmbeddingLength}");
         Check(HeadCountKv > 0 && HeadCount % HeadCountKv == 0, $"HeadCountKv {HeadCountKv} must divide HeadCount {HeadCount}");

@@ -1,5 +1,3 @@
-using Momo.Gguf;
-
 namespace Momo.Forge;
 
 /// <summary>The target's tensors; a tier with L blocks is the shared tensors plus blocks 0..L-1.
@@ -21,19 +19,36 @@ internal sealed class FamilyWeights
     public static FamilyWeights Build(FamilyPreset p, ForgeVocabulary vocab, int seed)
     {
         int n = p.EmbeddingLength, v = vocab.Tokens.Count, classes = vocab.ClassCount, m = n - classes;
-        if (m < 32) throw new ArgumentException($"preset '{p.Name}': EmbeddingLength {n} needs at least {classes + 32} (vocabulary has {classes} context classes)");
-        var embd = new float[(long)v * n];
-        for (int t = 0; t < v; t++)
+        if (m < 32)
         {
-            if (vocab.ClassOf[t] >= 0) embd[(long)t * n + vocab.ClassOf[t]] = 1f;
-            else for (int c = 0; c < classes; c++) embd[(long)t * n + c] = 1f / MathF.Sqrt(classes);
+            throw new ArgumentException($"preset '{p.Name}': EmbeddingLength {n} needs at least {classes + 32} (vocabulary has {classes} context classes)");
+        }
+
+        var embd = new float[(long)v * n];
+        for (var t = 0; t < v; t++)
+        {
+            if (vocab.ClassOf[t] >= 0)
+            {
+                embd[(long)t * n + vocab.ClassOf[t]] = 1f;
+            }
+            else
+            {
+                for (var c = 0; c < classes; c++)
+                {
+                    embd[(long)t * n + c] = 1f / MathF.Sqrt(classes);
+                }
+            }
         }
         var head = BigramHead.Build(vocab, p.Smoothing, p.TieMargin);
         var noise = DeterministicRandom.For(seed, "output.noise").Gaussian(v * m, p.PerturbationScale / (BlockNorm * MathF.Sqrt(n)));
         var output = new float[(long)v * n];
-        for (int y = 0; y < v; y++)
+        for (var y = 0; y < v; y++)
         {
-            for (int c = 0; c < classes; c++) output[(long)y * n + c] = head[c][y] / MathF.Sqrt(n);
+            for (var c = 0; c < classes; c++)
+            {
+                output[(long)y * n + c] = head[c][y] / MathF.Sqrt(n);
+            }
+
             Array.Copy(noise, (long)y * m, output, (long)y * n + classes, m);
         }
         var shared = new List<(string, long[], float[])>
@@ -46,11 +61,11 @@ internal sealed class FamilyWeights
         return new FamilyWeights { Shared = shared, Blocks = blocks };
     }
 
-    static List<(string, long[], float[])> Block(FamilyPreset p, int b, int classes, int seed)
+    private static List<(string, long[], float[])> Block(FamilyPreset p, int b, int classes, int seed)
     {
         int n = p.EmbeddingLength, ff = p.FeedForwardLength, kv = n / p.HeadCount * p.HeadCountKv, m = n - classes;
-        float unit = 1f / MathF.Sqrt(n); // keeps q, k, v, gate and up entries ~N(0, 1) for an RMS-normalised input
-        float half = BlockNorm / MathF.Sqrt(2); // attention and FFN each add half of the block's squared norm
+        var unit = 1f / MathF.Sqrt(n); // keeps q, k, v, gate and up entries ~N(0, 1) for an RMS-normalised input
+        var half = BlockNorm / MathF.Sqrt(2); // attention and FFN each add half of the block's squared norm
         float[] Rand(string t, int count, float std) => DeterministicRandom.For(seed, $"blk.{b}.{t}").Gaussian(count, std);
         return
         [
@@ -68,12 +83,12 @@ internal sealed class FamilyWeights
     }
 
     // Output rows 0..classes-1 stay zero, so a block never moves the bigram context itself, only the noise dims.
-    static float[] NoiseRows(float[] noise, int inputs, int outputs, int classes)
+    private static float[] NoiseRows(float[] noise, int inputs, int outputs, int classes)
     {
         var w = new float[inputs * outputs];
         Array.Copy(noise, 0, w, classes * inputs, (outputs - classes) * inputs);
         return w;
     }
 
-    static float[] Ones(int n) => Enumerable.Repeat(1f, n).ToArray();
+    private static float[] Ones(int n) => Enumerable.Repeat(1f, n).ToArray();
 }

@@ -45,13 +45,17 @@ public sealed class ForgeVocabulary
     /// <summary>Whether the token text exists.</summary>
     public bool Contains(string text) => _ids.ContainsKey(text);
 
-    readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
 
-    ForgeVocabulary(List<string> tokens, List<int> types, int[] classOf, int classCount, int[] emittable, int[][] paragraphs)
+    private ForgeVocabulary(List<string> tokens, List<int> types, int[] classOf, int classCount, int[] emittable, int[][] paragraphs)
     {
         Tokens = tokens;
         Types = types;
-        for (int i = 0; i < tokens.Count; i++) _ids[tokens[i]] = i;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            _ids[tokens[i]] = i;
+        }
+
         Scores = tokens.Select((t, i) => types[i] == (int)TokenType.Normal ? (float)t.Length : 0f).ToArray();
         ClassOf = classOf;
         ClassCount = classCount;
@@ -71,19 +75,32 @@ public sealed class ForgeVocabulary
 
         var tokens = new List<string> { "<unk>", "<s>", "</s>", "<|im_start|>", "<|im_end|>" };
         var types = new List<int> { (int)TokenType.Unknown, (int)TokenType.Control, (int)TokenType.Control, (int)TokenType.Control, (int)TokenType.Control };
-        for (int b = 0; b < 256; b++) { tokens.Add($"<0x{b:X2}>"); types.Add((int)TokenType.Byte); }
+        for (var b = 0; b < 256; b++) { tokens.Add($"<0x{b:X2}>"); types.Add((int)TokenType.Byte); }
         var seen = new HashSet<string>(tokens, StringComparer.Ordinal);
         void Add(string t) { if (seen.Add(t)) { tokens.Add(t); types.Add((int)TokenType.Normal); } }
 
         Add(WordSplitter.Space);
         foreach (var ch in paragraphs.SelectMany(p => p.EnumerateRunes()).Where(r => !Rune.IsWhiteSpace(r)).Select(r => r.ToString()).Distinct().Order(StringComparer.Ordinal))
+        {
             Add(ch);
+        }
+
         foreach (var w in words.Order(StringComparer.Ordinal))
         {
-            for (int n = 1; n <= w.Length; n++) Add(WordSplitter.Space + w[..n]);
-            for (int n = 2; n <= w.Length; n++) Add(w[..n]);
+            for (var n = 1; n <= w.Length; n++)
+            {
+                Add(WordSplitter.Space + w[..n]);
+            }
+
+            for (var n = 2; n <= w.Length; n++)
+            {
+                Add(w[..n]);
+            }
         }
-        foreach (var p in pieces.SelectMany(p => p).Where(p => !WordSplitter.IsWord(p)).Order(StringComparer.Ordinal)) Add(p);
+        foreach (var p in pieces.SelectMany(p => p).Where(p => !WordSplitter.IsWord(p)).Order(StringComparer.Ordinal))
+        {
+            Add(p);
+        }
 
         var ids = tokens.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i, StringComparer.Ordinal);
         var segmented = pieces.Select(p => p.Where(ids.ContainsKey).Select(x => ids[x]).Prepend(Newline).Append(ImEnd).ToArray())
@@ -95,9 +112,9 @@ public sealed class ForgeVocabulary
 
     // A word piece's class key ignores its ▁ prefix; punctuation keeps it, since an opening quote (after a space)
     // predicts different things than a closing one.
-    static string Stem(string piece) => WordSplitter.IsWord(piece) ? piece.TrimStart('\u2581') : piece;
+    private static string Stem(string piece) => WordSplitter.IsWord(piece) ? piece.TrimStart('\u2581') : piece;
 
-    static (int[] ClassOf, int Count) AssignClasses(List<string> tokens, int[] emitted, List<string> words, Dictionary<string, int> freq)
+    private static (int[] ClassOf, int Count) AssignClasses(List<string> tokens, int[] emitted, List<string> words, Dictionary<string, int> freq)
     {
         var classOf = Enumerable.Repeat(-1, tokens.Count).ToArray();
         var classes = new Dictionary<string, int>(StringComparer.Ordinal) { ["\n"] = 0 };
@@ -105,18 +122,29 @@ public sealed class ForgeVocabulary
         foreach (var id in emitted)
         {
             var key = Stem(tokens[id]);
-            if (!classes.TryGetValue(key, out var c)) classes[key] = c = classes.Count;
+            if (!classes.TryGetValue(key, out var c))
+            {
+                classes[key] = c = classes.Count;
+            }
+
             classOf[id] = c;
         }
         // A fragment of a word (e.g. "▁pea") borrows the class of the most frequent word it starts, so an unfinished
         // word still gives the model a plausible context.
         var byFreq = words.OrderByDescending(w => freq[w]).ThenBy(w => w, StringComparer.Ordinal).ToList();
-        for (int id = FirstByte + 256; id < tokens.Count; id++)
+        for (var id = FirstByte + 256; id < tokens.Count; id++)
         {
-            if (classOf[id] >= 0) continue;
+            if (classOf[id] >= 0)
+            {
+                continue;
+            }
+
             var stem = tokens[id].TrimStart('\u2581');
             var word = stem.Length == 0 ? null : byFreq.FirstOrDefault(w => w.StartsWith(stem, StringComparison.Ordinal));
-            if (word is not null && classes.TryGetValue(word, out var c)) classOf[id] = c;
+            if (word is not null && classes.TryGetValue(word, out var c))
+            {
+                classOf[id] = c;
+            }
         }
         return (classOf, classes.Count);
     }

@@ -6,7 +6,11 @@ using Momo.Forge;
 //   --list-presets                                 print the built-in presets
 if (args.Contains("--list-presets"))
 {
-    foreach (var p in FamilyPreset.All) Console.WriteLine(p);
+    foreach (var p in FamilyPreset.All)
+    {
+        Console.WriteLine(p);
+    }
+
     return 0;
 }
 if (args.Length == 0 || args[0] != "family")
@@ -19,10 +23,13 @@ try
 {
     var preset = FamilyPreset.Named(Option("--preset") ?? "demo");
     var outDir = Option("--out") ?? Path.Combine(".momo-cache", preset.Name);
-    int seed = int.Parse(Option("--seed") ?? "42", CultureInfo.InvariantCulture);
+    var seed = int.Parse(Option("--seed") ?? "42", CultureInfo.InvariantCulture);
     var family = FamilyForge.Forge(outDir, preset, seed);
     foreach (var path in family.Paths)
+    {
         Console.WriteLine($"{path}  {new FileInfo(path).Length / 1e6:F1} MB");
+    }
+
     Console.WriteLine($"forged preset '{preset.Name}' (seed {seed}, layers {preset.DraftLayers}/{preset.QualifierLayers}/{preset.TargetLayers}) in {family.Elapsed.TotalSeconds:F1} s");
     return 0;
 }

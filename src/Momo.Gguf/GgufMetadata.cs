@@ -5,8 +5,8 @@ namespace Momo.Gguf;
 /// (e.g. <c>string[]</c>, <c>float[]</c>, <c>int[]</c>). Typed accessors throw a <see cref="GgufException"/> naming the key.</summary>
 public sealed class GgufMetadata
 {
-    readonly List<string> _order = [];
-    readonly Dictionary<string, object> _values = new(StringComparer.Ordinal);
+    private readonly List<string> _order = [];
+    private readonly Dictionary<string, object> _values = new(StringComparer.Ordinal);
 
     /// <summary>Keys in insertion (file) order.</summary>
     public IReadOnlyList<string> Keys => _order;
@@ -20,7 +20,11 @@ public sealed class GgufMetadata
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentNullException.ThrowIfNull(value);
         _ = TypeOf(value, key);
-        if (!_values.ContainsKey(key)) _order.Add(key);
+        if (!_values.ContainsKey(key))
+        {
+            _order.Add(key);
+        }
+
         _values[key] = value;
         return this;
     }
@@ -66,16 +70,16 @@ public sealed class GgufMetadata
     /// <summary>An optional unsigned 32-bit integer: null when absent.</summary>
     public uint? TryGetUInt32(string key) => Contains(key) ? GetUInt32(key) : null;
 
-    T Require<T>(string key) => Get(key) switch
+    private T Require<T>(string key) => Get(key) switch
     {
         null => throw Missing(key),
         T t => t,
         var v => throw new GgufException($"metadata key '{key}' should be {typeof(T).Name} but is {Describe(v)}"),
     };
 
-    static GgufException Missing(string key) => new($"metadata key '{key}' is missing");
+    private static GgufException Missing(string key) => new($"metadata key '{key}' is missing");
 
-    static string Describe(object v) => v is Array a ? $"{a.GetType().GetElementType()!.Name}[{a.Length}]" : $"{v.GetType().Name} {v}";
+    private static string Describe(object v) => v is Array a ? $"{a.GetType().GetElementType()!.Name}[{a.Length}]" : $"{v.GetType().Name} {v}";
 
     /// <summary>The GGUF type of a supported CLR value (for arrays: <see cref="GgufValueType.Array"/>).</summary>
     public static GgufValueType TypeOf(object value, string key = "?") => value switch

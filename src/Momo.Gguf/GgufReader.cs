@@ -16,9 +16,9 @@ public sealed record GgufFile(uint Version, GgufMetadata Metadata, IReadOnlyList
 public static class GgufReader
 {
     // Guards against absurd lengths in corrupt files before we allocate for them.
-    const long MaxStringBytes = 1L << 26;
-    const long MaxArrayLength = 1L << 28;
-    const long MaxCount = 1L << 24;
+    private const long MaxStringBytes = 1L << 26;
+    private const long MaxArrayLength = 1L << 28;
+    private const long MaxCount = 1L << 24;
 
     /// <summary>Reads the header of the file at <paramref name="path"/>.</summary>
     public static GgufFile ReadFile(string path)
@@ -49,49 +49,90 @@ public static class GgufReader
         }
     }
 
-    static GgufFile ReadHeader(BinaryReader r, Stream stream)
+    private static GgufFile ReadHeader(BinaryReader r, Stream stream)
     {
-        if (!r.ReadBytes(4).AsSpan().SequenceEqual("GGUF"u8)) throw new GgufException("not a GGUF file (bad magic)");
-        uint version = r.ReadUInt32();
-        if (version is not (2 or 3)) throw new GgufException($"unsupported GGUF version {version} (2 and 3 are supported)");
-        long tensorCount = Count(r.ReadUInt64(), "tensor count");
-        long kvCount = Count(r.ReadUInt64(), "metadata count");
+        if (!r.ReadBytes(4).AsSpan().SequenceEqual("GGUF"u8))
+        {
+            throw new GgufException("not a GGUF file (bad magic)");
+        }
+
+        var version = r.ReadUInt32();
+        if (version is not (2 or 3))
+        {
+            throw new GgufException($"unsupported GGUF version {version} (2 and 3 are supported)");
+        }
+
+        var tensorCount = Count(r.ReadUInt64(), "tensor count");
+        var kvCount = Count(r.ReadUInt64(), "metadata count");
         var metadata = new GgufMetadata();
         for (long i = 0; i < kvCount; i++)
         {
             var key = ReadString(r, "metadata key");
-            if (metadata.Contains(key)) throw new GgufException($"metadata key '{key}' appears twice");
+            if (metadata.Contains(key))
+            {
+                throw new GgufException($"metadata key '{key}' appears twice");
+            }
+
             metadata.Set(key, ReadValue(r, (GgufValueType)r.ReadUInt32(), key));
         }
         long alignment = metadata.Contains(GgufKeys.Alignment) ? metadata.GetUInt32(GgufKeys.Alignment) : GgufWriter.DefaultAlignment;
-        if (alignment == 0 || (alignment & (alignment - 1)) != 0) throw new GgufException($"general.alignment {alignment} is not a power of two");
+        if (alignment == 0 || (alignment & (alignment - 1)) != 0)
+        {
+            throw new GgufException($"general.alignment {alignment} is not a power of two");
+        }
+
         var tensors = new List<GgufTensorInfo>((int)tensorCount);
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (long i = 0; i < tensorCount; i++)
         {
             var name = ReadString(r, "tensor name");
-            if (!names.Add(name)) throw new GgufException($"tensor '{name}' appears twice");
-            uint nDims = r.ReadUInt32();
-            if (nDims is < 1 or > 4) throw new GgufException($"tensor '{name}' has {nDims} dimensions (1..4 allowed)");
+            if (!names.Add(name))
+            {
+                throw new GgufException($"tensor '{name}' appears twice");
+            }
+
+            var nDims = r.ReadUInt32();
+            if (nDims is < 1 or > 4)
+            {
+                throw new GgufException($"tensor '{name}' has {nDims} dimensions (1..4 allowed)");
+            }
+
             var dims = new long[nDims];
-            for (int d = 0; d < nDims; d++) dims[d] = Count(r.ReadUInt64(), $"tensor '{name}' dimension", long.MaxValue / 2);
+            for (var d = 0; d < nDims; d++)
+            {
+                dims[d] = Count(r.ReadUInt64(), $"tensor '{name}' dimension", long.MaxValue / 2);
+            }
+
             var info = new GgufTensorInfo(name, dims, (GgmlType)r.ReadUInt32(), Count(r.ReadUInt64(), $"tensor '{name}' offset", long.MaxValue / 2));
-            if (info.Offset % alignment != 0) throw new GgufException($"tensor '{name}' offset {info.Offset} is not aligned to {alignment}");
+            if (info.Offset % alignment != 0)
+            {
+                throw new GgufException($"tensor '{name}' offset {info.Offset} is not aligned to {alignment}");
+            }
+
             tensors.Add(info);
         }
-        long dataOffset = (stream.Position + alignment - 1) / alignment * alignment;
-        if (stream.CanSeek) CheckExtents(tensors, dataOffset, stream.Length);
+        var dataOffset = (stream.Position + alignment - 1) / alignment * alignment;
+        if (stream.CanSeek)
+        {
+            CheckExtents(tensors, dataOffset, stream.Length);
+        }
+
         return new GgufFile(version, metadata, tensors, alignment, dataOffset);
     }
 
-    static void CheckExtents(List<GgufTensorInfo> tensors, long dataOffset, long fileLength)
+    private static void CheckExtents(List<GgufTensorInfo> tensors, long dataOffset, long fileLength)
     {
         foreach (var t in tensors)
         {
             if (TensorCodec.BlockElements(t.Type) is int block && t.Dimensions[0] % block != 0)
+            {
                 throw new GgufException($"tensor '{t.Name}' ne0 = {t.Dimensions[0]} is not a multiple of the {t.Type} block size {block}");
+            }
+
             if (t.ByteSize is long size && dataOffset + t.Offset + size > fileLength)
+            {
                 throw new GgufException($"tensor '{t.Name}' ends at byte {dataOffset + t.Offset + size} but the file has {fileLength} bytes (truncated?)");
+            }
         }
     }
 
@@ -99,7 +140,11 @@ public static class GgufReader
     public static float[] ReadTensor(Stream stream, GgufFile file, string name)
     {
         var t = file.Tensor(name);
-        if (!TensorCodec.CanCode(t.Type)) throw new GgufException($"tensor '{name}' has type {t.Type}, which cannot be decoded");
+        if (!TensorCodec.CanCode(t.Type))
+        {
+            throw new GgufException($"tensor '{name}' has type {t.Type}, which cannot be decoded");
+        }
+
         var bytes = new byte[t.ByteSize!.Value];
         stream.Seek(file.DataOffset + t.Offset, SeekOrigin.Begin);
         stream.ReadExactly(bytes);
@@ -113,14 +158,18 @@ public static class GgufReader
         return ReadTensor(fs, file, name);
     }
 
-    static long Count(ulong v, string what, long max = MaxCount) =>
+    private static long Count(ulong v, string what, long max = MaxCount) =>
         v <= (ulong)max ? (long)v : throw new GgufException($"{what} {v} is implausibly large (corrupt file?)");
 
-    static string ReadString(BinaryReader r, string what)
+    private static string ReadString(BinaryReader r, string what)
     {
-        long n = Count(r.ReadUInt64(), $"{what} length", MaxStringBytes);
+        var n = Count(r.ReadUInt64(), $"{what} length", MaxStringBytes);
         var bytes = r.ReadBytes((int)n);
-        if (bytes.Length != n) throw new EndOfStreamException();
+        if (bytes.Length != n)
+        {
+            throw new EndOfStreamException();
+        }
+
         try
         {
             return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
@@ -131,11 +180,15 @@ public static class GgufReader
         }
     }
 
-    static object ReadValue(BinaryReader r, GgufValueType type, string key)
+    private static object ReadValue(BinaryReader r, GgufValueType type, string key)
     {
-        if (type != GgufValueType.Array) return ReadScalar(r, type, key);
+        if (type != GgufValueType.Array)
+        {
+            return ReadScalar(r, type, key);
+        }
+
         var elem = (GgufValueType)r.ReadUInt32();
-        long n = Count(r.ReadUInt64(), $"metadata key '{key}' array length", MaxArrayLength);
+        var n = Count(r.ReadUInt64(), $"metadata key '{key}' array length", MaxArrayLength);
         Array array = elem switch
         {
             GgufValueType.UInt8 => new byte[n], GgufValueType.Int8 => new sbyte[n],
@@ -146,11 +199,15 @@ public static class GgufReader
             GgufValueType.Int64 => new long[n], GgufValueType.Float64 => new double[n],
             _ => throw new GgufException($"metadata key '{key}' is an array of unsupported type {elem}"),
         };
-        for (long i = 0; i < n; i++) array.SetValue(ReadScalar(r, elem, key), i);
+        for (long i = 0; i < n; i++)
+        {
+            array.SetValue(ReadScalar(r, elem, key), i);
+        }
+
         return array;
     }
 
-    static object ReadScalar(BinaryReader r, GgufValueType type, string key) => type switch
+    private static object ReadScalar(BinaryReader r, GgufValueType type, string key) => type switch
     {
         GgufValueType.UInt8 => r.ReadByte(), GgufValueType.Int8 => r.ReadSByte(),
         GgufValueType.UInt16 => r.ReadUInt16(), GgufValueType.Int16 => r.ReadInt16(),

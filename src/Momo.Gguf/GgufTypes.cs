@@ -1,5 +1,6 @@
 namespace Momo.Gguf;
 
+#pragma warning disable CS1591 // The members of these two enums are the specification's own names, documented there.
 /// <summary>GGUF metadata value types, numbered as in the GGUF specification.</summary>
 public enum GgufValueType : uint
 {
@@ -15,6 +16,7 @@ public enum GgmlType : uint
     Q2_K = 10, Q3_K = 11, Q4_K = 12, Q5_K = 13, Q6_K = 14, Q8_K = 15,
     I8 = 24, I16 = 25, I32 = 26, I64 = 27, F64 = 28, BF16 = 30,
 }
+#pragma warning restore CS1591
 
 /// <summary>A GGUF file is malformed or inconsistent; the message names the offending key, tensor or offset.</summary>
 public sealed class GgufException : Exception

@@ -50,5 +50,5 @@ public sealed record GgufVocabulary(
         m.Contains(GgufKeys.Scores) ? m.GetFloatArray(GgufKeys.Scores) : [],
         Id(m, GgufKeys.BosId), Id(m, GgufKeys.EosId), Id(m, GgufKeys.EotId), Id(m, GgufKeys.UnkId), Id(m, GgufKeys.PaddingId));
 
-    static int? Id(GgufMetadata m, string key) => m.TryGetUInt32(key) is uint v ? checked((int)Math.Min(v, int.MaxValue)) : null;
+    private static int? Id(GgufMetadata m, string key) => m.TryGetUInt32(key) is uint v ? checked((int)Math.Min(v, int.MaxValue)) : null;
 }

@@ -8,9 +8,9 @@ public sealed class GgufWriter
 {
     /// <summary>Default tensor data alignment when <c>general.alignment</c> is absent.</summary>
     public const int DefaultAlignment = 32;
-    const int MaxTensorName = 63; // GGML_MAX_NAME is 64 including the terminator
+    private const int MaxTensorName = 63; // GGML_MAX_NAME is 64 including the terminator
 
-    readonly List<(string Name, long[] Dims, GgmlType Type, float[] Data)> _tensors = [];
+    private readonly List<(string Name, long[] Dims, GgmlType Type, float[] Data)> _tensors = [];
 
     /// <summary>Metadata to write, in order.</summary>
     public GgufMetadata Metadata { get; } = new();
@@ -30,30 +30,54 @@ public sealed class GgufWriter
         if (Metadata.Contains(GgufKeys.Alignment))
         {
             var a = Metadata.GetUInt32(GgufKeys.Alignment);
-            if (a == 0 || (a & (a - 1)) != 0) problems.Add($"general.alignment must be a power of two, got {a}");
+            if (a == 0 || (a & (a - 1)) != 0)
+            {
+                problems.Add($"general.alignment must be a power of two, got {a}");
+            }
         }
         if (Metadata.Contains(GgufKeys.Tokens))
+        {
             problems.AddRange(VocabularyValidator.Validate(GgufVocabulary.FromMetadata(Metadata)));
+        }
+
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, dims, type, data) in _tensors)
         {
-            if (!names.Add(name)) problems.Add($"duplicate tensor name '{name}'");
+            if (!names.Add(name))
+            {
+                problems.Add($"duplicate tensor name '{name}'");
+            }
+
             if (string.IsNullOrEmpty(name) || Encoding.UTF8.GetByteCount(name) > MaxTensorName)
+            {
                 problems.Add($"tensor name '{name}' must have 1..{MaxTensorName} bytes");
+            }
+
             if (dims.Length is < 1 or > 4 || dims.Any(d => d <= 0))
             {
                 problems.Add($"tensor '{name}' must have 1..4 positive dimensions, got [{string.Join(", ", dims)}]");
                 continue;
             }
-            long count = dims.Aggregate(1L, (x, d) => checked(x * d));
+            var count = dims.Aggregate(1L, (x, d) => checked(x * d));
             if (count != data.Length)
+            {
                 problems.Add($"tensor '{name}' dims [{string.Join(", ", dims)}] hold {count} elements but data has {data.Length}");
-            if (!TensorCodec.CanCode(type)) problems.Add($"tensor '{name}' has type {type}; only F32, F16 and Q8_0 can be written");
+            }
+
+            if (!TensorCodec.CanCode(type))
+            {
+                problems.Add($"tensor '{name}' has type {type}; only F32, F16 and Q8_0 can be written");
+            }
+
             if (type == GgmlType.Q8_0 && dims[0] % TensorCodec.Q8BlockSize != 0)
+            {
                 problems.Add($"tensor '{name}' is Q8_0 but ne0 = {dims[0]} is not a multiple of {TensorCodec.Q8BlockSize}");
+            }
         }
         if (problems.Count > 0)
+        {
             throw new GgufException("refusing to write an invalid GGUF file:\n  " + string.Join("\n  ", problems));
+        }
     }
 
     /// <summary>Validates, then writes the whole file to <paramref name="stream"/>.</summary>
@@ -76,12 +100,16 @@ public sealed class GgufWriter
         {
             WriteString(w, name);
             w.Write((uint)dims.Length);
-            foreach (var d in dims) w.Write((ulong)d);
+            foreach (var d in dims)
+            {
+                w.Write((ulong)d);
+            }
+
             w.Write((uint)type);
             w.Write((ulong)offset);
             offset = Align(offset + TensorCodec.ByteSize(type, data.Length)!.Value, alignment);
         }
-        long headerEnd = w.BaseStream.Position; // a Stream that cannot tell its position is not supported
+        var headerEnd = w.BaseStream.Position; // a Stream that cannot tell its position is not supported
         Pad(w, Align(headerEnd, alignment) - headerEnd);
         foreach (var (_, _, type, data) in _tensors)
         {
@@ -102,30 +130,39 @@ public sealed class GgufWriter
         try
         {
             using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            {
                 WriteTo(fs);
+            }
+
             File.Move(temp, full, overwrite: true);
         }
         finally
         {
-            if (File.Exists(temp)) File.Delete(temp);
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
         }
     }
 
-    static long Align(long x, long a) => (x + a - 1) / a * a;
+    private static long Align(long x, long a) => (x + a - 1) / a * a;
 
-    static void Pad(BinaryWriter w, long n)
+    private static void Pad(BinaryWriter w, long n)
     {
-        for (long i = 0; i < n; i++) w.Write((byte)0);
+        for (long i = 0; i < n; i++)
+        {
+            w.Write((byte)0);
+        }
     }
 
-    static void WriteString(BinaryWriter w, string s)
+    private static void WriteString(BinaryWriter w, string s)
     {
         var bytes = Encoding.UTF8.GetBytes(s);
         w.Write((ulong)bytes.Length);
         w.Write(bytes);
     }
 
-    static void WriteValue(BinaryWriter w, object value, string key)
+    private static void WriteValue(BinaryWriter w, object value, string key)
     {
         var type = GgufMetadata.TypeOf(value, key);
         w.Write((uint)type);
@@ -137,10 +174,13 @@ public sealed class GgufWriter
         var array = (Array)value;
         w.Write((uint)GgufMetadata.ScalarTypeOf(array.GetType().GetElementType()!, key));
         w.Write((ulong)array.Length);
-        foreach (var item in array) WriteScalar(w, item!);
+        foreach (var item in array)
+        {
+            WriteScalar(w, item!);
+        }
     }
 
-    static void WriteScalar(BinaryWriter w, object v)
+    private static void WriteScalar(BinaryWriter w, object v)
     {
         switch (v)
         {

@@ -8,10 +8,10 @@ internal static class TensorCodec
 {
     /// <summary>Elements per Q8_0 block (one f16 scale followed by 32 signed bytes).</summary>
     public const int Q8BlockSize = 32;
-    const int Q8BlockBytes = 2 + Q8BlockSize;
+    private const int Q8BlockBytes = 2 + Q8BlockSize;
 
     // (bytes per block, elements per block) from ggml's type traits.
-    static readonly Dictionary<GgmlType, (int Bytes, int Elements)> Blocks = new()
+    private static readonly Dictionary<GgmlType, (int Bytes, int Elements)> Blocks = new()
     {
         [GgmlType.F32] = (4, 1), [GgmlType.F16] = (2, 1), [GgmlType.BF16] = (2, 1), [GgmlType.F64] = (8, 1),
         [GgmlType.I8] = (1, 1), [GgmlType.I16] = (2, 1), [GgmlType.I32] = (4, 1), [GgmlType.I64] = (8, 1),
@@ -39,14 +39,22 @@ internal static class TensorCodec
             case GgmlType.F32:
             {
                 var bytes = new byte[values.Length * 4];
-                for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), values[i]);
-                return bytes;
+                for (var i = 0; i < values.Length; i++)
+                    {
+                        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), values[i]);
+                    }
+
+                    return bytes;
             }
             case GgmlType.F16:
             {
                 var bytes = new byte[values.Length * 2];
-                for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteHalfLittleEndian(bytes.AsSpan(i * 2), (Half)values[i]);
-                return bytes;
+                for (var i = 0; i < values.Length; i++)
+                    {
+                        BinaryPrimitives.WriteHalfLittleEndian(bytes.AsSpan(i * 2), (Half)values[i]);
+                    }
+
+                    return bytes;
             }
             case GgmlType.Q8_0:
                 return EncodeQ8(values);
@@ -62,17 +70,28 @@ internal static class TensorCodec
         switch (type)
         {
             case GgmlType.F32:
-                for (int i = 0; i < count; i++) result[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * 4)..]);
+                for (var i = 0; i < count; i++)
+                {
+                    result[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * 4)..]);
+                }
+
                 break;
             case GgmlType.F16:
-                for (int i = 0; i < count; i++) result[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(bytes[(i * 2)..]);
+                for (var i = 0; i < count; i++)
+                {
+                    result[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(bytes[(i * 2)..]);
+                }
+
                 break;
             case GgmlType.Q8_0:
-                for (int b = 0; b < count / Q8BlockSize; b++)
+                for (var b = 0; b < count / Q8BlockSize; b++)
                 {
                     var block = bytes.Slice(b * Q8BlockBytes, Q8BlockBytes);
-                    float d = (float)BinaryPrimitives.ReadHalfLittleEndian(block);
-                    for (int j = 0; j < Q8BlockSize; j++) result[b * Q8BlockSize + j] = d * (sbyte)block[2 + j];
+                    var d = (float)BinaryPrimitives.ReadHalfLittleEndian(block);
+                    for (var j = 0; j < Q8BlockSize; j++)
+                    {
+                        result[b * Q8BlockSize + j] = d * (sbyte)block[2 + j];
+                    }
                 }
                 break;
             default:
@@ -82,22 +101,31 @@ internal static class TensorCodec
     }
 
     // Mirrors ggml's quantize_row_q8_0_ref: scale = max|x| / 127 stored as f16, q = round(x / scale).
-    static byte[] EncodeQ8(ReadOnlySpan<float> values)
+    private static byte[] EncodeQ8(ReadOnlySpan<float> values)
     {
         if (values.Length % Q8BlockSize != 0)
+        {
             throw new GgufException($"Q8_0 needs a multiple of {Q8BlockSize} values per row, got {values.Length}");
+        }
+
         var bytes = new byte[values.Length / Q8BlockSize * Q8BlockBytes];
-        for (int b = 0; b < values.Length / Q8BlockSize; b++)
+        for (var b = 0; b < values.Length / Q8BlockSize; b++)
         {
             var x = values.Slice(b * Q8BlockSize, Q8BlockSize);
             float amax = 0;
-            foreach (var v in x) amax = MathF.Max(amax, MathF.Abs(v));
-            float d = amax / 127f;
-            float id = d != 0 ? 1f / d : 0f;
+            foreach (var v in x)
+            {
+                amax = MathF.Max(amax, MathF.Abs(v));
+            }
+
+            var d = amax / 127f;
+            var id = d != 0 ? 1f / d : 0f;
             var block = bytes.AsSpan(b * Q8BlockBytes, Q8BlockBytes);
             BinaryPrimitives.WriteHalfLittleEndian(block, (Half)d);
-            for (int j = 0; j < Q8BlockSize; j++)
+            for (var j = 0; j < Q8BlockSize; j++)
+            {
                 block[2 + j] = (byte)(sbyte)Math.Clamp(MathF.Round(x[j] * id, MidpointRounding.AwayFromZero), -127f, 127f);
+            }
         }
         return bytes;
     }

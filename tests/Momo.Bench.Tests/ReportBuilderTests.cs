@@ -1,7 +1,7 @@
-using Momo.Engine.Speculation;
 using Momo.Bench.Analysis;
 using Momo.Bench.Measurement;
 using Momo.Engine;
+using Momo.Engine.Speculation;
 
 namespace Momo.Bench.Tests;
 

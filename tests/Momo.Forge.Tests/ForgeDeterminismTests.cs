@@ -4,7 +4,7 @@ namespace Momo.Forge.Tests;
 
 public sealed class ForgeDeterminismTests : IDisposable
 {
-    readonly string _root = Path.Combine(Path.GetTempPath(), "momo-forge-det-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "momo-forge-det-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
@@ -14,7 +14,7 @@ public sealed class ForgeDeterminismTests : IDisposable
         var a = FamilyForge.Forge(Path.Combine(_root, "a"), FamilyPreset.Tiny, 7);
         var b = FamilyForge.Forge(Path.Combine(_root, "b"), FamilyPreset.Tiny, 7);
         var c = FamilyForge.Forge(Path.Combine(_root, "c"), FamilyPreset.Tiny, 8);
-        for (int i = 0; i < 3; i++)
+        for (var i = 0; i < 3; i++)
         {
             Assert.Equal(File.ReadAllBytes(a.Paths[i]), File.ReadAllBytes(b.Paths[i]));
             Assert.NotEqual(File.ReadAllBytes(a.Paths[i]), File.ReadAllBytes(c.Paths[i]));

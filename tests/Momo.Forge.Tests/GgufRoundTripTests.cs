@@ -4,7 +4,7 @@ namespace Momo.Forge.Tests;
 
 public class GgufRoundTripTests
 {
-    static GgufFile WriteAndRead(GgufWriter writer, out MemoryStream stream)
+    private static GgufFile WriteAndRead(GgufWriter writer, out MemoryStream stream)
     {
         stream = new MemoryStream();
         writer.WriteTo(stream);
@@ -21,11 +21,15 @@ public class GgufRoundTripTests
             (byte)7, (sbyte)-7, (ushort)700, (short)-700, 70000u, -70000, 1.5f, true, "peach ▁ momo", ulong.MaxValue, long.MinValue, Math.PI,
             new[] { "a", "", "ō" }, new[] { 1f, -2f }, new[] { 1, -2, 3 }, new byte[] { 1, 2 }, new[] { true, false }, new[] { 1UL, 2UL }, new[] { 0.25, 0.5 },
         ];
-        for (int i = 0; i < values.Length; i++) w.Metadata.Set($"test.key{i}", values[i]);
+        for (var i = 0; i < values.Length; i++)
+        {
+            w.Metadata.Set($"test.key{i}", values[i]);
+        }
+
         var file = WriteAndRead(w, out _);
         Assert.Equal(3u, file.Version);
         Assert.Equal(values.Length, file.Metadata.Count);
-        for (int i = 0; i < values.Length; i++)
+        for (var i = 0; i < values.Length; i++)
         {
             var read = file.Metadata.Get($"test.key{i}");
             Assert.Equal(values[i].GetType(), read!.GetType());
@@ -51,7 +55,11 @@ public class GgufRoundTripTests
         Assert.Equal([64L, 3L], file.Tensor("a").Dimensions);
         Assert.Equal(type, file.Tensor("a").Type);
         var readA = GgufReader.ReadTensor(stream, file, "a");
-        for (int i = 0; i < a.Length; i++) Assert.True(Math.Abs(readA[i] - a[i]) <= relativeTolerance * 2 + 1e-7, $"element {i}: {a[i]} vs {readA[i]}");
+        for (var i = 0; i < a.Length; i++)
+        {
+            Assert.True(Math.Abs(readA[i] - a[i]) <= relativeTolerance * 2 + 1e-7, $"element {i}: {a[i]} vs {readA[i]}");
+        }
+
         Assert.Equal(b, GgufReader.ReadTensor(stream, file, "norm"));
     }
 

@@ -4,7 +4,7 @@ namespace Momo.Forge.Tests;
 
 public class GgufWriterValidationTests
 {
-    static GgufWriter WithTokens(params string[] tokens)
+    private static GgufWriter WithTokens(params string[] tokens)
     {
         var w = new GgufWriter();
         w.Metadata.Set(GgufKeys.TokenizerModel, "llama").Set(GgufKeys.Tokens, tokens);

@@ -4,10 +4,10 @@ namespace Momo.Forge.Tests;
 
 public class VocabularyValidatorTests
 {
-    static GgufVocabulary Vocab(string[] tokens, int eos = 2) =>
+    private static GgufVocabulary Vocab(string[] tokens, int eos = 2) =>
         new("llama", tokens, tokens.Select(_ => 1).ToArray(), tokens.Select(t => (float)t.Length).ToArray(), 1, eos, eos, 0, null);
 
-    static readonly string[] Base = ["<unk>", "<s>", "</s>", "▁the", "▁peach"];
+    private static readonly string[] Base = ["<unk>", "<s>", "</s>", "▁the", "▁peach"];
 
     [Fact]
     public void Identical_vocabularies_have_no_difference() =>

@@ -1,14 +1,13 @@
 using System.ClientModel;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Momo.Forge;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Momo.Server.Hosting;
 using OpenAI;
-using Momo.Testing;
 using OpenAI.Chat;
 
 namespace Momo.Server.Tests;

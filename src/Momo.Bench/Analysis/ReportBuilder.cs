@@ -1,6 +1,6 @@
-using Momo.Engine.Runtime;
 using Momo.Bench.Measurement;
 using Momo.Engine;
+using Momo.Engine.Runtime;
 using Momo.Engine.Speculation;
 
 namespace Momo.Bench.Analysis;

@@ -1,6 +1,6 @@
-using Momo.Engine.Speculation;
 using System.Text;
 using Momo.Bench.Analysis;
+using Momo.Engine.Speculation;
 using static Momo.Bench.Analysis.Findings;
 
 namespace Momo.Bench.Output;

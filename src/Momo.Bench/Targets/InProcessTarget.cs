@@ -23,7 +23,7 @@ internal sealed class InProcessTarget : IBenchTarget
     private readonly int _maxSequences;
     private readonly int _repetitions;
     private InferenceEngine? _engine;
-    private double[]?[] _before;
+    private readonly double[]?[] _before;
 
     /// <summary>Loads the three files, measures cost curves and starts an engine for up to <paramref name="maxSequences"/> sequences.</summary>
     public InProcessTarget(string description, string draftPath, string qualifierPath, string targetPath, int maxSequences,

@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace Momo.Bench.Workloads;
 
 /// <summary>The prompt sets shipped with the benchmark (embedded text files, one prompt per line).</summary>

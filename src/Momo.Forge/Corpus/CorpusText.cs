@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace Momo.Forge.Corpus;
 
 /// <summary>The corpus shipped inside this assembly: the author's own plain-English retelling of the Japanese folk
@@ -13,7 +11,7 @@ internal static class CorpusText
     public static IReadOnlyList<string> Paragraphs(string text) =>
         text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
 
-    static string Load(string file)
+    private static string Load(string file)
     {
         var asm = typeof(CorpusText).Assembly;
         var name = asm.GetManifestResourceNames().Single(n => n.EndsWith("." + file, StringComparison.Ordinal));

@@ -15,7 +15,9 @@ internal static partial class WordSplitter
     public static IEnumerable<string> Pieces(string paragraph)
     {
         foreach (Match m in Piece().Matches(paragraph))
+        {
             yield return (m.Index == 0 || m.Groups["sp"].Length > 0 ? Space : "") + m.Groups["tok"].Value;
+        }
     }
 
     /// <summary>Whether a piece (without its ▁ prefix) is a word rather than punctuation.</summary>

@@ -1,8 +1,8 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
-using Momo.Engine.Telemetry;
 using Momo.Engine;
 using Momo.Engine.Runtime;
+using Momo.Engine.Telemetry;
 using Momo.Server.Configuration;
 
 namespace Momo.Server.Hosting;

@@ -1,5 +1,5 @@
-using Momo.Engine;
 using System.Text.Json.Serialization.Metadata;
+using Momo.Engine;
 using Momo.Server.Contracts;
 using Momo.Server.Endpoints;
 

@@ -24,9 +24,8 @@ internal sealed class EngineHarness : IDisposable
     public FakeTierModel Target { get; }
     public InferenceEngine Engine { get; }
 
-    /// <param name="batchTokens">Each tier's limit of tokens per decode.</param>
-    /// <param name="endBias">Logit offset of the end token in every tier (negative keeps generations long).</param>
-    /// <param name="rule">The acceptance rule the engine's stages use; null for the exact one.</param>
+    // batchTokens: each tier's limit of tokens per decode; endBias: logit offset of the end token in every tier
+    // (negative keeps generations long); rule: the acceptance rule the engine's stages use, null for the exact one.
     public static EngineHarness Create(
         EngineOptions? options = null, int draftKv = 1 << 20, int qualifierKv = 1 << 20, int targetKv = 1 << 20, int vocabulary = Vocabulary,
         int batchTokens = 4096, float endBias = FakeTierModel.DefaultEndBias, AcceptanceRule? rule = null)

@@ -1,5 +1,3 @@
-using Momo.Engine.Sampling;
-
 namespace Momo.Engine.Tests.Speculation;
 
 /// <summary>Seeded random distributions and the goodness-of-fit statistic the exactness tests use.</summary>

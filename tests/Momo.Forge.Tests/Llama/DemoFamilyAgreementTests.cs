@@ -1,11 +1,10 @@
-using Momo.Gguf;
 using Xunit.Abstractions;
 
 namespace Momo.Forge.Tests.Llama;
 
 public sealed class DemoFamilyAgreementTests(ITestOutputHelper output) : IDisposable
 {
-    readonly string _dir = Path.Combine(Path.GetTempPath(), "momo-forge-demo-" + Guid.NewGuid().ToString("N"));
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "momo-forge-demo-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
@@ -16,7 +15,11 @@ public sealed class DemoFamilyAgreementTests(ITestOutputHelper output) : IDispos
         var vocab = FamilyForge.Vocabulary(FamilyPreset.Demo);
         output.WriteLine($"forged in {family.Elapsed.TotalSeconds:F1} s; sizes {string.Join(", ", family.Paths.Select(p => $"{new FileInfo(p).Length / 1e6:F1} MB"))}");
         var tokens = new List<int> { ForgeVocabulary.Bos };
-        foreach (var p in vocab.Paragraphs.Skip(40).Take(25)) tokens.AddRange(p);
+        foreach (var p in vocab.Paragraphs.Skip(40).Take(25))
+        {
+            tokens.AddRange(p);
+        }
+
         var logits = family.Paths.Select(p =>
         {
             using var tier = new TierSession(p);
@@ -25,7 +28,10 @@ public sealed class DemoFamilyAgreementTests(ITestOutputHelper output) : IDispos
         var stats = TierAgreement.Measure(logits, temperature: 0.8f);
         output.WriteLine($"{tokens.Count} positions: {stats}");
         using (var target = new TierSession(family.TargetPath))
+        {
             output.WriteLine(string.Concat(target.Greedy([ForgeVocabulary.Bos, ForgeVocabulary.Newline], 40).Select(t => vocab.Tokens[t])));
+        }
+
         Assert.InRange(stats.SampledAcceptance[0], 0.5, 0.92);
         Assert.True(stats.SampledAcceptance[2] > stats.SampledAcceptance[0], "draft/qualifier should agree more than draft/target");
         Assert.InRange(stats.ArgmaxAgreement[0], 0.5, 0.99);

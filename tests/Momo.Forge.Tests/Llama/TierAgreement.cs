@@ -4,25 +4,29 @@ namespace Momo.Forge.Tests.Llama;
 /// greedy argmax agreement, and the expected speculative acceptance sum_y min(p(y), q(y)) at a temperature.</summary>
 internal sealed record TierAgreement(double[] ArgmaxAgreement, double[] SampledAcceptance, float[] MaxAbsLogitDifference, double MinTargetMargin)
 {
-    static readonly (int A, int B)[] Pairs = [(0, 2), (1, 2), (0, 1)];
+    private static readonly (int A, int B)[] Pairs = [(0, 2), (1, 2), (0, 1)];
 
     public static TierAgreement Measure(float[][][] logits, float temperature)
     {
-        int positions = logits[2].Length;
+        var positions = logits[2].Length;
         var agree = new double[3];
         var accept = new double[3];
         var maxDiff = new float[3];
-        double minMargin = double.MaxValue;
-        for (int pos = 0; pos < positions; pos++)
+        var minMargin = double.MaxValue;
+        for (var pos = 0; pos < positions; pos++)
         {
             var sorted = logits[2][pos].OrderDescending().Take(2).ToArray();
             minMargin = Math.Min(minMargin, sorted[0] - sorted[1]);
-            for (int k = 0; k < 3; k++)
+            for (var k = 0; k < 3; k++)
             {
                 var (a, b) = Pairs[k];
                 var x = logits[a][pos];
                 var y = logits[b][pos];
-                if (TierSession.ArgMax(x) == TierSession.ArgMax(y)) agree[k]++;
+                if (TierSession.ArgMax(x) == TierSession.ArgMax(y))
+                {
+                    agree[k]++;
+                }
+
                 var p = Softmax(x, temperature);
                 var q = Softmax(y, temperature);
                 accept[k] += p.Zip(q).Sum(t => Math.Min(t.First, t.Second));
@@ -32,11 +36,11 @@ internal sealed record TierAgreement(double[] ArgmaxAgreement, double[] SampledA
         return new TierAgreement(agree.Select(a => a / positions).ToArray(), accept.Select(a => a / positions).ToArray(), maxDiff, minMargin);
     }
 
-    static double[] Softmax(float[] x, float t)
+    private static double[] Softmax(float[] x, float t)
     {
         double max = x.Max();
         var e = x.Select(v => Math.Exp((v - max) / t)).ToArray();
-        double s = e.Sum();
+        var s = e.Sum();
         return e.Select(v => v / s).ToArray();
     }
 

@@ -24,9 +24,17 @@ internal sealed class TierSession : IDisposable
         Context.NativeHandle.MemoryClear(true);
         var batch = new LLamaBatch();
         var indices = new int[tokens.Count];
-        for (int i = 0; i < tokens.Count; i++) indices[i] = batch.Add((LLamaToken)tokens[i], i, (LLamaSeqId)0, true);
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            indices[i] = batch.Add((LLamaToken)tokens[i], i, (LLamaSeqId)0, true);
+        }
+
         var result = Context.NativeHandle.Decode(batch);
-        if (result != DecodeResult.Ok) throw new InvalidOperationException($"decode failed: {result}");
+        if (result != DecodeResult.Ok)
+        {
+            throw new InvalidOperationException($"decode failed: {result}");
+        }
+
         return indices.Select(ix => Context.NativeHandle.GetLogitsIth(ix).ToArray()).ToArray();
     }
 
@@ -36,14 +44,18 @@ internal sealed class TierSession : IDisposable
         var sequence = prompt.ToList();
         var output = new List<int>();
         var logits = Logits(prompt)[^1];
-        for (int i = 0; i < count; i++)
+        for (var i = 0; i < count; i++)
         {
-            int next = ArgMax(logits);
+            var next = ArgMax(logits);
             output.Add(next);
             var batch = new LLamaBatch();
-            int ix = batch.Add((LLamaToken)next, sequence.Count, (LLamaSeqId)0, true);
+            var ix = batch.Add((LLamaToken)next, sequence.Count, (LLamaSeqId)0, true);
             sequence.Add(next);
-            if (Context.NativeHandle.Decode(batch) != DecodeResult.Ok) throw new InvalidOperationException("decode failed");
+            if (Context.NativeHandle.Decode(batch) != DecodeResult.Ok)
+            {
+                throw new InvalidOperationException("decode failed");
+            }
+
             logits = Context.NativeHandle.GetLogitsIth(ix).ToArray();
         }
         return output;
@@ -51,8 +63,15 @@ internal sealed class TierSession : IDisposable
 
     public static int ArgMax(float[] x)
     {
-        int best = 0;
-        for (int i = 1; i < x.Length; i++) if (x[i] > x[best]) best = i;
+        var best = 0;
+        for (var i = 1; i < x.Length; i++)
+        {
+            if (x[i] > x[best])
+            {
+                best = i;
+            }
+        }
+
         return best;
     }
 

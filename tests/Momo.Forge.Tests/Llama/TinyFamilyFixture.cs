@@ -3,7 +3,7 @@ namespace Momo.Forge.Tests.Llama;
 /// <summary>Forges the tiny family once per test class into a temporary directory and loads all three tiers.</summary>
 public sealed class TinyFamilyFixture : IDisposable
 {
-    readonly string _dir = Path.Combine(Path.GetTempPath(), "momo-forge-llama-" + Guid.NewGuid().ToString("N"));
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "momo-forge-llama-" + Guid.NewGuid().ToString("N"));
 
     public ForgedFamily Family { get; }
     public ForgeVocabulary Vocab { get; }
@@ -18,7 +18,11 @@ public sealed class TinyFamilyFixture : IDisposable
 
     public void Dispose()
     {
-        foreach (var t in Tiers) t.Dispose();
+        foreach (var t in Tiers)
+        {
+            t.Dispose();
+        }
+
         Directory.Delete(_dir, recursive: true);
     }
 }

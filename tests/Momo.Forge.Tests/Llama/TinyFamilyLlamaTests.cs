@@ -7,8 +7,8 @@ public class TinyFamilyLlamaTests(TinyFamilyFixture fx, ITestOutputHelper output
     [Fact]
     public void A_corpus_sentence_tokenizes_into_whole_word_tokens()
     {
-        const string text = "The old man and the old woman went to the river.";
-        var tokens = fx.Tiers[2].Context.Tokenize(text, false, true).Select(t => (int)t).ToArray();
+        const string Sentence = "The old man and the old woman went to the river.";
+        var tokens = fx.Tiers[2].Context.Tokenize(Sentence, false, true).Select(t => (int)t).ToArray();
         // llama.cpp prefixes the text with a space, so the first word comes out as "▁The" too.
         string[] expected = ["▁The", "▁old", "▁man", "▁and", "▁the", "▁old", "▁woman", "▁went", "▁to", "▁the", "▁river", "."];
         Assert.Equal(expected, tokens.Select(t => fx.Vocab.Tokens[t]));
@@ -37,7 +37,11 @@ public class TinyFamilyLlamaTests(TinyFamilyFixture fx, ITestOutputHelper output
     public void The_tiers_differ_in_logits_but_mostly_agree_on_the_argmax()
     {
         var tokens = new List<int> { ForgeVocabulary.Bos };
-        foreach (var p in fx.Vocab.Paragraphs.Take(12)) tokens.AddRange(p);
+        foreach (var p in fx.Vocab.Paragraphs.Take(12))
+        {
+            tokens.AddRange(p);
+        }
+
         var logits = fx.Tiers.Select(t => t.Logits(tokens)).ToArray(); // [tier][position][vocab]
         var stats = TierAgreement.Measure(logits, temperature: 0.8f);
         output.WriteLine(stats.ToString());
@@ -49,7 +53,7 @@ public class TinyFamilyLlamaTests(TinyFamilyFixture fx, ITestOutputHelper output
     [Fact]
     public void Attention_makes_the_logits_depend_on_earlier_tokens()
     {
-        int the = fx.Vocab.Id("▁the");
+        var the = fx.Vocab.Id("▁the");
         var a = fx.Tiers[2].Logits([ForgeVocabulary.Bos, fx.Vocab.Id("▁old"), the])[^1];
         var b = fx.Tiers[2].Logits([ForgeVocabulary.Bos, fx.Vocab.Id("▁river"), the])[^1];
         Assert.True(a.Zip(b).Max(x => Math.Abs(x.First - x.Second)) > 0.05f);
