@@ -1,11 +1,21 @@
-# GPU image: the CUDA 12 build of llama.cpp through LLamaSharp.Backend.Cuda12 (the default build uses the CPU backend).
+# One Dockerfile, two images. LLAMA_BACKEND picks LLamaSharp's native llama.cpp build and RUNTIME_IMAGE the base
+# that can run it:
+#   GPU (default):  docker build .                       → LLamaSharp.Backend.Cuda12 on nvidia/cuda
+#   CPU:            docker build --build-arg LLAMA_BACKEND=Cpu \
+#                     --build-arg RUNTIME_IMAGE=mcr.microsoft.com/dotnet/runtime-deps:10.0 .
+# (docker compose's `gpu` and `cpu` profiles pass these.)
+ARG LLAMA_BACKEND=Cuda12
+ARG RUNTIME_IMAGE=nvidia/cuda:12.4.1-runtime-ubuntu22.04
+
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+ARG LLAMA_BACKEND
 WORKDIR /src
 COPY . .
-RUN dotnet publish src/Momo.Server -c Release -r linux-x64 --self-contained -p:LlamaBackend=Cuda12 -o /app
+RUN dotnet publish src/Momo.Server -c Release -r linux-x64 --self-contained -p:LlamaBackend=${LLAMA_BACKEND} -o /app
 
-FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04
-RUN apt-get update && apt-get install -y --no-install-recommends libicu70 ca-certificates curl && rm -rf /var/lib/apt/lists/*
+FROM ${RUNTIME_IMAGE}
+# libgomp1: llama.cpp's CPU kernels use OpenMP (both builds). No ICU: the server runs with invariant globalization.
+RUN apt-get update && apt-get install -y --no-install-recommends libgomp1 ca-certificates curl && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app .
 ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \

@@ -8,7 +8,7 @@ namespace Momo.Bench;
 /// <param name="ModelsDirectory">A folder holding draft.gguf, qualifier.gguf and target.gguf to load instead of forging.</param>
 /// <param name="Url">Base URL of a running OpenAI-compatible server (…/v1); null runs in-process.</param>
 /// <param name="Model">Model id sent to <paramref name="Url"/>.</param>
-/// <param name="OutputDirectory">Where the JSON, Markdown and PNG files go.</param>
+/// <param name="OutputDirectory">Where the JSON, Markdown, HTML and PNG files go.</param>
 /// <param name="Modes">Modes compared, in interleaving order.</param>
 /// <param name="PromptSets">Shipped prompt sets used (chat, code, story).</param>
 /// <param name="MaxTokens">Completion tokens per request (generation stops only at this; end of turn ends early).</param>
@@ -66,7 +66,7 @@ internal sealed record BenchOptions(
           --url URL              benchmark a running OpenAI-compatible server (e.g. http://127.0.0.1:8080/v1);
                                  requests carry "speculative":{mode,draft_tokens,qualified_tokens}, which others ignore
           --model ID             model id sent with --url (default momo-pyramid)
-          --out DIR              output folder for report.json, report.md and PNG charts (default bench-out)
+          --out DIR              output folder for report.json, report.md, report.html and PNG charts (default bench-out)
           --modes LIST           comma list of pyramid,two_tier,target_only (default all three)
           --prompts LIST         comma list of chat,code,story (default all)
           --max-tokens N         completion tokens per request (default 64)
@@ -81,6 +81,8 @@ internal sealed record BenchOptions(
           --threads N            CPU threads per tier
           --sweep                measure cost(k)/cost(1) of candidate target shapes and weight types
           --list-presets         print the forge presets
+          --combine-html OUT.html REPORT.json...
+                                 one interactive page comparing several runs (e.g. families)
           --help                 this text
         """;
 

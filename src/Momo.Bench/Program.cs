@@ -7,6 +7,11 @@ if (args.Contains("--help") || args.Contains("-h"))
     Console.WriteLine(BenchOptions.Help);
     return 0;
 }
+if (args is ["--combine-html", var htmlPath, .. var reportFiles] && reportFiles.Length > 0)
+{
+    Console.WriteLine(Momo.Bench.Output.ReportFiles.WriteCombinedHtml(reportFiles, htmlPath));
+    return 0;
+}
 if (args.Contains("--list-presets"))
 {
     foreach (var preset in FamilyPreset.All)

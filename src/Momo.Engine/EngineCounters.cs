@@ -30,6 +30,9 @@ public sealed class EngineCounters
     /// <summary>Fraction of each tier's KV cells in use, by tier label.</summary>
     public IEnumerable<Measurement<double>> KvUsage() => Labelled(Volatile.Read(ref _kvUsage), "tier", TierLabels);
 
+    /// <summary>KV use of the fullest tier (0–1): the tier that will refuse work first, so the one a router should weigh.</summary>
+    public double FullestTierKvUsage => Volatile.Read(ref _kvUsage).Max();
+
     /// <summary>Mean current draft length of the running sequences: γ₁ (inner), γ₂ (outer), γ (two-tier).</summary>
     public IEnumerable<Measurement<double>> DraftLengths() => Labelled(Volatile.Read(ref _draftLengths), "stage", StageNames);
 

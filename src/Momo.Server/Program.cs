@@ -1,10 +1,16 @@
 using Momo.Server.Hosting;
+using Momo.Server.Pull;
 
+if (PullCommand.IsRequested(args))
+{
+    return await PullCommand.RunAsync(args, Console.Out);
+}
 var builder = WebApplication.CreateBuilder(args);
 builder.AddMomo();
 var app = builder.Build();
 app.MapMomo();
 app.Run();
+return 0;
 
 /// <summary>Entry point; public so tests can find the assembly.</summary>
 public partial class Program;

@@ -3,6 +3,7 @@ using Momo.Testing;
 
 namespace Momo.Bench.Tests;
 
+[Collection(Html.BenchConsoleCollection.Name)]
 public class SmokeRunTests
 {
     [Fact]

@@ -57,6 +57,11 @@ public sealed class EngineMetrics
         meter.CreateObservableGauge("num_requests_running", () => gauges.Running, description: "Sequences being decoded.");
         meter.CreateObservableGauge("num_requests_waiting", () => gauges.Waiting, description: "Requests waiting for a sequence.");
         meter.CreateObservableGauge("kv_cache_usage_ratio", gauges.KvUsage, description: "Fraction of each tier's KV cells in use.");
+        // The Gateway API Inference Extension's endpoint picker reads one unlabelled KV gauge per server (vLLM's
+        // kv_cache_usage_perc, a fraction despite its name); the per-tier gauge above has three series, so this alias
+        // carries the fullest tier under the name the picker expects by default (less the "vllm:" prefix, which
+        // OpenTelemetry instrument names cannot hold). See docs/kubernetes.md.
+        meter.CreateObservableGauge("kv_cache_usage_perc", () => gauges.FullestTierKvUsage, description: "KV use of the fullest tier (0-1), for the inference gateway's endpoint picker.");
         meter.CreateObservableGauge("spec_decode_draft_length", gauges.DraftLengths, description: "Mean current draft length per stage (γ₁ inner, γ₂ outer, γ two-tier).");
     }
 
