@@ -33,7 +33,11 @@ public sealed record SamplingParameters
     /// <summary>Added to the logits of the given token ids; -100 effectively bans a token.</summary>
     public IReadOnlyDictionary<int, float> LogitBias { get; init; } = NoBias;
 
-    /// <summary>Seed of the request's random stream; null draws a random seed.</summary>
+    /// <summary>
+    /// Seed of the request's random stream; null draws a random seed. Same seed, mode, fixed draft lengths and model
+    /// files reproduce a text run alone; adaptive draft lengths and concurrent load may change it (README, "What seed
+    /// guarantees").
+    /// </summary>
     public ulong? Seed { get; init; }
 
     /// <summary>True when decoding is deterministic argmax.</summary>
