@@ -21,7 +21,7 @@ namespace Momo.Bench;
 /// <param name="Adaptive">Let the engine adapt γ per sequence instead of fixing it.</param>
 /// <param name="CalibrationRepetitions">Repetitions per point of the tier cost curves (medians).</param>
 /// <param name="Seed">Forge seed and base of the sampling seeds.</param>
-/// <param name="Threads">CPU threads per tier; null lets llama.cpp choose.</param>
+/// <param name="Threads">CPU threads per tier; null uses every logical processor.</param>
 /// <param name="Sweep">Measure the cost curves of candidate target shapes instead of benchmarking.</param>
 internal sealed record BenchOptions(
     string Preset = "bench-pyramid",

@@ -53,11 +53,11 @@ public sealed class LlamaTierModel : ITierModel
             // One cache shared by all sequences, so a sequence may use any free cell and prefixes can be shared.
             KVUnified = true,
         };
-        if (options.Threads is { } threads)
-        {
-            parameters.Threads = threads;
-            parameters.BatchThreads = threads;
-        }
+        // LLamaSharp's default is half the logical processors (one thread on a 2-core machine), while llama.cpp's own
+        // tools use every core; the tiers decode one after another on the engine thread, so each may use them all.
+        var threads = options.Threads ?? Environment.ProcessorCount;
+        parameters.Threads = threads;
+        parameters.BatchThreads = threads;
         var weights = LLamaWeights.LoadFromFile(parameters);
         try
         {

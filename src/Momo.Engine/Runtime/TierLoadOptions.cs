@@ -6,7 +6,7 @@ namespace Momo.Engine.Runtime;
 /// <param name="GpuLayers">Layers to offload to the GPU (0 on the CPU backend; -1 for all).</param>
 /// <param name="KvCells">KV cells of the context, shared by all sequences (context per sequence × sequences).</param>
 /// <param name="MaxSequences">Most sequences the context serves at once.</param>
-/// <param name="Threads">CPU threads for decoding; null lets llama.cpp choose.</param>
+/// <param name="Threads">CPU threads for decoding and prompt processing; null uses every logical processor.</param>
 /// <param name="BatchTokens">Most tokens per decode call.</param>
 public sealed record TierLoadOptions(
     string Name,

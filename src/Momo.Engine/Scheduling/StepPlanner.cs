@@ -5,7 +5,8 @@ namespace Momo.Engine.Scheduling;
 
 /// <summary>
 /// Plans one step before anything is decoded. Prefill: each tier caches at most the per-step prompt budget, so a long
-/// prompt never stalls running streams. Speculation, for each sequence whose prefill is complete: the request's fixed
+/// prompt never stalls running streams. A sequence is ready once the target holds its prompt; its first token comes from
+/// the target alone. Speculation, for each ready sequence whose smaller tiers hold its text too: the request's fixed
 /// draft lengths or the adaptive planner's choice, bounded by the tokens the request may still produce, its context,
 /// and each tier's batch limit (a sequence's logits rows must fit in one decode); then, if the step's target
 /// verification would exceed one decode, <see cref="TargetBatchFit"/> decides between splitting and shorter tails.
@@ -21,32 +22,40 @@ internal sealed class StepPlanner(TierSet tiers, KvLedger ledger, DraftLengthPla
         Array.Fill(_prefillBudget, options.PrefillTokensPerStep);
         foreach (var sequence in runnable)
         {
-            if (PlanPrefill(sequence))
+            // Until its first token a sequence needs only the target, which answers alone (llama-server does the same):
+            // the smaller tiers' prefill would only delay the first token. After it, a sequence whose smaller tiers are
+            // still prefilling keeps generating with the target alone rather than stalling.
+            var firstToken = sequence.GeneratedCount == 0;
+            if (!PlanPrefill(sequence, Tier.Target))
             {
-                _plan.Ready.Add(PlanSpeculation(sequence));
+                continue;
             }
+            var smallerTiersReady = true;
+            if (!firstToken)
+            {
+                foreach (var tier in TierSet.TiersOf(sequence.Mode))
+                {
+                    smallerTiersReady &= tier == Tier.Target || PlanPrefill(sequence, tier);
+                }
+            }
+            _plan.Ready.Add(firstToken || !smallerTiersReady ? new SequencePlan(sequence, 0, 0) : PlanSpeculation(sequence));
         }
         FitTargetBatch();
         return _plan;
     }
 
-    /// <summary>Adds the sequence's prefill chunks; returns whether every tier it uses will then hold its prompt.</summary>
-    private bool PlanPrefill(Sequence sequence)
+    /// <summary>Adds the sequence's prefill chunk for <paramref name="tier"/>; returns whether the tier will then hold its prompt.</summary>
+    private bool PlanPrefill(Sequence sequence, Tier tier)
     {
-        var complete = true;
-        foreach (var tier in TierSet.TiersOf(sequence.Mode))
+        // All committed tokens but the last: the first decode of a phase feeds that one with logits.
+        var missing = sequence.CommittedLength - 1 - ledger.Cached(sequence.Slot, tier);
+        var count = Math.Min(missing, _prefillBudget[(int)tier]);
+        if (count > 0)
         {
-            // All committed tokens but the last: the first decode of a phase feeds that one with logits.
-            var missing = sequence.CommittedLength - 1 - ledger.Cached(sequence.Slot, tier);
-            var count = Math.Min(missing, _prefillBudget[(int)tier]);
-            if (count > 0)
-            {
-                _plan.Prefill.Add(new PrefillChunk(sequence, tier, count));
-                _prefillBudget[(int)tier] -= count;
-            }
-            complete &= count >= missing;
+            _plan.Prefill.Add(new PrefillChunk(sequence, tier, count));
+            _prefillBudget[(int)tier] -= count;
         }
-        return complete;
+        return count >= missing;
     }
 
     private SequencePlan PlanSpeculation(Sequence sequence)

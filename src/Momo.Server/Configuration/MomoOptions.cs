@@ -51,7 +51,7 @@ internal sealed class MomoOptions
     /// <summary>Reuse the KV of shared prompt prefixes across requests (system prompts, continued conversations).</summary>
     public bool ReusePrefixes { get; set; } = true;
 
-    /// <summary>CPU threads per decode; null lets llama.cpp choose.</summary>
+    /// <summary>CPU threads per decode; null uses every logical processor.</summary>
     [Range(1, 1024)]
     public int? Threads { get; set; }
 

@@ -7,8 +7,8 @@ namespace Momo.Engine.Tests.Engine;
 
 /// <summary>
 /// End-to-end exactness of the real engine (batching, rollback, row bookkeeping) with sampling: over many seeded
-/// requests, the first two tokens of pyramid and two-tier generations follow the target's joint distribution,
-/// computed directly from the fake target's logits.
+/// requests, the second and third tokens of pyramid and two-tier generations (the first speculative step) follow the
+/// target's joint distribution, computed directly from the fake target's logits.
 /// </summary>
 public sealed class EngineExactnessTests
 {
@@ -19,7 +19,7 @@ public sealed class EngineExactnessTests
     [InlineData(DecodingMode.Pyramid, 2, 2)]
     [InlineData(DecodingMode.Pyramid, 1, 2)]
     [InlineData(DecodingMode.TwoTier, 2, null)]
-    public async Task Sampled_first_two_tokens_follow_the_target_joint_distribution(DecodingMode mode, int draft, int? qualified)
+    public async Task Sampled_tokens_of_the_first_speculative_step_follow_the_target_joint_distribution(DecodingMode mode, int draft, int? qualified)
     {
         var sampling = new SamplingParameters { Temperature = 1 };
         Assert.InRange(await ChiSquareOfEngine(mode, draft, qualified, sampling), 0, Critical);
@@ -58,7 +58,7 @@ public sealed class EngineExactnessTests
         for (var batch = 0; batch < Trials; batch += 64)
         {
             var runs = Enumerable.Range(batch, 64).Select(trial => harness.RunAsync(EngineHarness.Request(
-                prompt, mode, maxTokens: 3, draft, qualified, sampling with { Seed = (ulong)trial })));
+                prompt, mode, maxTokens: 4, draft, qualified, sampling with { Seed = (ulong)trial })));
             foreach (var (text, _) in await Task.WhenAll(runs))
             {
                 counts[Cell(Tokens(text))]++;
@@ -77,14 +77,18 @@ public sealed class EngineExactnessTests
             : exact with { NextToken = random.SampleFrom(verifier.Slice(exact.AcceptedCount * vocabulary, vocabulary)) };
     }
 
-    /// <summary>Cells: first * V + second for two tokens; the end token first ends the text, cell EndOfText * V.</summary>
+    // The first token comes from the target alone (the engine does not speculate before it), so the cells are the second
+    // and third tokens, which speculation produces (a proposal and its recovered or bonus token), marginalised over the
+    // first. A text that ended before a position reads the end token there.
     private static int Cell(int[] tokens) =>
-        tokens.Length == 0 ? FakeVocabulary.EndOfText * V : (tokens[0] * V) + (tokens.Length > 1 ? tokens[1] : FakeVocabulary.EndOfText);
+        (At(tokens, 1) * V) + At(tokens, 2);
+
+    private static int At(int[] tokens, int index) => index < tokens.Length ? tokens[index] : FakeVocabulary.EndOfText;
 
     private static int[] Tokens(string text) =>
-        text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(2).Select(t => int.Parse(t[1..], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(3).Select(t => int.Parse(t[1..], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
-    /// <summary>The target's joint distribution of the first two tokens after the request's sampling transforms.</summary>
+    /// <summary>The target's joint distribution of the second and third tokens after the request's sampling transforms.</summary>
     private static double[] ExpectedJoint(int[] prompt, SamplingParameters sampling)
     {
         var target = new FakeTierModel("target", V, disagreement: 0);
@@ -92,23 +96,32 @@ public sealed class EngineExactnessTests
         double[] Row(int[] context, int[] generated)
         {
             var row = new float[V];
-            transform.Compute(LogitsAfter(target, context), generated, row);
+            transform.Compute(LogitsAfter(target, [.. prompt, .. context]), generated, row);
             return Array.ConvertAll(row, p => (double)p);
         }
-        var first = Row(prompt, []);
+        const int End = FakeVocabulary.EndOfText;
         var joint = new double[V * V];
+        var first = Row([], []);
         for (var a = 0; a < V; a++)
         {
-            if (a == FakeVocabulary.EndOfText)
+            if (a == End)
             {
-                joint[a * V] += first[a]; // generation ends: no second token
+                joint[(End * V) + End] += first[a];
                 continue;
             }
-            var second = Row([.. prompt, a], [a]);
+            var second = Row([a], [a]);
             for (var b = 0; b < V; b++)
             {
-                // The end token as second token leaves only one token of text: its cell is (a, end).
-                joint[(a * V) + b] += first[a] * second[b];
+                if (b == End)
+                {
+                    joint[(End * V) + End] += first[a] * second[b];
+                    continue;
+                }
+                var third = Row([a, b], [a, b]);
+                for (var c = 0; c < V; c++)
+                {
+                    joint[(b * V) + c] += first[a] * second[b] * third[c];
+                }
             }
         }
         return joint;
