@@ -24,7 +24,7 @@ internal static class BenchCommand
         }
         using var target = CreateTarget(options);
         var inProcess = target as InProcessTarget;
-        var runner = new BenchRunner(target, options, inProcess?.Recorder);
+        var runner = new BenchRunner(target, options, inProcess?.Recorder, inProcess?.Phases);
         RunMeasurements? run = null;
         await AnsiConsole.Progress().StartAsync(async progress =>
         {

@@ -31,6 +31,7 @@ public sealed partial class InferenceEngine : IDisposable
     private readonly Publisher _publisher;
     private readonly MemoryPressure _memory;
     private readonly EngineTelemetry _telemetry;
+    private readonly EngineMetrics _metrics;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Thread _thread;
 
@@ -47,6 +48,7 @@ public sealed partial class InferenceEngine : IDisposable
         options.Validate();
         var metrics = new EngineMetrics(meter, Counters);
         _telemetry = new EngineTelemetry(metrics, Counters, tiers);
+        _metrics = metrics;
         _tiers = tiers;
         _vocabulary = vocabulary;
         _options = options;
@@ -59,7 +61,7 @@ public sealed partial class InferenceEngine : IDisposable
         _ledger = new KvLedger(tiers, options.MaxSequences);
         _slots = new SlotCache(_ledger, options.MaxSequences);
         _planner = new StepPlanner(tiers, _ledger, planner, options);
-        _executor = new StepExecutor(tiers, _ledger, vocabulary, rule);
+        _executor = new StepExecutor(tiers, _ledger, vocabulary, rule, metrics);
         _publisher = new Publisher(_telemetry, options.ContextPerSequence);
         _applier = new StepApplier(_ledger, metrics, _publisher);
         _memory = new MemoryPressure(_ledger, _slots, metrics);
@@ -136,8 +138,10 @@ public sealed partial class InferenceEngine : IDisposable
     /// <summary>One step: plan every tier's work inside its batch limit, execute the decodes, apply what was accepted.</summary>
     private void Step()
     {
+        var planning = Stopwatch.GetTimestamp();
         var runnable = _memory.Runnable(_active);
         var plan = _planner.Plan(runnable);
+        _metrics.RecordPhase(StepPhases.Plan, null, planning);
         StepOutcome outcome;
         try
         {
@@ -161,8 +165,10 @@ public sealed partial class InferenceEngine : IDisposable
             }
             return;
         }
+        var applying = Stopwatch.GetTimestamp();
         _applier.Apply(outcome);
         _telemetry.StepDone(plan, _ledger);
+        _metrics.RecordPhase(StepPhases.Apply, null, applying);
     }
 
     private void Admit()

@@ -35,6 +35,10 @@ public class SmokeRunTests
             {
                 Assert.InRange(stage.GetProperty("alpha").GetDouble(), 0.0, 1.0);
             }
+            // The step profile: the pyramid's time splits into planning, every tier's decodes and rows, and applying.
+            var profile = pyramid.GetProperty("phase_ms_per_token").EnumerateObject().Select(p => p.Name).ToList();
+            Assert.Subset(profile.ToHashSet(), new HashSet<string> { "plan", "apply", "decode/draft", "decode/qualifier", "decode/target", "rows/target" });
+            Assert.Contains("Where the time goes", File.ReadAllText(Path.Combine(output, "report.md")), StringComparison.Ordinal);
             Assert.Equal(3, json.RootElement.GetProperty("curves").GetArrayLength());
             Assert.True(json.RootElement.GetProperty("greedy_outputs_identical").GetBoolean());
             Assert.NotEmpty(json.RootElement.GetProperty("projections").EnumerateArray());

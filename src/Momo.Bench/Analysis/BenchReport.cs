@@ -57,10 +57,12 @@ internal sealed record StageReport(string Stage, double Alpha, double Acceptance
 /// <param name="Inner">γ₁ (two-tier: γ) used in the model.</param>
 /// <param name="Outer">γ₂ used in the model.</param>
 /// <param name="Expected">The analytic expectation (null without cost curves).</param>
+/// <param name="PhaseMsPerToken">Engine-thread ms per generated token by step phase ("phase/tier"); null without the profile.</param>
 internal sealed record ModeReport(
     double Temperature, int Concurrency, string Mode, int Requests, long CompletionTokens,
     double DecodeTokensPerSecond, double EndToEndTokensPerSecond, double TimeToFirstTokenMs, double InterTokenLatencyMs,
-    double? TokensPerTargetCall, IReadOnlyList<StageReport> Stages, int? Inner, int? Outer, ExpectationReport? Expected);
+    double? TokensPerTargetCall, IReadOnlyList<StageReport> Stages, int? Inner, int? Outer, ExpectationReport? Expected,
+    IReadOnlyDictionary<string, double>? PhaseMsPerToken = null);
 
 /// <summary>Measured against the analytic model.</summary>
 /// <param name="TokensPerSecond">Expected aggregate tokens per second.</param>

@@ -49,8 +49,15 @@ internal static class ReportBuilder
         return new ModeReport(key.Temperature, key.Concurrency, key.Mode.ToApiName(), requests.Count, requests.Sum(r => (long)r.CompletionTokens),
             Rate(cell.DecodeSpans), Rate(cell.EndToEndSpans),
             Median(requests.Select(r => r.FirstToken * 1e3)), Median(requests.Select(r => r.InterTokenLatency).OfType<double>().Select(s => s * 1e3)),
-            calls > 0 ? (double)stats.Sum(s => (long)s.CompletionTokens) / calls : null, stages, inner, outer, null);
+            calls > 0 ? (double)stats.Sum(s => (long)s.CompletionTokens) / calls : null, stages, inner, outer, null,
+            PhaseMsPerToken(cell, requests.Sum(r => (long)r.CompletionTokens)));
     }
+
+    /// <summary>Engine-thread milliseconds per generated token by step phase; null for a run without the profile.</summary>
+    private static Dictionary<string, double>? PhaseMsPerToken(CellMeasurements cell, long tokens) =>
+        cell.PhaseSeconds.Count == 0 || tokens == 0
+            ? null
+            : cell.PhaseSeconds.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value * 1e3 / tokens);
 
     private static ExpectationReport? Expect(ModeReport row, ModeReport? baseline, int concurrency, double[]?[] curves)
     {

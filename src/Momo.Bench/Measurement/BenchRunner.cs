@@ -16,7 +16,7 @@ internal sealed record RunMeasurements(IReadOnlyDictionary<CellKey, CellMeasurem
 /// scheduled batch of concurrent requests in order, attributing the engine's verification counts to the batch's cell.
 /// All modes of a round get the same prompts and seeds.
 /// </summary>
-internal sealed class BenchRunner(IBenchTarget target, BenchOptions options, AcceptanceRecorder? recorder)
+internal sealed class BenchRunner(IBenchTarget target, BenchOptions options, AcceptanceRecorder? recorder, PhaseRecorder? phases = null)
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly IReadOnlyList<(string Set, string Text)> _prompts = PromptSets.Mixed(options.PromptSetList);
@@ -38,8 +38,10 @@ internal sealed class BenchRunner(IBenchTarget target, BenchOptions options, Acc
                 cells[batch.Cell] = cell = new CellMeasurements();
             }
             recorder?.Into(cell.Stages);
+            phases?.Into(cell.PhaseSeconds);
             cell.AddBatch(await RunBatchAsync(batch, gammas, cancellation));
             recorder?.Into(null);
+            phases?.Into(null);
             progress($"round {batch.Round + 1}: {batch.Cell.Mode.ToApiName()} ×{batch.Cell.Concurrency} T={batch.Cell.Temperature}");
         }
         return new RunMeasurements(cells, gammas, _clock.Elapsed.TotalSeconds - started);

@@ -13,6 +13,9 @@ internal sealed class CellMeasurements
     /// <summary>Per batch: all tokens and the span from sending to the last token (end-to-end throughput).</summary>
     public List<(long Tokens, double Seconds)> EndToEndSpans { get; } = [];
 
+    /// <summary>Engine-thread seconds by step phase ("phase/tier"), from the engine's step profile (in-process runs).</summary>
+    public Dictionary<string, double> PhaseSeconds { get; } = [];
+
     /// <summary>Verification tallies by stage name.</summary>
     public Dictionary<string, StageTally> Stages { get; } = [];
 

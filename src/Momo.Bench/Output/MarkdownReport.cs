@@ -17,6 +17,7 @@ internal static class MarkdownReport
         md.AppendLine("```sh").AppendLine(r.Command).AppendLine("```").AppendLine();
         AppendCurves(md, r);
         AppendModes(md, r);
+        AppendProfile(md, r);
         AppendPositions(md, r);
         AppendMargins(md, r);
         AppendProjections(md, r);
@@ -56,6 +57,26 @@ internal static class MarkdownReport
             md.AppendLine($"| {F(m.Temperature)} | {m.Concurrency} | {m.Mode} | {Gamma(m)} | {F(m.DecodeTokensPerSecond)} | {F(m.EndToEndTokensPerSecond)} "
                 + $"| {F(m.TimeToFirstTokenMs)} | {F(m.InterTokenLatencyMs)} | {(m.TokensPerTargetCall is { } t ? F(t) : "–")} | {Stages(m)} "
                 + $"| {(e is null ? "–" : F(e.TokensPerSecond))} | {(e is null ? "–" : $"{F(e.MeasuredSpeedup)} / {F(e.Speedup)}")} | {(e is null ? "–" : P(e.SpeedupRatio))} |");
+        }
+        md.AppendLine();
+    }
+
+    /// <summary>Where the engine thread's time went, per generated token: native decodes, managed row work, planning, applying.</summary>
+    private static void AppendProfile(StringBuilder md, BenchReport r)
+    {
+        var phases = r.Modes.Where(m => m.PhaseMsPerToken is not null).SelectMany(m => m.PhaseMsPerToken!.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (phases.Count == 0)
+        {
+            return;
+        }
+        md.AppendLine("## Where the time goes (engine thread, ms per generated token, by step phase/tier)").AppendLine();
+        md.AppendLine($"| T | conc | mode | {string.Join(" | ", phases)} | total | wall ms/token |");
+        md.AppendLine($"| ---: | ---: | --- | {string.Join(" | ", phases.Select(_ => "---:"))} | ---: | ---: |");
+        foreach (var m in r.Modes.Where(m => m.PhaseMsPerToken is not null))
+        {
+            var cells = phases.Select(p => m.PhaseMsPerToken!.TryGetValue(p, out var v) ? F(v) : "–");
+            var wall = m.EndToEndTokensPerSecond > 0 ? F(1e3 / m.EndToEndTokensPerSecond) : "–";
+            md.AppendLine($"| {F(m.Temperature)} | {m.Concurrency} | {m.Mode} | {string.Join(" | ", cells)} | {F(m.PhaseMsPerToken!.Values.Sum())} | {wall} |");
         }
         md.AppendLine();
     }

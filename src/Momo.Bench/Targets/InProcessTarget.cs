@@ -37,6 +37,7 @@ internal sealed class InProcessTarget : IBenchTarget
         CostCurves = _before;
         Calibrations = (_before, null);
         Recorder = new AcceptanceRecorder(_meter);
+        Phases = new PhaseRecorder(_meter);
         _engine = new InferenceEngine(_tiers, _text,
             new EngineOptions(maxSequences, contextPerSequence, MaxQueuedRequests: 256, ReusePrefixes: false),
             DraftLengthPlanner.FromMeasurements(_before), _meter, NullLogger.Instance);
@@ -53,6 +54,9 @@ internal sealed class InProcessTarget : IBenchTarget
 
     /// <summary>Hears the engine's per-stage verifications.</summary>
     public AcceptanceRecorder Recorder { get; }
+
+    /// <summary>Hears the engine's step profile.</summary>
+    public PhaseRecorder Phases { get; }
 
     /// <inheritdoc />
     public async Task<RequestResult> RunAsync(BenchRequest request, double sentAt, CancellationToken cancellation)
@@ -121,6 +125,7 @@ internal sealed class InProcessTarget : IBenchTarget
     {
         _engine?.Dispose();
         Recorder.Dispose();
+        Phases.Dispose();
         _tiers.Dispose();
         _meter.Dispose();
     }

@@ -1,5 +1,6 @@
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling;
+using Momo.Engine.Telemetry;
 
 namespace Momo.Engine.Decoding;
 
@@ -25,7 +26,7 @@ internal sealed class PrefillPhase(TierDecoder decoder)
             }
             if (_feeds.Count > 0)
             {
-                decoder.Decode((Tier)t, _feeds);
+                decoder.Decode((Tier)t, _feeds, phase: StepPhases.Prefill);
             }
         }
     }

@@ -1,6 +1,7 @@
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling;
 using Momo.Engine.Speculation;
+using Momo.Engine.Telemetry;
 
 namespace Momo.Engine.Decoding;
 
@@ -22,11 +23,11 @@ internal sealed class StepExecutor
     private readonly List<SequencePlan> _drafting = [];
     private readonly List<SequencePlan> _qualifying = [];
 
-    public StepExecutor(TierSet tiers, KvLedger ledger, ITokenText vocabulary, AcceptanceRule rule)
+    public StepExecutor(TierSet tiers, KvLedger ledger, ITokenText vocabulary, AcceptanceRule rule, EngineMetrics metrics)
     {
         _ledger = ledger;
         _vocabulary = vocabulary;
-        var decoder = new TierDecoder(tiers, ledger);
+        var decoder = new TierDecoder(tiers, ledger, metrics);
         _prefill = new PrefillPhase(decoder);
         _draft = new DraftPhase(tiers, decoder);
         _qualify = new QualifyPhase(tiers, decoder, rule);

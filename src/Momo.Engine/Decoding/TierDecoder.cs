@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling;
+using Momo.Engine.Telemetry;
 
 namespace Momo.Engine.Decoding;
 
@@ -16,7 +18,7 @@ internal readonly record struct TierFeed(Sequence Sequence, int Count, int Logit
 /// before the next decode overwrites them. The ledger records what each successful decode stored; a failed decode
 /// leaves the ledger as it was and drops whatever the native cache may have kept of it.
 /// </summary>
-internal sealed class TierDecoder(TierSet tiers, KvLedger ledger)
+internal sealed class TierDecoder(TierSet tiers, KvLedger ledger, EngineMetrics metrics)
 {
     private readonly DecodeBatch _batch = new();
     private readonly List<(int Feed, int Handle)> _logits = [];
@@ -29,7 +31,8 @@ internal sealed class TierDecoder(TierSet tiers, KvLedger ledger)
     public TierFeed CatchUp(Sequence sequence, Tier tier, int logitsForLast) =>
         new(sequence, sequence.WorkingLength - ledger.Cached(sequence.Slot, tier), logitsForLast);
 
-    public void Decode(Tier tier, IReadOnlyList<TierFeed> feeds, LogitsReader? read = null)
+    /// <summary>Decodes <paramref name="feeds"/>; <paramref name="phase"/> names the native time in the step profile.</summary>
+    public void Decode(Tier tier, IReadOnlyList<TierFeed> feeds, LogitsReader? read = null, string phase = StepPhases.Decode)
     {
         var model = tiers[tier] ?? throw new InvalidOperationException($"The {tier} tier is not loaded.");
         var limit = model.MaxBatchTokens;
@@ -50,7 +53,7 @@ internal sealed class TierDecoder(TierSet tiers, KvLedger ledger)
             {
                 if (_batch.Count == limit)
                 {
-                    Flush(model, tier, read);
+                    Flush(model, tier, read, phase);
                 }
                 var part = Math.Min(plain - done, limit - _batch.Count);
                 _batch.AddRange(tokens.Slice(done, part), from + done, sequence.Slot, logitsForLast: 0);
@@ -63,21 +66,22 @@ internal sealed class TierDecoder(TierSet tiers, KvLedger ledger)
             }
             if (_batch.Count + logitsForLast > limit)
             {
-                Flush(model, tier, read);
+                Flush(model, tier, read, phase);
             }
             var handle = _batch.AddRange(tokens[plain..], from + plain, sequence.Slot, logitsForLast);
             _stored.Add((sequence.Slot, from + count));
             _logits.Add((i, handle));
         }
-        Flush(model, tier, read);
+        Flush(model, tier, read, phase);
     }
 
-    private void Flush(ITierModel model, Tier tier, LogitsReader? read)
+    private void Flush(ITierModel model, Tier tier, LogitsReader? read, string phase)
     {
         if (_batch.Count == 0)
         {
             return;
         }
+        var started = Stopwatch.GetTimestamp();
         try
         {
             model.Decode(_batch);
@@ -95,13 +99,19 @@ internal sealed class TierDecoder(TierSet tiers, KvLedger ledger)
             }
             throw;
         }
+        metrics.RecordPhase(phase, tier, started);
         foreach (var (slot, end) in _stored)
         {
             ledger.Stored(slot, tier, end);
         }
-        foreach (var (feed, handle) in _logits)
+        if (read is not null && _logits.Count > 0)
         {
-            read?.Invoke(feed, handle);
+            var reading = Stopwatch.GetTimestamp();
+            foreach (var (feed, handle) in _logits)
+            {
+                read(feed, handle);
+            }
+            metrics.RecordPhase(StepPhases.Rows, tier, reading);
         }
         Reset();
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace Momo.Engine.Telemetry;
@@ -31,6 +32,7 @@ public sealed class EngineMetrics
     private readonly Histogram<double> _interTokenLatency;
     private readonly Histogram<double> _endToEnd;
     private readonly Histogram<double> _queueTime;
+    private readonly Histogram<double> _stepPhase;
 
     /// <summary>Creates the instruments on <paramref name="meter"/>; gauges read the engine's live <paramref name="gauges"/>.</summary>
     public EngineMetrics(Meter meter, EngineCounters gauges)
@@ -49,6 +51,9 @@ public sealed class EngineMetrics
         _interTokenLatency = meter.CreateHistogram<double>("inter_token_latency", "s", "Time between completion tokens (per token).");
         _endToEnd = meter.CreateHistogram<double>("e2e_request_latency", "s", "Submit to finish.");
         _queueTime = meter.CreateHistogram<double>("request_queue_time", "s", "Time waiting for a sequence slot.");
+        _stepPhase = meter.CreateHistogram<double>(
+            "engine_step_phase", "s", "Engine thread time per step phase (plan, prefill, decode, rows, apply) and tier: where the time goes.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] });
         // Known label sets start at zero so dashboards show "none yet" rather than "no data".
         RecordDegradationCount(DecodingMode.Pyramid, DecodingMode.TwoTier, 0);
         RecordDegradationCount(DecodingMode.TwoTier, DecodingMode.TargetOnly, 0);
@@ -77,6 +82,12 @@ public sealed class EngineMetrics
             _acceptedPerPosition.Add(1, tier, new KeyValuePair<string, object?>("position", position));
         }
     }
+
+    /// <summary>Engine-thread time from <paramref name="startTimestamp"/> until now spent in <paramref name="phase"/> (see <see cref="StepPhases"/>).</summary>
+    public void RecordPhase(string phase, Runtime.Tier? tier, long startTimestamp) => _stepPhase.Record(
+        Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds,
+        new KeyValuePair<string, object?>("phase", phase),
+        new KeyValuePair<string, object?>("tier", StepPhases.TierLabel(tier)));
 
     /// <summary>A request was admitted after waiting <paramref name="queueSeconds"/>.</summary>
     public void RecordAdmission(int promptTokens, int cachedTokens, double queueSeconds)
