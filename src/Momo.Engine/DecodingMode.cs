@@ -11,6 +11,12 @@ public enum DecodingMode
 
     /// <summary>Draft proposes, qualifier filters, target verifies.</summary>
     Pyramid,
+
+    /// <summary>
+    /// Per sequence and step, the chain (target alone, lookup, draft → target, draft → qualifier → target) and draft
+    /// lengths with the most expected tokens per unit of cost, prompt lookup included.
+    /// </summary>
+    Auto,
 }
 
 /// <summary>Names of the modes as they appear in the API, configuration, statistics and metrics.</summary>
@@ -22,6 +28,7 @@ public static class DecodingModeNames
         DecodingMode.TargetOnly => "target_only",
         DecodingMode.TwoTier => "two_tier",
         DecodingMode.Pyramid => "pyramid",
+        DecodingMode.Auto => "auto",
         _ => throw new ArgumentOutOfRangeException(nameof(mode)),
     };
 

@@ -21,8 +21,17 @@ public sealed record GenerationStatistics
     /// <summary>Tokens the draft proposed.</summary>
     public int DraftedTokens { get; init; }
 
-    /// <summary>Draft tokens the qualifier accepted (pyramid only).</summary>
+    /// <summary>Draft tokens the qualifier checked (pyramid steps).</summary>
+    public int QualifierProposedTokens { get; init; }
+
+    /// <summary>Draft tokens the qualifier accepted (pyramid steps).</summary>
     public int QualifierAcceptedTokens { get; init; }
+
+    /// <summary>Tokens prompt lookup proposed to the target.</summary>
+    public int LookupProposedTokens { get; init; }
+
+    /// <summary>Lookup tokens the target accepted.</summary>
+    public int LookupAcceptedTokens { get; init; }
 
     /// <summary>Tokens proposed to the target (pyramid: qualified tokens; two-tier: draft tokens).</summary>
     public int TargetProposedTokens { get; init; }
@@ -36,9 +45,8 @@ public sealed record GenerationStatistics
     /// <summary>Times the request was preempted (its KV dropped and recomputed later).</summary>
     public int Preemptions { get; init; }
 
-    /// <summary>Share of drafted tokens the qualifier accepted (pyramid only; null otherwise or before any draft).</summary>
-    public double? DraftAcceptanceRate =>
-        Mode == DecodingMode.Pyramid.ToApiName() && DraftedTokens > 0 ? (double)QualifierAcceptedTokens / DraftedTokens : null;
+    /// <summary>Share of the drafts the qualifier checked that it accepted (null before any pyramid step).</summary>
+    public double? DraftAcceptanceRate => QualifierProposedTokens > 0 ? (double)QualifierAcceptedTokens / QualifierProposedTokens : null;
 
     /// <summary>Share of proposed tokens the target accepted (null when nothing was proposed).</summary>
     public double? TargetAcceptanceRate => TargetProposedTokens > 0 ? (double)TargetAcceptedTokens / TargetProposedTokens : null;

@@ -64,7 +64,7 @@ public sealed partial class InferenceEngine : IDisposable
         _executor = new StepExecutor(tiers, _ledger, vocabulary, rule, metrics);
         _publisher = new Publisher(_telemetry, options.ContextPerSequence);
         _applier = new StepApplier(_ledger, metrics, _publisher);
-        _memory = new MemoryPressure(_ledger, _slots, metrics);
+        _memory = new MemoryPressure(tiers, _ledger, _slots, metrics);
         _thread = new Thread(Loop) { IsBackground = true, Name = "momo-engine" };
         _thread.Start();
     }

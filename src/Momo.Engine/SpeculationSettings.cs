@@ -9,12 +9,25 @@ namespace Momo.Engine;
 /// total-variation distance between draft and qualifier distributions is at most this value. Null keeps the
 /// inner stage exact. The outer stage stays exact either way.
 /// </param>
+/// <param name="Lookup">
+/// Prompt lookup under the chain: where the text's latest tokens occurred before, their continuation is proposed to the
+/// target for free. Null: on in <c>auto</c>, off in the fixed modes.
+/// </param>
+/// <param name="LookupTokens">Most tokens one lookup proposes; null: the most the request and batch allow, up to <see cref="MaxLookupTokens"/>.</param>
 public sealed record SpeculationSettings(
     DecodingMode Mode,
     int? DraftTokens = null,
     int? QualifiedTokens = null,
-    double? FuzzyThreshold = null)
+    double? FuzzyThreshold = null,
+    bool? Lookup = null,
+    int? LookupTokens = null)
 {
+    /// <summary>Most tokens one prompt lookup proposes.</summary>
+    public const int MaxLookupTokens = 32;
+
+    /// <summary>Whether prompt lookup runs under the chain.</summary>
+    public bool UsesLookup => Lookup ?? Mode == DecodingMode.Auto;
+
     /// <summary>Most tokens a draft may propose in one round.</summary>
     public const int MaxDraftTokens = 16;
 

@@ -16,6 +16,7 @@ internal sealed class StepApplier(KvLedger ledger, EngineMetrics metrics, Publis
         foreach (var (sequence, proposed, accepted) in outcome.Inner)
         {
             sequence.Counters.DraftedTokens += proposed;
+            sequence.Counters.QualifierProposedTokens += proposed;
             sequence.Counters.QualifierAcceptedTokens += accepted;
             sequence.DraftToQualifier.Observe(accepted, proposed);
             metrics.RecordVerification(SpeculationStages.DraftToQualifier, proposed, accepted);
@@ -25,12 +26,12 @@ internal sealed class StepApplier(KvLedger ledger, EngineMetrics metrics, Publis
             var sequence = verdict.Sequence;
             ledger.Truncate(sequence.Slot, verdict.FirstTail + verdict.Accepted);
             sequence.CommitTail(verdict.Accepted, verdict.Next);
-            Count(sequence, verdict.Proposed, verdict.Accepted);
+            Count(sequence, verdict.Chain, verdict.Proposed, verdict.Accepted);
             publisher.Publish(sequence, verdict.FirstTail);
         }
     }
 
-    private void Count(Sequence sequence, int proposed, int accepted)
+    private void Count(Sequence sequence, Chain chain, int proposed, int accepted)
     {
         var counters = sequence.Counters;
         counters.TargetCalls++;
@@ -40,16 +41,23 @@ internal sealed class StepApplier(KvLedger ledger, EngineMetrics metrics, Publis
         {
             return;
         }
-        if (sequence.Mode == DecodingMode.Pyramid)
+        switch (chain)
         {
-            sequence.QualifierToTarget.Observe(accepted, proposed);
-            metrics.RecordVerification(SpeculationStages.QualifierToTarget, proposed, accepted);
-        }
-        else
-        {
-            counters.DraftedTokens += proposed;
-            sequence.DraftToTarget.Observe(accepted, proposed);
-            metrics.RecordVerification(SpeculationStages.DraftToTarget, proposed, accepted);
+            case Chain.Pyramid:
+                sequence.QualifierToTarget.Observe(accepted, proposed);
+                metrics.RecordVerification(SpeculationStages.QualifierToTarget, proposed, accepted);
+                break;
+            case Chain.Lookup:
+                counters.LookupProposedTokens += proposed;
+                counters.LookupAcceptedTokens += accepted;
+                sequence.LookupToTarget.Observe(accepted, proposed);
+                metrics.RecordVerification(SpeculationStages.LookupToTarget, proposed, accepted);
+                break;
+            default:
+                counters.DraftedTokens += proposed;
+                sequence.DraftToTarget.Observe(accepted, proposed);
+                metrics.RecordVerification(SpeculationStages.DraftToTarget, proposed, accepted);
+                break;
         }
     }
 }

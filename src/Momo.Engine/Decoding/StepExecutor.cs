@@ -38,6 +38,7 @@ internal sealed class StepExecutor
     {
         _outcome.Clear();
         _prefill.Run(plan.Prefill);
+        AppendLookups(plan);
         for (var round = 0; StartRound(plan, round); round++)
         {
             Draft();
@@ -45,6 +46,24 @@ internal sealed class StepExecutor
         }
         _verify.Run(plan.Ready, _outcome.Target);
         return _outcome;
+    }
+
+    /// <summary>The lookup chain's proposals join the tail at once, with one-hot rows: proposing them costs no decode.</summary>
+    private void AppendLookups(StepPlan plan)
+    {
+        foreach (var planned in plan.Ready)
+        {
+            if (planned.Chain != Chain.Lookup)
+            {
+                continue;
+            }
+            for (var i = 0; i < planned.DraftLength && !planned.TailEnded; i++)
+            {
+                var token = planned.LookupBuffer[i];
+                planned.Sequence.AppendOneHot(token);
+                planned.TailEnded = _vocabulary.IsEndOfGeneration(token);
+            }
+        }
     }
 
     /// <summary>Sets each sequence's drafts for inner round <paramref name="round"/>; returns whether any sequence drafts.</summary>
@@ -68,11 +87,11 @@ internal sealed class StepExecutor
         {
             return 0;
         }
-        switch (planned.Sequence.Mode)
+        switch (planned.Chain)
         {
-            case DecodingMode.TwoTier:
+            case Chain.TwoTier:
                 return round == 0 ? planned.DraftLength : 0;
-            case DecodingMode.Pyramid:
+            case Chain.Pyramid:
                 var missing = planned.QualifiedLength - planned.Sequence.QualifiedCount;
                 return missing <= 0 ? 0 : Math.Min(planned.DraftLength, missing);
             default:
@@ -96,7 +115,7 @@ internal sealed class StepExecutor
                 // Drafting past the end of the text is wasted work: every verifier stops there anyway.
                 var ends = _vocabulary.IsEndOfGeneration(token);
                 planned.DraftsLeft = ends ? 0 : planned.DraftsLeft - 1;
-                planned.TailEnded |= ends && planned.Sequence.Mode == DecodingMode.TwoTier;
+                planned.TailEnded |= ends && planned.Chain == Chain.TwoTier;
             }
         }
     }
@@ -104,7 +123,7 @@ internal sealed class StepExecutor
     private void Qualify()
     {
         _qualifying.Clear();
-        _qualifying.AddRange(_drafting.Where(planned => planned.Sequence.Mode == DecodingMode.Pyramid));
+        _qualifying.AddRange(_drafting.Where(planned => planned.Chain == Chain.Pyramid));
         foreach (var (planned, verdict) in _qualify.Run(_qualifying))
         {
             var sequence = planned.Sequence;

@@ -22,8 +22,8 @@ internal sealed class StepOutcome
 internal readonly record struct InnerVerification(Sequence Sequence, int Proposed, int Accepted);
 
 /// <summary>
-/// The target checked the <paramref name="Proposed"/> tail tokens of a sequence starting at working index
+/// The target checked the <paramref name="Proposed"/> tail tokens that <paramref name="Chain"/> produced for a sequence, starting at working index
 /// <paramref name="FirstTail"/>, accepted the first <paramref name="Accepted"/>, and emitted <paramref name="Next"/>
 /// (the recovered token from the residual, or the bonus token).
 /// </summary>
-internal readonly record struct TargetVerification(Sequence Sequence, int FirstTail, int Proposed, int Accepted, int Next);
+internal readonly record struct TargetVerification(Sequence Sequence, Chain Chain, int FirstTail, int Proposed, int Accepted, int Next);

@@ -38,6 +38,6 @@ internal sealed class VerifyPhase(TierSet tiers, TierDecoder decoder, Acceptance
         var verifier = VerifierRows.Compute(sequence, model, firstHandle, firstTail, tail); // [tail + 1, vocabulary]: p
         var outcome = rule(
             sequence.Working.Slice(firstTail, tail), sequence.TailRows.Rows(0, tail), verifier, model.VocabularySize, sequence.Random);
-        _results.Add(new TargetVerification(sequence, firstTail, tail, outcome.AcceptedCount, outcome.NextToken));
+        _results.Add(new TargetVerification(sequence, _fed[feed].Chain, firstTail, tail, outcome.AcceptedCount, outcome.NextToken));
     }
 }

@@ -45,15 +45,17 @@ public sealed class TierSet(ITierModel target, ITierModel? qualifier, ITierModel
         DecodingMode.TargetOnly => true,
         DecodingMode.TwoTier => draft is not null,
         DecodingMode.Pyramid => draft is not null && qualifier is not null,
+        DecodingMode.Auto => true, // it picks among the chains the loaded tiers allow
         _ => false,
     };
 
-    /// <summary>The tiers a mode decodes with, smallest first.</summary>
-    public static IReadOnlyList<Tier> TiersOf(DecodingMode mode) => mode switch
+    /// <summary>The tiers a mode decodes with, smallest first (auto: every loaded tier).</summary>
+    public IReadOnlyList<Tier> TiersOf(DecodingMode mode) => mode switch
     {
         DecodingMode.TargetOnly => [Tier.Target],
         DecodingMode.TwoTier => [Tier.Draft, Tier.Target],
-        _ => [Tier.Draft, Tier.Qualifier, Tier.Target],
+        DecodingMode.Pyramid => [Tier.Draft, Tier.Qualifier, Tier.Target],
+        _ => [.. Enum.GetValues<Tier>().Where(tier => this[tier] is not null)],
     };
 
     /// <inheritdoc />

@@ -9,7 +9,7 @@ namespace Momo.Engine.Scheduling;
 /// the youngest sequence when the target is full (drop its KV and recompute it once others finish). Admissions wait
 /// while any sequence is preempted, so preempted work goes first.
 /// </summary>
-internal sealed class MemoryPressure(KvLedger ledger, SlotCache slots, EngineMetrics metrics)
+internal sealed class MemoryPressure(TierSet tiers, KvLedger ledger, SlotCache slots, EngineMetrics metrics)
 {
     private readonly List<Sequence> _runnable = [];
     private int _runningWhenPreempted;
@@ -51,7 +51,7 @@ internal sealed class MemoryPressure(KvLedger ledger, SlotCache slots, EngineMet
         switch (full)
         {
             case Tier.Qualifier:
-                Degrade(candidates.LastOrDefault(s => s.Mode == DecodingMode.Pyramid), DecodingMode.TwoTier);
+                Degrade(candidates.LastOrDefault(s => tiers.TiersOf(s.Mode).Contains(Tier.Qualifier)), DecodingMode.TwoTier);
                 return null;
             case Tier.Draft:
                 Degrade(candidates.LastOrDefault(s => s.Mode != DecodingMode.TargetOnly), DecodingMode.TargetOnly);

@@ -51,6 +51,13 @@ internal sealed class Sequence
     public RunningAcceptance DraftToQualifier { get; } = new();
     public RunningAcceptance QualifierToTarget { get; } = new();
     public RunningAcceptance DraftToTarget { get; } = new();
+    public RunningAcceptance LookupToTarget { get; } = new(prior: 0.5);
+
+    /// <summary>Prompt lookup over this sequence's committed text.</summary>
+    public NgramLookup Lookup { get; } = new();
+
+    /// <summary>Consecutive steps in which <c>auto</c> chose the target alone (it probes speculation now and then).</summary>
+    public int StepsWithoutSpeculation { get; set; }
 
     /// <summary>Where the sequence is in its life.</summary>
     public SequenceState State { get; set; }
@@ -75,6 +82,18 @@ internal sealed class Sequence
 
     /// <summary>Output tokens before working index <paramref name="position"/>: the history the penalties look at.</summary>
     public ReadOnlySpan<int> HistoryBefore(int position) => Working[PromptLength..position];
+
+    /// <summary>Appends a proposal drawn from a one-hot distribution (prompt lookup), writing that row.</summary>
+    public void AppendOneHot(int token)
+    {
+        var row = TailRows.Row(TailLength);
+        row.Clear();
+        row[token] = 1f;
+        AppendDraft(token);
+    }
+
+    /// <summary>The committed text: prompt and generated tokens.</summary>
+    public ReadOnlySpan<int> Committed => Working[..CommittedLength];
 
     /// <summary>The draft proposed <paramref name="token"/>; its distribution is already in the tail row.</summary>
     public void AppendDraft(int token)
@@ -133,7 +152,10 @@ internal sealed class Sequence
         CachedPromptTokens = Counters.CachedPromptTokens,
         CompletionTokens = Text.CompletionTokens,
         DraftedTokens = Counters.DraftedTokens,
+        QualifierProposedTokens = Counters.QualifierProposedTokens,
         QualifierAcceptedTokens = Counters.QualifierAcceptedTokens,
+        LookupProposedTokens = Counters.LookupProposedTokens,
+        LookupAcceptedTokens = Counters.LookupAcceptedTokens,
         TargetProposedTokens = Counters.TargetProposedTokens,
         TargetAcceptedTokens = Counters.TargetAcceptedTokens,
         TargetCalls = Counters.TargetCalls,

@@ -4,7 +4,10 @@ namespace Momo.Engine.Scheduling;
 internal sealed class StageCounters
 {
     public int DraftedTokens;
+    public int QualifierProposedTokens;
     public int QualifierAcceptedTokens;
+    public int LookupProposedTokens;
+    public int LookupAcceptedTokens;
     public int TargetProposedTokens;
     public int TargetAcceptedTokens;
     public int TargetCalls;

@@ -26,15 +26,24 @@ internal sealed class StepPlan
 internal readonly record struct PrefillChunk(Sequence Sequence, Tier Tier, int Count);
 
 /// <summary>One sequence's speculation this step, and the progress of its inner rounds while the step runs.</summary>
-internal sealed class SequencePlan(Sequence sequence, int draftLength, int qualifiedLength)
+internal sealed class SequencePlan(Sequence sequence, Chain chain, int draftLength = 0, int qualifiedLength = 0)
 {
     public Sequence Sequence { get; } = sequence;
 
-    /// <summary>γ₁: drafts per inner round (pyramid), or γ: drafts per target call (two-tier); 0 for target_only.</summary>
+    /// <summary>The tiers the sequence uses this step.</summary>
+    public Chain Chain { get; set; } = chain;
+
+    /// <summary>γ₁: drafts per inner round (pyramid), γ: drafts per target call (two-tier), or lookup tokens; 0 for the target alone.</summary>
     public int DraftLength { get; set; } = draftLength;
 
     /// <summary>γ₂: qualified tokens to gather before the target verifies (pyramid); 0 otherwise.</summary>
     public int QualifiedLength { get; set; } = qualifiedLength;
+
+    /// <summary>Tokens prompt lookup proposed (the first <see cref="LookupCount"/> of <see cref="LookupBuffer"/>).</summary>
+    public int LookupCount { get; set; }
+
+    /// <summary>Room for the lookup's proposals.</summary>
+    public int[] LookupBuffer { get; } = new int[SpeculationSettings.MaxLookupTokens];
 
     /// <summary>Drafts still to propose in the current inner round.</summary>
     public int DraftsLeft { get; set; }

@@ -6,15 +6,16 @@ namespace Momo.Engine.Scheduling;
 /// <summary>
 /// Plans one step before anything is decoded. Prefill: each tier caches at most the per-step prompt budget, so a long
 /// prompt never stalls running streams. A sequence is ready once the target holds its prompt; its first token comes from
-/// the target alone. Speculation, for each ready sequence whose smaller tiers hold its text too: the request's fixed
-/// draft lengths or the adaptive planner's choice, bounded by the tokens the request may still produce, its context,
-/// and each tier's batch limit (a sequence's logits rows must fit in one decode); then, if the step's target
-/// verification would exceed one decode, <see cref="TargetBatchFit"/> decides between splitting and shorter tails.
+/// the target alone. For each ready sequence whose smaller tiers hold its text too, the chain (<see cref="ChainChooser"/>)
+/// and its lengths, bounded by the tokens the request may still produce, its context, and each tier's batch limit (a
+/// sequence's logits rows must fit in one decode); then, if the step's target verification would exceed one decode,
+/// <see cref="TargetBatchFit"/> decides between splitting and shorter tails.
 /// </summary>
 internal sealed class StepPlanner(TierSet tiers, KvLedger ledger, DraftLengthPlanner lengths, EngineOptions options)
 {
     private readonly StepPlan _plan = new();
     private readonly int[] _prefillBudget = new int[TierSet.Count];
+    private readonly ChainChooser _chooser = new(tiers, lengths);
 
     public StepPlan Plan(IReadOnlyList<Sequence> runnable)
     {
@@ -33,12 +34,12 @@ internal sealed class StepPlanner(TierSet tiers, KvLedger ledger, DraftLengthPla
             var smallerTiersReady = true;
             if (!firstToken)
             {
-                foreach (var tier in TierSet.TiersOf(sequence.Mode))
+                foreach (var tier in tiers.TiersOf(sequence.Mode))
                 {
                     smallerTiersReady &= tier == Tier.Target || PlanPrefill(sequence, tier);
                 }
             }
-            _plan.Ready.Add(firstToken || !smallerTiersReady ? new SequencePlan(sequence, 0, 0) : PlanSpeculation(sequence));
+            _plan.Ready.Add(firstToken ? new SequencePlan(sequence, Chain.TargetOnly) : PlanSpeculation(sequence, smallerTiersReady));
         }
         FitTargetBatch();
         return _plan;
@@ -58,37 +59,45 @@ internal sealed class StepPlanner(TierSet tiers, KvLedger ledger, DraftLengthPla
         return count >= missing;
     }
 
-    private SequencePlan PlanSpeculation(Sequence sequence)
+    private SequencePlan PlanSpeculation(Sequence sequence, bool smallerTiersReady)
     {
         // Proposals beyond this would be verified in vain (max_tokens) or not fit (context; +3 covers the bonus
         // position and a qualifier round's overshoot).
         var budget = Math.Min(sequence.RemainingTokens - 1, options.ContextPerSequence - sequence.WorkingLength - 3);
+        var target = tiers.Target.MaxBatchTokens;
         if (budget <= 0)
         {
-            return new SequencePlan(sequence, 0, 0);
+            return new SequencePlan(sequence, Chain.TargetOnly);
         }
         var settings = sequence.Request.Speculation;
-        var target = tiers.Target.MaxBatchTokens;
-        switch (sequence.Mode)
+        var planned = new SequencePlan(sequence, Chain.TargetOnly);
+        if (settings.UsesLookup)
         {
-            case DecodingMode.TwoTier:
-                var gamma = settings.DraftTokens ?? lengths.ChooseTwoTier(sequence.DraftToTarget.Rate);
-                // The target's rows: γ proposals and the bonus position.
-                return new SequencePlan(sequence, Math.Max(0, Math.Min(gamma, Math.Min(budget, target - 1))), 0);
-            case DecodingMode.Pyramid:
-                var (inner, outer) = settings.DraftTokens is { } g1 && settings.QualifiedTokens is { } g2
-                    ? (g1, g2)
-                    : lengths.ChoosePyramid(sequence.DraftToQualifier.Rate, sequence.QualifierToTarget.Rate);
-                var qualifier = tiers[Tier.Qualifier]!.MaxBatchTokens;
-                // The qualifier's rows: γ₁ drafts and the bonus; the target's: up to γ₂ + 1 qualified tokens (a last
-                // inner round may overshoot by one) and the bonus.
-                // (A limit too small for any proposal leaves 0: the sequence verifies with the target alone this step.)
-                var draftLength = Math.Min(Math.Max(1, settings.DraftTokens ?? inner), qualifier - 1);
-                var qualifiedLength = Math.Max(0, Math.Min(settings.QualifiedTokens ?? outer, Math.Min(budget, target - 2)));
-                return new SequencePlan(sequence, draftLength, qualifiedLength);
-            default:
-                return new SequencePlan(sequence, 0, 0);
+            // The target's rows: the lookup tokens and the bonus position.
+            var room = Math.Min(Math.Min(budget, target - 1), settings.LookupTokens ?? SpeculationSettings.MaxLookupTokens);
+            planned.LookupCount = room > 0 ? sequence.Lookup.Propose(sequence.Committed, planned.LookupBuffer.AsSpan(0, room)) : 0;
         }
+        var chain = _chooser.Choose(sequence, planned.LookupCount, smallerTiersReady);
+        planned.Chain = chain.Chain;
+        switch (chain.Chain)
+        {
+            case Chain.Lookup:
+                planned.DraftLength = planned.LookupCount;
+                break;
+            case Chain.TwoTier:
+                // The target's rows: γ proposals and the bonus position.
+                planned.DraftLength = Math.Max(0, Math.Min(settings.DraftTokens ?? chain.Inner, Math.Min(budget, target - 1)));
+                break;
+            case Chain.Pyramid:
+                // The qualifier's rows: γ₁ drafts and the bonus; the target's: up to γ₂ + 1 qualified tokens (a last
+                // inner round may overshoot by one) and the bonus. A limit too small for any proposal leaves 0: the
+                // sequence verifies with the target alone this step.
+                var qualifier = tiers[Tier.Qualifier]!.MaxBatchTokens;
+                planned.DraftLength = Math.Min(Math.Max(1, settings.DraftTokens ?? chain.Inner), qualifier - 1);
+                planned.QualifiedLength = Math.Max(0, Math.Min(settings.QualifiedTokens ?? chain.Outer, Math.Min(budget, target - 2)));
+                break;
+        }
+        return planned;
     }
 
     private void FitTargetBatch()
@@ -106,16 +115,21 @@ internal sealed class StepPlanner(TierSet tiers, KvLedger ledger, DraftLengthPla
             var planned = _plan.Ready[i];
             var sequence = planned.Sequence;
             var catchUp = sequence.CommittedLength - ledger.Cached(sequence.Slot, Tier.Target);
-            var pyramid = sequence.Mode == DecodingMode.Pyramid;
+            var pyramid = planned.Chain == Chain.Pyramid;
             gammas[i] = pyramid ? planned.QualifiedLength : planned.DraftLength;
             overhead[i] = catchUp + (pyramid && gammas[i] > 0 ? 1 : 0);
-            alphas[i] = pyramid ? sequence.QualifierToTarget.Rate : sequence.DraftToTarget.Rate;
+            alphas[i] = planned.Chain switch
+            {
+                Chain.Pyramid => sequence.QualifierToTarget.Rate,
+                Chain.Lookup => sequence.LookupToTarget.Rate,
+                _ => sequence.DraftToTarget.Rate,
+            };
         }
         TargetBatchFit.Fit(gammas, overhead, alphas, tiers.Target.MaxBatchTokens, lengths.TargetCost);
         for (var i = 0; i < count; i++)
         {
             var planned = _plan.Ready[i];
-            if (planned.Sequence.Mode == DecodingMode.Pyramid)
+            if (planned.Chain == Chain.Pyramid)
             {
                 planned.QualifiedLength = gammas[i];
             }

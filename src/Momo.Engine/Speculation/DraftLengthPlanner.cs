@@ -17,47 +17,61 @@ public sealed class DraftLengthPlanner(TierCostCurve? draft, TierCostCurve? qual
     public TierCostCurve TargetCost => target;
 
     /// <summary>γ for two-tier decoding at draft→target acceptance <paramref name="alpha"/>.</summary>
-    public int ChooseTwoTier(double alpha)
+    public int ChooseTwoTier(double alpha) => BestTwoTier(alpha).Gamma;
+
+    /// <summary>(γ₁, γ₂) for the pyramid at draft→qualifier acceptance α_dq and qualifier→target acceptance α_qt.</summary>
+    public (int Inner, int Outer) ChoosePyramid(double alphaDraftQualifier, double alphaQualifierTarget)
+    {
+        var (inner, outer, _) = BestPyramid(alphaDraftQualifier, alphaQualifierTarget);
+        return (inner, outer);
+    }
+
+    /// <summary>The best two-tier γ and its expected tokens per unit cost (0 without a draft).</summary>
+    public (int Gamma, double Rate) BestTwoTier(double alpha)
     {
         if (draft is null)
         {
-            return 1;
+            return (1, 0);
         }
-        var best = 1;
-        var bestRate = 0.0;
+        var best = (Gamma: 1, Rate: 0.0);
         for (var gamma = 1; gamma <= MaxInner; gamma++)
         {
             var rate = SpeculationMath.TwoTierRate(alpha, gamma, draft, target);
-            if (rate > bestRate)
+            if (rate > best.Rate)
             {
-                (best, bestRate) = (gamma, rate);
+                best = (gamma, rate);
             }
         }
         return best;
     }
 
-    /// <summary>(γ₁, γ₂) for the pyramid at draft→qualifier acceptance α_dq and qualifier→target acceptance α_qt.</summary>
-    public (int Inner, int Outer) ChoosePyramid(double alphaDraftQualifier, double alphaQualifierTarget)
+    /// <summary>The best pyramid (γ₁, γ₂) and its expected tokens per unit cost (0 without draft and qualifier).</summary>
+    public (int Inner, int Outer, double Rate) BestPyramid(double alphaDraftQualifier, double alphaQualifierTarget)
     {
         if (draft is null || qualifier is null)
         {
-            return (1, 1);
+            return (1, 1, 0);
         }
-        var best = (1, 1);
-        var bestRate = 0.0;
+        var best = (Inner: 1, Outer: 1, Rate: 0.0);
         for (var inner = 1; inner <= MaxInner; inner++)
         {
             for (var outer = 1; outer <= MaxOuter; outer++)
             {
                 var rate = SpeculationMath.PyramidRate(alphaDraftQualifier, alphaQualifierTarget, inner, outer, draft, qualifier, target);
-                if (rate > bestRate)
+                if (rate > best.Rate)
                 {
-                    (best, bestRate) = ((inner, outer), rate);
+                    best = (inner, outer, rate);
                 }
             }
         }
         return best;
     }
+
+    /// <summary>Expected tokens per unit cost of the target alone.</summary>
+    public double TargetOnlyRate => SpeculationMath.TargetOnlyRate(target);
+
+    /// <summary>Expected tokens per unit cost of the target verifying <paramref name="proposed"/> lookup tokens (proposing is free).</summary>
+    public double LookupRate(double alpha, int proposed) => ExpectedGain.TokensPerVerify(alpha, proposed) / target.Cost(proposed + 1);
 
     /// <summary>A planner from measured curves (seconds for k = 1..n per tier; null for absent tiers).</summary>
     public static DraftLengthPlanner FromMeasurements(double[]?[] curves) => new(

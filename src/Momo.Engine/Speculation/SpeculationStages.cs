@@ -15,11 +15,15 @@ public static class SpeculationStages
     /// <summary>Two-tier decoding: the target verifies the draft.</summary>
     public const string DraftToTarget = "draft_to_target";
 
-    /// <summary>The stages a mode runs, inner first.</summary>
+    /// <summary>Prompt lookup: the target verifies the continuation of an earlier occurrence of the latest tokens.</summary>
+    public const string LookupToTarget = "lookup_to_target";
+
+    /// <summary>The stages a mode runs (without lookup), inner first; auto may run any.</summary>
     public static IReadOnlyList<string> Of(DecodingMode mode) => mode switch
     {
         DecodingMode.Pyramid => [DraftToQualifier, QualifierToTarget],
         DecodingMode.TwoTier => [DraftToTarget],
+        DecodingMode.Auto => [DraftToQualifier, QualifierToTarget, DraftToTarget, LookupToTarget],
         _ => [],
     };
 }

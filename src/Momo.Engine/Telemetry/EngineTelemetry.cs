@@ -43,11 +43,11 @@ internal sealed class EngineTelemetry(EngineMetrics metrics, EngineCounters coun
                 kv[t] = Math.Min(1.0, ledger.CellsInUse((Tier)t) / (double)model.KvCapacity);
             }
         }
-        double MeanOf(DecodingMode mode, Func<SequencePlan, int> length) =>
-            plan.Ready.Where(p => p.Sequence.Mode == mode).Select(length).DefaultIfEmpty(0).Average();
+        double MeanOf(Chain chain, Func<SequencePlan, int> length) =>
+            plan.Ready.Where(p => p.Chain == chain).Select(length).DefaultIfEmpty(0).Average();
         counters.PublishStep(kv, [
-            MeanOf(DecodingMode.Pyramid, p => p.DraftLength),
-            MeanOf(DecodingMode.Pyramid, p => p.QualifiedLength),
-            MeanOf(DecodingMode.TwoTier, p => p.DraftLength)]);
+            MeanOf(Chain.Pyramid, p => p.DraftLength),
+            MeanOf(Chain.Pyramid, p => p.QualifiedLength),
+            MeanOf(Chain.TwoTier, p => p.DraftLength)]);
     }
 }

@@ -57,7 +57,7 @@ internal sealed class MomoOptions
 
     /// <summary>pyramid, two_tier or target_only: used when a request does not say.</summary>
     [Required]
-    public string DefaultMode { get; set; } = "pyramid";
+    public string DefaultMode { get; set; } = "auto";
 
     /// <summary>Where the demo family is forged when no target is configured.</summary>
     public string? DemoDirectory { get; set; }

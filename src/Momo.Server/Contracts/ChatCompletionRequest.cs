@@ -102,7 +102,7 @@ internal sealed class StreamOptions
 /// <summary>The <c>speculative</c> extension field.</summary>
 internal sealed class SpeculativeOptions
 {
-    /// <summary>pyramid, two_tier or target_only.</summary>
+    /// <summary>auto, pyramid, two_tier or target_only.</summary>
     public string? Mode { get; init; }
 
     /// <summary>γ₁: draft tokens per round, 1–16; omitted = adaptive.</summary>
@@ -113,4 +113,10 @@ internal sealed class SpeculativeOptions
 
     /// <summary>LOSSY opt-in: total-variation threshold in [0, 1] for accepting draft tokens outright at the qualifier.</summary>
     public double? FuzzyThreshold { get; init; }
+
+    /// <summary>Prompt lookup under the chain (free proposals from earlier occurrences of the latest tokens); omitted = on in auto, off otherwise.</summary>
+    public bool? Lookup { get; init; }
+
+    /// <summary>Most tokens one lookup proposes, 1–32; omitted = as many as fit.</summary>
+    public int? LookupTokens { get; init; }
 }

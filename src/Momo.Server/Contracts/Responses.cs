@@ -42,6 +42,8 @@ internal sealed record SpeculativeStatistics(
     IReadOnlyList<string> Degradations,
     int DraftedTokens,
     int QualifierAcceptedTokens,
+    int LookupProposedTokens,
+    int LookupAcceptedTokens,
     int TargetProposedTokens,
     int TargetAcceptedTokens,
     int TargetCalls,

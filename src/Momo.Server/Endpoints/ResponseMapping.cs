@@ -14,6 +14,8 @@ internal static class ResponseMapping
         s.Degradations,
         s.DraftedTokens,
         s.QualifierAcceptedTokens,
+        s.LookupProposedTokens,
+        s.LookupAcceptedTokens,
         s.TargetProposedTokens,
         s.TargetAcceptedTokens,
         s.TargetCalls,

@@ -117,7 +117,12 @@ internal static class GenerationRequestFactory
         {
             throw ApiException.Invalid("fuzzy_threshold relaxes the pyramid's inner stage and needs mode 'pyramid'.", "speculative.fuzzy_threshold");
         }
-        return new SpeculationSettings(mode, draft, qualified, fuzzy);
+        var lookupTokens = Count(options?.LookupTokens, SpeculationSettings.MaxLookupTokens, "speculative.lookup_tokens");
+        if (lookupTokens is not null && options?.Lookup == false)
+        {
+            throw ApiException.Invalid("lookup_tokens sets the length of prompt lookup, which lookup: false turns off.", "speculative.lookup_tokens");
+        }
+        return new SpeculationSettings(mode, draft, qualified, fuzzy, options?.Lookup, lookupTokens);
     }
 
     private static int? Count(int? value, int max, string param) =>

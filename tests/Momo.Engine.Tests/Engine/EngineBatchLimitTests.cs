@@ -9,7 +9,7 @@ namespace Momo.Engine.Tests.Engine;
 /// </summary>
 public sealed class EngineBatchLimitTests
 {
-    private static readonly DecodingMode[] Modes = [DecodingMode.Pyramid, DecodingMode.TwoTier, DecodingMode.TargetOnly];
+    private static readonly DecodingMode[] Modes = [DecodingMode.Pyramid, DecodingMode.TwoTier, DecodingMode.TargetOnly, DecodingMode.Auto];
 
     [Theory]
     [InlineData(1)]
@@ -90,9 +90,11 @@ public sealed class EngineBatchLimitTests
         var prompt = Enumerable.Range(0, random.Next(1, 70)).Select(_ => random.Next(2, EngineHarness.Vocabulary)).ToArray();
         var mode = Modes[random.Next(Modes.Length)];
         var fixedLengths = random.Next(2) == 0;
+        bool?[] lookups = [null, true, false];
         return EngineHarness.Request(
             prompt, mode, maxTokens: random.Next(1, 40),
             draft: fixedLengths ? random.Next(1, 17) : null,
-            qualified: fixedLengths ? random.Next(1, 33) : null);
+            qualified: fixedLengths ? random.Next(1, 33) : null,
+            lookup: lookups[random.Next(lookups.Length)]);
     }
 }

@@ -45,20 +45,41 @@ public sealed class EngineExactnessTests
         Assert.True(await ChiSquareOfEngine(mode, draft, qualified, sampling, ResampleFromVerifier) > Critical);
     }
 
+    [Theory]
+    [InlineData(DecodingMode.TargetOnly)]
+    [InlineData(DecodingMode.TwoTier)]
+    [InlineData(DecodingMode.Auto)]
+    public async Task With_prompt_lookup_sampled_tokens_follow_the_target_joint_distribution(DecodingMode mode)
+    {
+        // A repetitive prompt: after a first token 2 the suffix "3 2 3 2" occurred before, so lookup proposes "3 2".
+        var sampling = new SamplingParameters { Temperature = 1 };
+        Assert.InRange(await ChiSquareOfEngine(mode, null, null, sampling, prompt: Repetitive, lookup: true), 0, Critical);
+    }
+
+    [Fact]
+    public async Task The_lookup_test_fails_when_the_engine_is_wired_with_a_rule_that_resamples_from_the_verifier_on_rejection()
+    {
+        var sampling = new SamplingParameters { Temperature = 1 };
+        Assert.True(await ChiSquareOfEngine(DecodingMode.TargetOnly, null, null, sampling, ResampleFromVerifier, Repetitive, lookup: true) > Critical);
+    }
+
     // 30 degrees of freedom at p = 0.001: 59.7.
     private const double Critical = 62;
 
+    private static readonly int[] Repetitive = [2, 3, 2, 3, 2, 3];
+
     private static async Task<double> ChiSquareOfEngine(
-        DecodingMode mode, int draft, int? qualified, SamplingParameters sampling, AcceptanceRule? rule = null)
+        DecodingMode mode, int? draft, int? qualified, SamplingParameters sampling, AcceptanceRule? rule = null,
+        int[]? prompt = null, bool? lookup = null)
     {
         using var harness = EngineHarness.Create(vocabulary: V, rule: rule);
-        int[] prompt = [2, 3, 4];
+        prompt ??= [2, 3, 4];
         var expected = ExpectedJoint(prompt, sampling);
         var counts = new int[expected.Length];
         for (var batch = 0; batch < Trials; batch += 64)
         {
             var runs = Enumerable.Range(batch, 64).Select(trial => harness.RunAsync(EngineHarness.Request(
-                prompt, mode, maxTokens: 4, draft, qualified, sampling with { Seed = (ulong)trial })));
+                prompt, mode, maxTokens: 4, draft, qualified, sampling with { Seed = (ulong)trial }, lookup: lookup)));
             foreach (var (text, _) in await Task.WhenAll(runs))
             {
                 counts[Cell(Tokens(text))]++;

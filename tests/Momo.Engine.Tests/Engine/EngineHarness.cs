@@ -44,9 +44,9 @@ internal sealed class EngineHarness : IDisposable
 
     public static GenerationRequest Request(
         int[] prompt, DecodingMode mode, int maxTokens = 24, int? draft = null, int? qualified = null,
-        SamplingParameters? sampling = null, double? fuzzy = null) =>
+        SamplingParameters? sampling = null, double? fuzzy = null, bool? lookup = null) =>
         new($"req-{Guid.NewGuid():N}", prompt, sampling ?? SamplingParameters.Greedy, maxTokens, [],
-            new SpeculationSettings(mode, draft, qualified, fuzzy));
+            new SpeculationSettings(mode, draft, qualified, fuzzy, lookup));
 
     public async Task<(string Text, GenerationUpdate Last)> RunAsync(GenerationRequest request, CancellationToken cancellation = default)
     {
