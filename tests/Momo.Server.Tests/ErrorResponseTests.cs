@@ -18,6 +18,8 @@ public sealed class ErrorResponseTests(ServerFixture fixture)
         { "v1/chat/completions", """{"model":"momo-test"}""", HttpStatusCode.BadRequest, "invalid_request_error", "messages" },
         { "v1/chat/completions", """{"messages":[]}""", HttpStatusCode.BadRequest, "invalid_request_error", "messages" },
         { "v1/chat/completions", """{"messages":[{"role":"wizard","content":"hi"}]}""", HttpStatusCode.BadRequest, "invalid_request_error", "messages[0].role" },
+        { "v1/completions", """{"prompt":"hi","speculative":{"mode":"auto","lookup_tokens":0}}""", HttpStatusCode.BadRequest, "invalid_request_error", "speculative.lookup_tokens" },
+        { "v1/completions", """{"prompt":"hi","speculative":{"lookup":false,"lookup_tokens":4}}""", HttpStatusCode.BadRequest, "invalid_request_error", "speculative.lookup_tokens" },
         { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"temperature":3}""", HttpStatusCode.BadRequest, "invalid_request_error", "temperature" },
         { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"top_p":0}""", HttpStatusCode.BadRequest, "invalid_request_error", "top_p" },
         { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"max_tokens":0}""", HttpStatusCode.BadRequest, "invalid_request_error", "max_tokens" },

@@ -50,6 +50,23 @@ public sealed class GreedyIdentityTests(ServerFixture fixture, ITestOutputHelper
         Assert.True(compared >= prompts.Count * MaxTokens * 9 / 10, "too many near-ties: the forged family's margins are too small");
     }
 
+    [Fact]
+    public async Task Auto_with_prompt_lookup_gives_the_target_alone_output_and_reports_the_lookup()
+    {
+        var prompts = TestFamilies.Prompts(10);
+        var lookupProposed = 0;
+        foreach (var prompt in prompts)
+        {
+            // The prompt quotes itself, so the continuation often repeats what came before: lookup proposes it.
+            var quoting = $"{prompt} {prompt} {prompt}";
+            var (text, statistics) = await CompleteAsync(quoting, new { mode = "auto" });
+            GreedyReference.ForPrompt(quoting, MaxTokens).AssertMatches(text, quoting);
+            Assert.Equal("auto", statistics.GetProperty("mode").GetString());
+            lookupProposed += statistics.GetProperty("lookup_proposed_tokens").GetInt32();
+        }
+        Assert.True(lookupProposed > 0, "lookup never proposed anything on self-quoting prompts");
+    }
+
     private async Task<(string Text, JsonElement Statistics)> CompleteAsync(string prompt, object speculative)
     {
         var body = JsonSerializer.Serialize(new { prompt, max_tokens = MaxTokens, temperature = 0, speculative });

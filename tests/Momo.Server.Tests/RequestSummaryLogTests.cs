@@ -11,7 +11,7 @@ public sealed class RequestSummaryLogTests
 {
     private static readonly GenerationStatistics Statistics = new()
     {
-        Mode = "pyramid", PromptTokens = 12, CompletionTokens = 30, DraftedTokens = 20, QualifierAcceptedTokens = 16,
+        Mode = "pyramid", PromptTokens = 12, CompletionTokens = 30, DraftedTokens = 20, QualifierProposedTokens = 20, QualifierAcceptedTokens = 16,
         TargetProposedTokens = 24, TargetAcceptedTokens = 18, TargetCalls = 10,
     };
 
