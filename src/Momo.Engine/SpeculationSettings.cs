@@ -5,9 +5,9 @@ namespace Momo.Engine;
 /// <param name="DraftTokens">γ₁: tokens the draft proposes per inner round (two-tier: per target call). Null adapts.</param>
 /// <param name="QualifiedTokens">γ₂: qualified tokens the target verifies per call (pyramid). Null adapts.</param>
 /// <param name="FuzzyThreshold">
-/// Opt-in, LOSSY relaxation of the draft→qualifier test (PyramidSD): a draft token is accepted outright where the
-/// total-variation distance between draft and qualifier distributions is at most this value. Null keeps the
-/// inner stage exact. The outer stage stays exact either way.
+/// Opt-in relaxation of the draft→qualifier test (after PyramidSD): a draft token is accepted outright where the
+/// total-variation distance between draft and qualifier distributions is at most this value. The output stays exact:
+/// the target verifies each qualified token against the distribution it was truly drawn from. Null: the exact inner test.
 /// </param>
 /// <param name="Lookup">
 /// Prompt lookup under the chain: where the text's latest tokens occurred before, their continuation is proposed to the

@@ -7,7 +7,7 @@ namespace Momo.Engine.Decoding;
 /// <summary>
 /// The pyramid's inner stage: one batched qualifier decode verifies every sequence's drafts (v = m, u = q). Returns,
 /// per sequence, how many drafts were accepted and the residual or bonus token. Each qualified position's tail row
-/// receives the distribution its token was truly sampled from (m, or q where the lossy fuzzy test accepted
+/// receives the distribution its token was truly sampled from (m, or q where the relaxed fuzzy test accepted
 /// outright): the proposal distribution the target verifies against.
 /// </summary>
 internal sealed class QualifyPhase(TierSet tiers, TierDecoder decoder, AcceptanceRule rule)
@@ -49,7 +49,7 @@ internal sealed class QualifyPhase(TierSet tiers, TierDecoder decoder, Acceptanc
         var outcome = Verify(sequence, proposed, proposal, verifier, vocabulary, out var relaxed);
         for (var j = 0; j <= outcome.AcceptedCount; j++)
         {
-            // A token accepted outright by the lossy test was drawn from q, whose row is already in place; every
+            // A token accepted outright by the relaxed test was drawn from q, whose row is already in place; every
             // other qualified token (exactly accepted, recovered or bonus) is an exact sample from m.
             if (j == outcome.AcceptedCount || !relaxed[j])
             {

@@ -9,11 +9,12 @@ namespace Momo.Engine.Speculation;
 internal sealed record FuzzyOutcome(VerifyOutcome Outcome, bool[] Relaxed);
 
 /// <summary>
-/// PyramidSD's relaxed draft → qualifier test (arXiv 2510.12966), LOSSY and opt-in: at a position where the
+/// The relaxed draft → qualifier test after PyramidSD (arXiv 2510.12966), opt-in: at a position where the
 /// total-variation distance between the proposal u and the verifier v is at most τ, the proposal is accepted outright;
-/// elsewhere the exact rule applies. An outright-accepted token was drawn from u, so the next stage must verify it
-/// against u rather than v; that keeps the outer stage exact with respect to what the relaxed stage really emitted,
-/// while the output as a whole no longer follows the target alone.
+/// elsewhere the exact rule applies. The decision depends on the two rows only, so every qualified token's true
+/// distribution is known: u where relaxed, v elsewhere. The target verifies each token against that distribution, so
+/// the output still follows the target exactly (the chi-square tests show it). PyramidSD's own rule, which verifies
+/// relaxed tokens against v, is lossy and is not offered.
 /// </summary>
 internal static class FuzzyAcceptance
 {

@@ -111,7 +111,7 @@ internal sealed class SpeculativeOptions
     /// <summary>γ₂: qualified tokens per target call (pyramid), 1–32; omitted = adaptive.</summary>
     public int? QualifiedTokens { get; init; }
 
-    /// <summary>LOSSY opt-in: total-variation threshold in [0, 1] for accepting draft tokens outright at the qualifier.</summary>
+    /// <summary>Relaxed qualifier, pyramid only: total-variation threshold in [0, 1] under which the qualifier accepts a draft token outright. The output stays exact (the target verifies each token against the distribution it was truly drawn from).</summary>
     public double? FuzzyThreshold { get; init; }
 
     /// <summary>Prompt lookup under the chain (free proposals from earlier occurrences of the latest tokens); omitted = on in auto, off otherwise.</summary>

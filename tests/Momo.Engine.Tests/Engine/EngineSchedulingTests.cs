@@ -26,7 +26,7 @@ public sealed class EngineSchedulingTests
     }
 
     [Fact]
-    public async Task The_lossy_fuzzy_threshold_accepts_every_draft_at_the_qualifier_when_set_to_one()
+    public async Task The_relaxed_fuzzy_threshold_accepts_every_draft_at_the_qualifier_when_set_to_one()
     {
         using var harness = EngineHarness.Create();
         var sampling = new SamplingParameters { Temperature = 1, Seed = 3 };
