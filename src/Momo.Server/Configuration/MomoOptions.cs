@@ -64,6 +64,16 @@ internal sealed class MomoOptions
 
     /// <summary>Log prompt and completion text (off: only counts are logged).</summary>
     public bool LogText { get; set; }
+
+    /// <summary>
+    /// A llama.cpp build to load instead of the bundled one: its folder (from scripts/build-llama.sh) or its
+    /// libllama.so. It must be the llama.cpp commit LLamaSharp binds; start-up refuses anything else. Unset or empty:
+    /// the bundled build.
+    /// </summary>
+    public string? NativeLibraryPath { get; set; }
+
+    /// <summary>The configuration key of <see cref="NativeLibraryPath"/>, for messages.</summary>
+    public const string NativeLibraryPathKey = Section + ":" + nameof(NativeLibraryPath);
 }
 
 /// <summary>One tier's model file and placement.</summary>

@@ -27,11 +27,13 @@ internal sealed partial class ModelLoader(
     {
         try
         {
-            NativeLogging.RouteTo(logs.CreateLogger("llama.cpp"));
             var settings = options.Value;
+            ChooseNativeLibrary(settings);
+            NativeLogging.RouteTo(logs.CreateLogger("llama.cpp"));
             var files = settings.Target is null ? DemoFamily.Ensure(settings, logger) : Configured(settings);
             var runtime = ModelRuntime.Load(settings, files, meters.Create(EngineMetrics.MeterName), logs);
             holder.Set(runtime);
+            LogNativeLoaded(string.Join(", ", NativeLibrarySelection.LoadedLlamaFiles()));
             LogReady(runtime.ModelId, runtime.DefaultMode.ToApiName(), files.Target.Path);
         }
         catch (Exception failure)
@@ -46,11 +48,42 @@ internal sealed partial class ModelLoader(
         }
     }
 
+    // Options validation has already identified the build; this hands it to LLamaSharp before the first native call.
+    private void ChooseNativeLibrary(MomoOptions settings)
+    {
+        if (string.IsNullOrWhiteSpace(settings.NativeLibraryPath))
+        {
+            return;
+        }
+        try
+        {
+            var build = NativeLibrarySelection.Use(settings.NativeLibraryPath);
+            LogNativeChosen(build.Files.Llama, build.GgmlVersion, build.Commit);
+            if (build.Modified)
+            {
+                LogNativeModified(build.Commit);
+            }
+        }
+        catch (NativeLibraryException refused)
+        {
+            throw new InvalidOperationException($"{MomoOptions.NativeLibraryPathKey}: {refused.Message}", refused);
+        }
+    }
+
     private static ResolvedTiers Configured(MomoOptions settings) =>
         new(settings.Target!, settings.Qualifier, settings.Draft, IsDemo: false);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving model {ModelId} (default mode {Mode}); target {TargetPath}")]
     private partial void LogReady(string modelId, string mode, string targetPath);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "llama.cpp library chosen by Momo:NativeLibraryPath: {Path} (ggml {Version}, commit {Commit})")]
+    private partial void LogNativeChosen(string path, string version, string commit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The chosen llama.cpp library was built with local changes in ggml/ (commit stamp {Commit})")]
+    private partial void LogNativeModified(string commit);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "llama.cpp library in use: {Files}")]
+    private partial void LogNativeLoaded(string files);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Loading the models failed, stopping: {Reason}")]
     private partial void LogFailed(string reason, Exception failure);

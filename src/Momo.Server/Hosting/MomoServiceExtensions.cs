@@ -22,6 +22,7 @@ internal static class MomoServiceExtensions
             .Validate(o => Engine.DecodingModeNames.TryParse(o.DefaultMode, out _), $"Momo:DefaultMode must be one of {Engine.DecodingModeNames.AllNames}.")
             .Validate(o => o.Target is null || !string.IsNullOrWhiteSpace(o.Target.Path), "Momo:Target:Path must name a GGUF file.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<MomoOptions>, NativeLibraryValidation>();
         builder.Services.AddSerilog((services, logger) =>
         {
             // Request logging is one summary line per request (UseSerilogRequestLogging); the framework's own
