@@ -38,7 +38,11 @@ internal static class BenchCommand
             task.Value = task.MaxValue;
         });
         var preset = options.Url is null && options.ModelsDirectory is null ? options.Preset : null;
-        var report = ReportBuilder.Build(target.Description, preset, command, run!, target.CostCurves, inProcess?.Calibrations);
+        // Which llama.cpp build decoded: the bundled variant LLamaSharp picked, or the one --native-lib chose.
+        var description = inProcess is null
+            ? target.Description
+            : $"{target.Description}; llama.cpp library {string.Join(", ", NativeLibrarySelection.LoadedLlamaFiles())}";
+        var report = ReportBuilder.Build(description, preset, command, run!, target.CostCurves, inProcess?.Calibrations);
         ConsoleReport.Write(report);
         foreach (var path in ReportFiles.Write(report, options.OutputDirectory))
         {

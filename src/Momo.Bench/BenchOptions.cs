@@ -23,6 +23,7 @@ namespace Momo.Bench;
 /// <param name="Seed">Forge seed and base of the sampling seeds.</param>
 /// <param name="Threads">CPU threads per tier; null uses every logical processor.</param>
 /// <param name="Sweep">Measure the cost curves of candidate target shapes instead of benchmarking.</param>
+/// <param name="NativeLibraryPath">A llama.cpp build (folder or libllama.so) to load instead of the bundled one.</param>
 internal sealed record BenchOptions(
     string Preset = "bench-pyramid",
     string? ModelsDirectory = null,
@@ -41,7 +42,8 @@ internal sealed record BenchOptions(
     int CalibrationRepetitions = 7,
     int Seed = 42,
     int? Threads = null,
-    bool Sweep = false)
+    bool Sweep = false,
+    string? NativeLibraryPath = null)
 {
     /// <summary>Modes in interleaving order (default: pyramid, two_tier, target_only).</summary>
     public IReadOnlyList<DecodingMode> ModeList => Modes ?? [DecodingMode.Pyramid, DecodingMode.TwoTier, DecodingMode.TargetOnly];
@@ -80,6 +82,8 @@ internal sealed record BenchOptions(
           --seed N               forge and sampling seed (default 42)
           --threads N            CPU threads per tier
           --sweep                measure cost(k)/cost(1) of candidate target shapes and weight types
+          --native-lib PATH      load this llama.cpp build (a folder or libllama.so)
+                                 instead of the bundled one; refused unless it is the commit LLamaSharp binds
           --list-presets         print the forge presets
           --combine-html OUT.html REPORT.json...
                                  one interactive page comparing several runs (e.g. families)
@@ -116,12 +120,17 @@ internal sealed record BenchOptions(
                 "--seed" => options with { Seed = Int() },
                 "--threads" => options with { Threads = Int() },
                 "--sweep" => options with { Sweep = true },
+                "--native-lib" => options with { NativeLibraryPath = Value() },
                 _ => throw new ArgumentException($"unknown option '{name}' (see --help)"),
             };
         }
         if (options.Adaptive && (options.DraftTokens is not null || options.QualifiedTokens is not null))
         {
             throw new ArgumentException("--adaptive and fixed --draft-tokens/--qualified-tokens exclude each other");
+        }
+        if (options.Url is not null && options.NativeLibraryPath is not null)
+        {
+            throw new ArgumentException("--native-lib applies to the in-process engine; a server given by --url loads its own");
         }
         return options;
     }

@@ -1,4 +1,5 @@
 using Momo.Bench;
+using Momo.Engine.Runtime;
 using Momo.Forge;
 
 // Entry point: parse, then either the cost sweep or the benchmark. Exit codes: 0 ok, 2 bad arguments, 1 failure.
@@ -30,6 +31,20 @@ catch (ArgumentException bad)
 {
     Console.Error.WriteLine(bad.Message);
     return 2;
+}
+if (options.NativeLibraryPath is { } nativeLibrary)
+{
+    // Before anything loads a model: LLamaSharp picks its library once per process.
+    try
+    {
+        var build = NativeLibrarySelection.Use(nativeLibrary);
+        Console.WriteLine($"llama.cpp library: {build.Files.Llama} (ggml {build.GgmlVersion}, commit {build.Commit})");
+    }
+    catch (NativeLibraryException refused)
+    {
+        Console.Error.WriteLine($"--native-lib '{nativeLibrary}': {refused.Message}");
+        return 2;
+    }
 }
 if (options.Sweep)
 {
