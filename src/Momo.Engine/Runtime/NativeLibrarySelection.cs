@@ -34,14 +34,14 @@ public static class NativeLibrarySelection
     /// </summary>
     public static IReadOnlyList<string> LoadedLlamaFiles()
     {
-        const string maps = "/proc/self/maps";
-        if (!OperatingSystem.IsLinux() || !File.Exists(maps))
+        const string Maps = "/proc/self/Maps";
+        if (!OperatingSystem.IsLinux() || !File.Exists(Maps))
         {
             return [];
         }
         var name = "/" + NativeLibraryFiles.FileName("llama");
         // Lines end in the mapped file's path; a library appears once per mapped segment.
-        return File.ReadLines(maps)
+        return File.ReadLines(Maps)
             .Select(line => line.IndexOf('/', StringComparison.Ordinal) is var slash and >= 0 ? line[slash..] : "")
             .Where(file => file.EndsWith(name, StringComparison.Ordinal))
             .Distinct(StringComparer.Ordinal)
