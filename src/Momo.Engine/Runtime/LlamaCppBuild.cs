@@ -11,8 +11,7 @@ public static partial class LlamaCppBuild
 {
     /// <summary>
     /// llama.cpp commit of LLamaSharp 0.30.0: its package README's version table, and the stamp its bundled
-    /// libggml-base.so reports (ggml_commit() = "815a2a591", ggml_version() = "0.18.0"). scripts/llama-cpp-commit.txt
-    /// holds the same hash for the build script and the Dockerfile; a test keeps them equal.
+    /// libggml-base.so reports (ggml_commit() = "815a2a591", ggml_version() = "0.18.0").
     /// </summary>
     public const string BoundCommit = "815a2a5915f22ce6a760c676389c5dfe8535c08f";
 
@@ -37,12 +36,12 @@ public static partial class LlamaCppBuild
         if (hash.Length == 0 || hash == "unknown")
         {
             return new(false, modified, $"it reports llama.cpp commit '{reported}' (built from a folder that was not a git " +
-                $"checkout), so it cannot be told to be {BoundShort}; build it from a git checkout with scripts/build-llama.sh");
+                $"checkout), so it cannot be told to be {BoundShort}; build it from a git checkout of that commit");
         }
         if (!ShortHash().IsMatch(hash) || !BoundCommit.StartsWith(hash, StringComparison.OrdinalIgnoreCase))
         {
             return new(false, modified, $"it was built from llama.cpp {reported}, but LLamaSharp 0.30.0 binds {BoundShort} " +
-                $"({BoundCommit}); rebuild it from that commit with scripts/build-llama.sh");
+                $"({BoundCommit}); rebuild it from that commit");
         }
         return new(true, modified, modified
             ? $"llama.cpp {hash} with local changes in ggml/ (stamp '{reported}')"

@@ -40,7 +40,7 @@ public sealed record NativeLibraryFiles(string Folder, string Llama, string Ggml
         }
         if (!File.Exists(llama))
         {
-            throw new NativeLibraryException($"'{folder}' holds no {FileName("llama")}; point it at the output folder of scripts/build-llama.sh");
+            throw new NativeLibraryException($"'{folder}' holds no {FileName("llama")}; point it at the folder that holds a shared-library build of llama.cpp");
         }
         foreach (var needed in new[] { "ggml-base", "ggml" })
         {

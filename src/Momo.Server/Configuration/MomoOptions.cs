@@ -66,7 +66,7 @@ internal sealed class MomoOptions
     public bool LogText { get; set; }
 
     /// <summary>
-    /// A llama.cpp build to load instead of the bundled one: its folder (from scripts/build-llama.sh) or its
+    /// A llama.cpp build to load instead of the bundled one: its folder (a shared-library build of the llama.cpp commit LLamaSharp binds) or its
     /// libllama.so. It must be the llama.cpp commit LLamaSharp binds; start-up refuses anything else. Unset or empty:
     /// the bundled build.
     /// </summary>

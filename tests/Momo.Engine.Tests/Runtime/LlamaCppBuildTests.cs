@@ -36,7 +36,7 @@ public sealed class LlamaCppBuildTests
 
         Assert.False(check.IsBound);
         Assert.Contains("cannot be told", check.Explanation, StringComparison.Ordinal);
-        Assert.Contains("scripts/build-llama.sh", check.Explanation, StringComparison.Ordinal);
+        Assert.Contains("git checkout", check.Explanation, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -1,7 +1,7 @@
 namespace Momo.Server.Tests.NativeLibrary;
 
 /// <summary>
-/// A test that needs a llama.cpp build made by scripts/build-llama.sh (minutes to build, so never part of the default
+/// A test that needs a shared-library llama.cpp build of the bound commit (minutes to build, so never part of the default
 /// run): skipped, with the reason, unless MOMO_NATIVE_LIB names its output folder.
 /// </summary>
 public sealed class NativeLibraryFactAttribute : FactAttribute
@@ -13,7 +13,7 @@ public sealed class NativeLibraryFactAttribute : FactAttribute
     {
         if (string.IsNullOrWhiteSpace(Folder))
         {
-            Skip = $"{Variable} is not set: build the library with scripts/build-llama.sh and set {Variable} to its output folder";
+            Skip = $"{Variable} is not set: set {Variable} to the folder of a shared-library llama.cpp build of the bound commit";
         }
     }
 

@@ -6,7 +6,7 @@ using Momo.Testing;
 namespace Momo.Server.Tests.NativeLibrary;
 
 /// <summary>
-/// A server that loads a library built by scripts/build-llama.sh. LLamaSharp picks its library once per process and
+/// A server that loads a shared-library llama.cpp build of the bound commit. LLamaSharp picks its library once per process and
 /// this test process has loaded the bundled one, so the server runs as a child process.
 /// </summary>
 public sealed partial class NativeLibraryProcessTests
@@ -33,8 +33,8 @@ public sealed partial class NativeLibraryProcessTests
         start.Environment["Momo__MaxSequences"] = "2";
         using var server = Process.Start(start)!;
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        server.ErrorDataReceived += (_, line) => { if (line.Data is not null) log.Enqueue(line.Data); };
-        server.OutputDataReceived += (_, line) => { if (line.Data is not null) log.Enqueue(line.Data); };
+        server.ErrorDataReceived += (_, line) => { if (line.Data is not null) { log.Enqueue(line.Data); } };
+        server.OutputDataReceived += (_, line) => { if (line.Data is not null) { log.Enqueue(line.Data); } };
         server.BeginErrorReadLine();
         server.BeginOutputReadLine();
         try
