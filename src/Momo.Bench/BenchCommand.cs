@@ -12,8 +12,8 @@ namespace Momo.Bench;
 /// progress display, analyse, print and write the files.</summary>
 internal static class BenchCommand
 {
-    /// <summary>Context per sequence: the longest prompt plus max_tokens fits easily.</summary>
-    private const int ContextPerSequence = 512;
+    /// <summary>Context per sequence: the longest prompt plus max_tokens fits easily (the "long" set needs more).</summary>
+    private static int ContextPerSequence(BenchOptions options) => options.PromptSetList.Contains("long") ? 2048 : 512;
 
     /// <summary>Runs the benchmark; returns the process exit code.</summary>
     public static async Task<int> RunAsync(BenchOptions options, string command, CancellationToken cancellation = default)
@@ -24,7 +24,7 @@ internal static class BenchCommand
         }
         using var target = CreateTarget(options);
         var inProcess = target as InProcessTarget;
-        var runner = new BenchRunner(target, options, inProcess?.Recorder, inProcess?.Phases);
+        using var runner = new BenchRunner(target, options, inProcess?.Recorder, inProcess?.Phases);
         RunMeasurements? run = null;
         await AnsiConsole.Progress().StartAsync(async progress =>
         {
@@ -63,13 +63,13 @@ internal static class BenchCommand
         if (options.ModelsDirectory is { } dir)
         {
             return new InProcessTarget(dir, Path.Combine(dir, FamilyForge.DraftFile), Path.Combine(dir, FamilyForge.QualifierFile),
-                Path.Combine(dir, FamilyForge.TargetFile), maxSequences, ContextPerSequence, options.Threads, options.CalibrationRepetitions);
+                Path.Combine(dir, FamilyForge.TargetFile), maxSequences, ContextPerSequence(options), options.Threads, options.CalibrationRepetitions);
         }
         var preset = FamilyPreset.Named(options.Preset);
         var family = AnsiConsole.Status().Start($"forging {preset.Name} (first run only)", _ =>
             FamilyForge.EnsureFamily(Path.Combine(options.OutputDirectory, "families", preset.Name), preset, options.Seed));
         return AnsiConsole.Status().Start("loading tiers and measuring their cost curves", _ =>
             new InProcessTarget($"in-process engine, forged family '{preset.Name}' (seed {options.Seed})", family.DraftPath,
-                family.QualifierPath, family.TargetPath, maxSequences, ContextPerSequence, options.Threads, options.CalibrationRepetitions));
+                family.QualifierPath, family.TargetPath, maxSequences, ContextPerSequence(options), options.Threads, options.CalibrationRepetitions));
     }
 }

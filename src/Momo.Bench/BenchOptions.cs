@@ -24,6 +24,7 @@ namespace Momo.Bench;
 /// <param name="Threads">CPU threads per tier; null uses every logical processor.</param>
 /// <param name="Sweep">Measure the cost curves of candidate target shapes instead of benchmarking.</param>
 /// <param name="NativeLibraryPath">A llama.cpp build (folder or libllama.so) to load instead of the bundled one.</param>
+/// <param name="Peers">Other OpenAI-compatible servers run in the same interleaving (name → base URL).</param>
 internal sealed record BenchOptions(
     string Preset = "bench-pyramid",
     string? ModelsDirectory = null,
@@ -43,8 +44,12 @@ internal sealed record BenchOptions(
     int Seed = 42,
     int? Threads = null,
     bool Sweep = false,
-    string? NativeLibraryPath = null)
+    string? NativeLibraryPath = null,
+    IReadOnlyList<(string Name, string Url)>? Peers = null)
 {
+    /// <summary>Peers in interleaving order.</summary>
+    public IReadOnlyList<(string Name, string Url)> PeerList => Peers ?? [];
+
     /// <summary>Modes in interleaving order (default: pyramid, two_tier, target_only).</summary>
     public IReadOnlyList<DecodingMode> ModeList => Modes ?? [DecodingMode.Pyramid, DecodingMode.TwoTier, DecodingMode.TargetOnly];
 
@@ -69,8 +74,8 @@ internal sealed record BenchOptions(
                                  requests carry "speculative":{mode,draft_tokens,qualified_tokens}, which others ignore
           --model ID             model id sent with --url (default momo-pyramid)
           --out DIR              output folder for report.json, report.md, report.html and PNG charts (default bench-out)
-          --modes LIST           comma list of pyramid,two_tier,target_only (default all three)
-          --prompts LIST         comma list of chat,code,story (default all)
+          --modes LIST           comma list of auto,pyramid,two_tier,target_only (default pyramid,two_tier,target_only)
+          --prompts LIST         comma list of chat,code,story,agentic,long (default chat,code,story)
           --max-tokens N         completion tokens per request (default 64)
           --temperatures LIST    e.g. 0,0.8 (default 0 = greedy)
           --concurrency LIST     e.g. 1,2,4 (default 1,2)
@@ -82,6 +87,8 @@ internal sealed record BenchOptions(
           --seed N               forge and sampling seed (default 42)
           --threads N            CPU threads per tier
           --sweep                measure cost(k)/cost(1) of candidate target shapes and weight types
+          --peer NAME=URL        also run every round through this OpenAI-compatible server, in the same interleaving
+                                 (repeatable; e.g. llama-server=http://127.0.0.1:8080/v1); reported beside our modes
           --native-lib PATH      load this llama.cpp build (a folder or libllama.so)
                                  instead of the bundled one; refused unless it is the commit LLamaSharp binds
           --list-presets         print the forge presets
@@ -121,6 +128,7 @@ internal sealed record BenchOptions(
                 "--threads" => options with { Threads = Int() },
                 "--sweep" => options with { Sweep = true },
                 "--native-lib" => options with { NativeLibraryPath = Value() },
+                "--peer" => options with { Peers = [.. options.PeerList, ParsePeer(Value())] },
                 _ => throw new ArgumentException($"unknown option '{name}' (see --help)"),
             };
         }
@@ -137,6 +145,9 @@ internal sealed record BenchOptions(
 
     private static IReadOnlyList<T> List<T>(string value, Func<string, T> parse) =>
         value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(parse).ToArray();
+
+    private static (string Name, string Url) ParsePeer(string value) => value.Split('=', 2) is [var name, var url] && name.Length > 0 && Uri.IsWellFormedUriString(url, UriKind.Absolute)
+        ? (name, url.TrimEnd('/')) : throw new ArgumentException($"--peer needs NAME=URL, got '{value}'");
 
     private static DecodingMode ParseMode(string name) => DecodingModeNames.TryParse(name, out var mode)
         ? mode : throw new ArgumentException($"unknown mode '{name}'; known: {DecodingModeNames.AllNames}");

@@ -58,11 +58,12 @@ internal sealed record StageReport(string Stage, double Alpha, double Acceptance
 /// <param name="Outer">γ₂ used in the model.</param>
 /// <param name="Expected">The analytic expectation (null without cost curves).</param>
 /// <param name="PhaseMsPerToken">Engine-thread ms per generated token by step phase ("phase/tier"); null without the profile.</param>
+/// <param name="PrefillTokensPerSecond">Median prompt tokens per second of time to first token (null when prompt sizes are unknown).</param>
 internal sealed record ModeReport(
     double Temperature, int Concurrency, string Mode, int Requests, long CompletionTokens,
     double DecodeTokensPerSecond, double EndToEndTokensPerSecond, double TimeToFirstTokenMs, double InterTokenLatencyMs,
     double? TokensPerTargetCall, IReadOnlyList<StageReport> Stages, int? Inner, int? Outer, ExpectationReport? Expected,
-    IReadOnlyDictionary<string, double>? PhaseMsPerToken = null);
+    IReadOnlyDictionary<string, double>? PhaseMsPerToken = null, double? PrefillTokensPerSecond = null);
 
 /// <summary>Measured against the analytic model.</summary>
 /// <param name="TokensPerSecond">Expected aggregate tokens per second.</param>

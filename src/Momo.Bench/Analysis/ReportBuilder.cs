@@ -19,9 +19,11 @@ internal static class ReportBuilder
         var modes = new List<ModeReport>();
         foreach (var group in run.Cells.GroupBy(c => (c.Key.Temperature, c.Key.Concurrency)).OrderBy(g => g.Key))
         {
-            var rows = group.OrderBy(c => c.Key.Mode).Select(c => Measure(c.Key, c.Value, run.Gammas)).ToList();
-            var baseline = rows.FirstOrDefault(r => r.Mode == DecodingMode.TargetOnly.ToApiName());
-            modes.AddRange(rows.Select(r => curves is null ? r : r with { Expected = Expect(r, baseline, group.Key.Concurrency, curves) }));
+            var rows = group.OrderBy(c => c.Key.Peer is not null).ThenBy(c => c.Key.Mode).ThenBy(c => c.Key.Peer, StringComparer.Ordinal)
+                .Select(c => (Peer: c.Key.Peer is not null, Row: Measure(c.Key, c.Value, run.Gammas))).ToList();
+            var baseline = rows.FirstOrDefault(r => !r.Peer && r.Row.Mode == DecodingMode.TargetOnly.ToApiName()).Row;
+            // A peer decodes as it is configured: the analytic model of our modes does not apply to it.
+            modes.AddRange(rows.Select(r => curves is null || r.Peer ? r.Row : r.Row with { Expected = Expect(r.Row, baseline, group.Key.Concurrency, curves) }));
         }
         var margins = Margins(modes);
         var projections = curves is null ? [] : Projections(modes);
@@ -35,7 +37,7 @@ internal static class ReportBuilder
         var requests = cell.Requests;
         var stats = requests.Select(r => r.Statistics).OfType<GenerationStatistics>().ToList();
         var calls = stats.Sum(s => (long)s.TargetCalls);
-        var stages = SpeculationStages.Of(key.Mode).Where(cell.Stages.ContainsKey).Select(name =>
+        var stages = (key.Peer is null ? SpeculationStages.Of(key.Mode) : []).Where(cell.Stages.ContainsKey).Select(name =>
         {
             var t = cell.Stages[name];
             var positions = Math.Max(1, (int)Math.Ceiling(t.MeanProposed));
@@ -46,11 +48,12 @@ internal static class ReportBuilder
         int? Mean(string stage) => cell.Stages.TryGetValue(stage, out var t) && t.Verifications > 0 ? Math.Max(1, (int)Math.Round(t.MeanProposed)) : null;
         inner ??= key.Mode == DecodingMode.TwoTier ? Mean(SpeculationStages.DraftToTarget) : key.Mode == DecodingMode.Pyramid ? Mean(SpeculationStages.DraftToQualifier) : null;
         outer ??= key.Mode == DecodingMode.Pyramid ? Mean(SpeculationStages.QualifierToTarget) : null;
-        return new ModeReport(key.Temperature, key.Concurrency, key.Mode.ToApiName(), requests.Count, requests.Sum(r => (long)r.CompletionTokens),
+        return new ModeReport(key.Temperature, key.Concurrency, key.Label, requests.Count, requests.Sum(r => (long)r.CompletionTokens),
             Rate(cell.DecodeSpans), Rate(cell.EndToEndSpans),
             Median(requests.Select(r => r.FirstToken * 1e3)), Median(requests.Select(r => r.InterTokenLatency).OfType<double>().Select(s => s * 1e3)),
             calls > 0 ? (double)stats.Sum(s => (long)s.CompletionTokens) / calls : null, stages, inner, outer, null,
-            PhaseMsPerToken(cell, requests.Sum(r => (long)r.CompletionTokens)));
+            PhaseMsPerToken(cell, requests.Sum(r => (long)r.CompletionTokens)),
+            requests.Any(r => r.PromptTokens > 0 && r.FirstToken > 0) ? Median(requests.Where(r => r.PromptTokens > 0 && r.FirstToken > 0).Select(r => r.PromptTokens / r.FirstToken)) : null);
     }
 
     /// <summary>Engine-thread milliseconds per generated token by step phase; null for a run without the profile.</summary>

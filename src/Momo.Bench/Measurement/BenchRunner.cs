@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Momo.Bench.Targets;
 using Momo.Bench.Workloads;
-using Momo.Engine;
 
 namespace Momo.Bench.Measurement;
 
@@ -17,13 +16,16 @@ internal sealed record RunMeasurements(IReadOnlyDictionary<CellKey, CellMeasurem
 /// All modes of a round get the same prompts and seeds.
 /// </summary>
 internal sealed class BenchRunner(IBenchTarget target, BenchOptions options, AcceptanceRecorder? recorder, PhaseRecorder? phases = null)
+    : IDisposable
 {
+    private readonly Dictionary<string, IBenchTarget> _peers = options.PeerList.ToDictionary(p => p.Name, p => (IBenchTarget)new HttpTarget(p.Url, p.Name));
+
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly IReadOnlyList<(string Set, string Text)> _prompts = PromptSets.Mixed(options.PromptSetList);
 
     /// <summary>Batches the run will execute (for a progress bar).</summary>
     public IReadOnlyList<ScheduledBatch> Order { get; } =
-        Schedule.Interleaved(options.Rounds, options.TemperatureList, options.ConcurrencyList, options.ModeList);
+        Schedule.Interleaved(options.Rounds, options.TemperatureList, options.ConcurrencyList, options.ModeList, options.PeerList.Select(p => p.Name).ToList());
 
     /// <summary>Runs everything; <paramref name="progress"/> is told about each finished batch.</summary>
     public async Task<RunMeasurements> RunAsync(Action<string> progress, CancellationToken cancellation)
@@ -42,7 +44,7 @@ internal sealed class BenchRunner(IBenchTarget target, BenchOptions options, Acc
             cell.AddBatch(await RunBatchAsync(batch, gammas, cancellation));
             recorder?.Into(null);
             phases?.Into(null);
-            progress($"round {batch.Round + 1}: {batch.Cell.Mode.ToApiName()} ×{batch.Cell.Concurrency} T={batch.Cell.Temperature}");
+            progress($"round {batch.Round + 1}: {batch.Cell.Label} ×{batch.Cell.Concurrency} T={batch.Cell.Temperature}");
         }
         return new RunMeasurements(cells, gammas, _clock.Elapsed.TotalSeconds - started);
     }
@@ -81,8 +83,18 @@ internal sealed class BenchRunner(IBenchTarget target, BenchOptions options, Acc
             var (set, text) = _prompts[index];
             var seed = (ulong)((options.Seed * 1000L) + (batch.Round * 64) + i);
             var request = new BenchRequest(set, text, batch.Cell.Mode, batch.Cell.Temperature, seed, options.MaxTokens, draft, qualified);
-            return target.RunAsync(request, _clock.Elapsed.TotalSeconds, cancellation);
+            var runner = batch.Cell.Peer is { } peer ? _peers[peer] : target;
+            return runner.RunAsync(request, _clock.Elapsed.TotalSeconds, cancellation);
         });
         return await Task.WhenAll(requests);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var peer in _peers.Values)
+        {
+            peer.Dispose();
+        }
     }
 }

@@ -12,6 +12,7 @@ namespace Momo.Bench.Measurement;
 /// <param name="Text">Generated text (greedy runs compare it across modes).</param>
 /// <param name="Statistics">The server's speculation counts, when it reports them.</param>
 /// <param name="FirstTokens">Tokens delivered with the first one (a speculative step may commit several at once).</param>
+/// <param name="PromptTokens">Prompt tokens, as the server counted them (0 when it did not say).</param>
 internal sealed record RequestResult(
     DecodingMode Mode,
     string Set,
@@ -21,7 +22,8 @@ internal sealed record RequestResult(
     double SentAt,
     string Text,
     GenerationStatistics? Statistics,
-    int FirstTokens = 1)
+    int FirstTokens = 1,
+    int PromptTokens = 0)
 {
     /// <summary>Mean time per token after the first delivery (null when everything came at once).</summary>
     public double? InterTokenLatency => CompletionTokens > FirstTokens ? (LastToken - FirstToken) / (CompletionTokens - FirstTokens) : null;

@@ -17,6 +17,7 @@ internal static class MarkdownReport
         md.AppendLine("```sh").AppendLine(r.Command).AppendLine("```").AppendLine();
         AppendCurves(md, r);
         AppendModes(md, r);
+        AppendPeers(md, r);
         AppendProfile(md, r);
         AppendPositions(md, r);
         AppendMargins(md, r);
@@ -57,6 +58,32 @@ internal static class MarkdownReport
             md.AppendLine($"| {F(m.Temperature)} | {m.Concurrency} | {m.Mode} | {Gamma(m)} | {F(m.DecodeTokensPerSecond)} | {F(m.EndToEndTokensPerSecond)} "
                 + $"| {F(m.TimeToFirstTokenMs)} | {F(m.InterTokenLatencyMs)} | {(m.TokensPerTargetCall is { } t ? F(t) : "–")} | {Stages(m)} "
                 + $"| {(e is null ? "–" : F(e.TokensPerSecond))} | {(e is null ? "–" : $"{F(e.MeasuredSpeedup)} / {F(e.Speedup)}")} | {(e is null ? "–" : P(e.SpeedupRatio))} |");
+        }
+        md.AppendLine();
+    }
+
+    /// <summary>Our modes against each peer run in the same interleaving: decode, first token and prefill, as ratios.</summary>
+    private static void AppendPeers(StringBuilder md, BenchReport r)
+    {
+        var peers = r.Modes.Where(m => m.Mode.StartsWith("peer:", StringComparison.Ordinal)).ToList();
+        if (peers.Count == 0)
+        {
+            return;
+        }
+        md.AppendLine("## Side by side with the peers (same prompts, same interleaving; ratios are ours / the peer's)").AppendLine();
+        md.AppendLine("| T | conc | mode | peer | decode tok/s | peer decode tok/s | decode ratio | TTFT ms | peer TTFT ms | TTFT ratio | prefill tok/s | peer prefill tok/s | prefill ratio |");
+        md.AppendLine("| ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var peer in peers)
+        {
+            foreach (var m in r.Modes.Where(m => m.Temperature == peer.Temperature && m.Concurrency == peer.Concurrency && !m.Mode.StartsWith("peer:", StringComparison.Ordinal)))
+            {
+                static string Ratio(double? a, double? b) => a is > 0 && b is > 0 ? F(a.Value / b.Value) : "–";
+                static string Value(double? v) => v is { } x && double.IsFinite(x) ? F(x) : "–";
+                md.AppendLine($"| {F(m.Temperature)} | {m.Concurrency} | {m.Mode} | {peer.Mode[5..]} | {F(m.DecodeTokensPerSecond)} | {F(peer.DecodeTokensPerSecond)} "
+                    + $"| {Ratio(m.DecodeTokensPerSecond, peer.DecodeTokensPerSecond)} | {Value(m.TimeToFirstTokenMs)} | {Value(peer.TimeToFirstTokenMs)} "
+                    + $"| {Ratio(m.TimeToFirstTokenMs, peer.TimeToFirstTokenMs)} | {Value(m.PrefillTokensPerSecond)} | {Value(peer.PrefillTokensPerSecond)} "
+                    + $"| {Ratio(m.PrefillTokensPerSecond, peer.PrefillTokensPerSecond)} |");
+            }
         }
         md.AppendLine();
     }

@@ -42,6 +42,7 @@ internal sealed class HttpTarget(string baseUrl, string model) : IBenchTarget
         var last = 0.0;
         var chunks = 0;
         int? usageTokens = null;
+        var promptTokens = 0;
         GenerationStatistics? statistics = null;
         var text = new StringBuilder();
         while (await reader.ReadLineAsync(cancellation) is { } line)
@@ -62,10 +63,12 @@ internal sealed class HttpTarget(string baseUrl, string model) : IBenchTarget
                 text.Append(piece);
             }
             usageTokens = chunk?["usage"]?["completion_tokens"]?.GetValue<int>() ?? usageTokens;
+            promptTokens = chunk?["usage"]?["prompt_tokens"]?.GetValue<int>() ?? promptTokens;
             statistics = Statistics(chunk?["speculative"], request.Mode) ?? statistics;
         }
         // Servers that omit usage are counted by content chunks (one token each in llama-server and vLLM).
-        return new RequestResult(request.Mode, request.Set, usageTokens ?? chunks, first ?? last, last, sentAt, text.ToString(), statistics);
+        return new RequestResult(request.Mode, request.Set, usageTokens ?? chunks, first ?? last, last, sentAt, text.ToString(), statistics,
+            PromptTokens: promptTokens);
     }
 
     private JsonObject Body(BenchRequest request, bool chat)

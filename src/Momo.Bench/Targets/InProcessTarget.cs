@@ -96,7 +96,7 @@ internal sealed class InProcessTarget : IBenchTarget
                 }
                 var statistics = update.Statistics;
                 return new RequestResult(request.Mode, request.Set, statistics?.CompletionTokens ?? 0,
-                    first ?? last, last, sentAt, text.ToString(), statistics, Math.Max(1, firstTokens));
+                    first ?? last, last, sentAt, text.ToString(), statistics, Math.Max(1, firstTokens), statistics?.PromptTokens ?? 0);
             }
         }
         throw new InvalidOperationException("the engine closed a request without finishing it");
