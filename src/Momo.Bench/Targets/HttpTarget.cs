@@ -81,6 +81,9 @@ internal sealed class HttpTarget(string baseUrl, string model) : IBenchTarget
             ["seed"] = (long)(request.Seed % long.MaxValue),
             ["stream"] = true,
             ["stream_options"] = new JsonObject { ["include_usage"] = true },
+            // llama-server reuses a slot's cached prompt by default; the in-process engine runs with prefix reuse off, so
+            // every configuration pays the same prefill. Servers that do not know the field ignore it.
+            ["cache_prompt"] = false,
             ["speculative"] = new JsonObject
             {
                 ["mode"] = request.Mode.ToApiName(),
