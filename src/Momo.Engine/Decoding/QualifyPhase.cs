@@ -14,10 +14,11 @@ internal sealed class QualifyPhase(TierSet tiers, TierDecoder decoder, Acceptanc
 {
     private readonly List<TierFeed> _feeds = [];
     private readonly List<SequencePlan> _fed = [];
-    private readonly List<(SequencePlan Plan, VerifyOutcome Outcome)> _results = [];
+    private readonly List<(SequencePlan Plan, VerifyOutcome Outcome, double ExpectedAcceptance)> _results = [];
     private TierDecoder.LogitsReader? _read;
 
-    public IReadOnlyList<(SequencePlan Plan, VerifyOutcome Outcome)> Run(IReadOnlyList<SequencePlan> drafting)
+    /// <summary>Verifies the drafts; per sequence the verdict and Σ 1 − TV(q, m) over the drafts.</summary>
+    public IReadOnlyList<(SequencePlan Plan, VerifyOutcome Outcome, double ExpectedAcceptance)> Run(IReadOnlyList<SequencePlan> drafting)
     {
         _feeds.Clear();
         _fed.Clear();
@@ -47,6 +48,7 @@ internal sealed class QualifyPhase(TierSet tiers, TierDecoder decoder, Acceptanc
         var proposed = sequence.Working.Slice(firstDraftPosition, drafts);
         var proposal = sequence.TailRows.Rows(firstDraft, drafts); // [drafts, vocabulary]: q
         var outcome = Verify(sequence, proposed, proposal, verifier, vocabulary, out var relaxed);
+        var expected = VerifierRows.ExpectedAcceptance(proposal, verifier, vocabulary, drafts); // before m overwrites q
         for (var j = 0; j <= outcome.AcceptedCount; j++)
         {
             // A token accepted outright by the relaxed test was drawn from q, whose row is already in place; every
@@ -56,7 +58,7 @@ internal sealed class QualifyPhase(TierSet tiers, TierDecoder decoder, Acceptanc
                 verifier.Slice(j * vocabulary, vocabulary).CopyTo(sequence.TailRows.Row(firstDraft + j));
             }
         }
-        _results.Add((_fed[feed], outcome));
+        _results.Add((_fed[feed], outcome, expected));
     }
 
     private VerifyOutcome Verify(

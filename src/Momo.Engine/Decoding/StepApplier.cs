@@ -13,12 +13,12 @@ internal sealed class StepApplier(KvLedger ledger, EngineMetrics metrics, Publis
 {
     public void Apply(StepOutcome outcome)
     {
-        foreach (var (sequence, proposed, accepted) in outcome.Inner)
+        foreach (var (sequence, proposed, accepted, expected) in outcome.Inner)
         {
             sequence.Counters.DraftedTokens += proposed;
             sequence.Counters.QualifierProposedTokens += proposed;
             sequence.Counters.QualifierAcceptedTokens += accepted;
-            sequence.DraftToQualifier.Observe(accepted, proposed);
+            sequence.DraftToQualifier.ObserveExpected(expected, proposed);
             metrics.RecordVerification(SpeculationStages.DraftToQualifier, proposed, accepted);
         }
         foreach (var verdict in outcome.Target)
@@ -26,13 +26,15 @@ internal sealed class StepApplier(KvLedger ledger, EngineMetrics metrics, Publis
             var sequence = verdict.Sequence;
             ledger.Truncate(sequence.Slot, verdict.FirstTail + verdict.Accepted);
             sequence.CommitTail(verdict.Accepted, verdict.Next);
-            Count(sequence, verdict.Chain, verdict.Proposed, verdict.Accepted);
+            Count(sequence, verdict);
             publisher.Publish(sequence, verdict.FirstTail);
         }
     }
 
-    private void Count(Sequence sequence, Chain chain, int proposed, int accepted)
+    /// <summary>Counts the verification; the running estimates learn from the rows (1 − TV), the metrics count acceptances.</summary>
+    private void Count(Sequence sequence, TargetVerification verdict)
     {
+        var (proposed, accepted, expected) = (verdict.Proposed, verdict.Accepted, verdict.ExpectedAcceptance);
         var counters = sequence.Counters;
         counters.TargetCalls++;
         counters.TargetProposedTokens += proposed;
@@ -41,21 +43,21 @@ internal sealed class StepApplier(KvLedger ledger, EngineMetrics metrics, Publis
         {
             return;
         }
-        switch (chain)
+        switch (verdict.Chain)
         {
             case Chain.Pyramid:
-                sequence.QualifierToTarget.Observe(accepted, proposed);
+                sequence.QualifierToTarget.ObserveExpected(expected, proposed);
                 metrics.RecordVerification(SpeculationStages.QualifierToTarget, proposed, accepted);
                 break;
             case Chain.Lookup:
                 counters.LookupProposedTokens += proposed;
                 counters.LookupAcceptedTokens += accepted;
-                sequence.LookupToTarget.Observe(accepted, proposed);
+                sequence.LookupToTarget.ObserveExpected(expected, proposed);
                 metrics.RecordVerification(SpeculationStages.LookupToTarget, proposed, accepted);
                 break;
             default:
                 counters.DraftedTokens += proposed;
-                sequence.DraftToTarget.Observe(accepted, proposed);
+                sequence.DraftToTarget.ObserveExpected(expected, proposed);
                 metrics.RecordVerification(SpeculationStages.DraftToTarget, proposed, accepted);
                 break;
         }

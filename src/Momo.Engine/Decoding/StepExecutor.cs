@@ -124,11 +124,11 @@ internal sealed class StepExecutor
     {
         _qualifying.Clear();
         _qualifying.AddRange(_drafting.Where(planned => planned.Chain == Chain.Pyramid));
-        foreach (var (planned, verdict) in _qualify.Run(_qualifying))
+        foreach (var (planned, verdict, expected) in _qualify.Run(_qualifying))
         {
             var sequence = planned.Sequence;
             var firstNew = sequence.QualifiedCount;
-            _outcome.Inner.Add(new InnerVerification(sequence, sequence.DraftCount, verdict.AcceptedCount));
+            _outcome.Inner.Add(new InnerVerification(sequence, sequence.DraftCount, verdict.AcceptedCount, expected));
             sequence.QualifyDrafts(verdict.AcceptedCount, verdict.NextToken);
             EndAtEndOfGeneration(planned, firstNew);
             // Everything before the last qualified token is now the sequence's content in every tier.

@@ -36,8 +36,9 @@ internal sealed class VerifyPhase(TierSet tiers, TierDecoder decoder, Acceptance
         var tail = sequence.TailLength;
         var firstTail = sequence.CommittedLength;
         var verifier = VerifierRows.Compute(sequence, model, firstHandle, firstTail, tail); // [tail + 1, vocabulary]: p
-        var outcome = rule(
-            sequence.Working.Slice(firstTail, tail), sequence.TailRows.Rows(0, tail), verifier, model.VocabularySize, sequence.Random);
-        _results.Add(new TargetVerification(sequence, _fed[feed].Chain, firstTail, tail, outcome.AcceptedCount, outcome.NextToken));
+        var proposals = sequence.TailRows.Rows(0, tail); // [tail, vocabulary]: the distribution each tail token was drawn from
+        var outcome = rule(sequence.Working.Slice(firstTail, tail), proposals, verifier, model.VocabularySize, sequence.Random);
+        var expected = VerifierRows.ExpectedAcceptance(proposals, verifier, model.VocabularySize, tail);
+        _results.Add(new TargetVerification(sequence, _fed[feed].Chain, firstTail, tail, outcome.AcceptedCount, outcome.NextToken, expected));
     }
 }

@@ -9,15 +9,16 @@ internal sealed class RunningAcceptance(double prior = 0.7, double weightOfNew =
     /// <summary>Current estimate in [0, 1].</summary>
     public double Rate { get; private set; } = prior;
 
-    /// <summary>Folds in one verification: <paramref name="accepted"/> of <paramref name="proposed"/> accepted.</summary>
-    public void Observe(int accepted, int proposed)
+    /// <summary>
+    /// Folds in the expected acceptance of <paramref name="positions"/> proposals measured from the distributions
+    /// themselves: where both rows exist, P(accept) = 1 − TV(proposal, verifier), rejected or not, so every verified run
+    /// measures all its positions (a binary count stops at the first rejection).
+    /// </summary>
+    public void ObserveExpected(double sumOfAcceptance, int positions)
     {
-        // Each proposal is one Bernoulli observation; the first rejection ends the run, so the proposals after it
-        // were never tested and do not count.
-        var tested = Math.Min(proposed, accepted + 1);
-        for (var i = 0; i < tested; i++)
+        for (var i = 0; i < positions; i++)
         {
-            Rate += weightOfNew * ((i < accepted ? 1.0 : 0.0) - Rate);
+            Rate += weightOfNew * ((sumOfAcceptance / positions) - Rate);
         }
     }
 }

@@ -53,18 +53,18 @@ public sealed class DraftLengthPlannerTests
     }
 
     [Fact]
-    public void Running_acceptance_moves_towards_what_it_observes()
+    public void Running_acceptance_moves_towards_the_acceptance_the_rows_imply()
     {
         var acceptance = new RunningAcceptance(prior: 0.5);
         for (var i = 0; i < 50; i++)
         {
-            acceptance.Observe(accepted: 4, proposed: 4);
+            acceptance.ObserveExpected(sumOfAcceptance: 3.8, positions: 4); // 1 − TV = 0.95 per position
         }
-        Assert.True(acceptance.Rate > 0.95);
+        Assert.InRange(acceptance.Rate, 0.94, 0.96);
         for (var i = 0; i < 50; i++)
         {
-            acceptance.Observe(accepted: 0, proposed: 4);
+            acceptance.ObserveExpected(sumOfAcceptance: 0.4, positions: 4);
         }
-        Assert.True(acceptance.Rate < 0.05);
+        Assert.InRange(acceptance.Rate, 0.09, 0.11);
     }
 }
