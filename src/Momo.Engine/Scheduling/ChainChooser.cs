@@ -18,16 +18,12 @@ internal sealed class ChainChooser(TierSet tiers, DraftLengthPlanner lengths)
     /// <summary>The chain and its adaptive lengths (γ₁ or γ, γ₂).</summary>
     public readonly record struct Choice(Chain Chain, int Inner = 0, int Outer = 0);
 
-    public Choice Choose(Sequence sequence, int lookupCount, bool smallerTiersReady)
+    public Choice Choose(Sequence sequence, int lookupCount)
     {
         var mode = sequence.Mode;
         if (lookupCount > 0 && mode != DecodingMode.Auto)
         {
             return new Choice(Chain.Lookup);
-        }
-        if (!smallerTiersReady)
-        {
-            return lookupCount > 0 ? new Choice(Chain.Lookup) : new Choice(Chain.TargetOnly);
         }
         switch (mode)
         {

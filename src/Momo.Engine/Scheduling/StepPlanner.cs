@@ -31,15 +31,7 @@ internal sealed class StepPlanner(TierSet tiers, KvLedger ledger, DraftLengthPla
             {
                 continue;
             }
-            var smallerTiersReady = true;
-            if (!firstToken)
-            {
-                foreach (var tier in tiers.TiersOf(sequence.Mode))
-                {
-                    smallerTiersReady &= tier == Tier.Target || PlanPrefill(sequence, tier);
-                }
-            }
-            _plan.Ready.Add(firstToken ? new SequencePlan(sequence, Chain.TargetOnly) : PlanSpeculation(sequence, smallerTiersReady));
+            _plan.Ready.Add(firstToken ? new SequencePlan(sequence, Chain.TargetOnly) : PlanSpeculation(sequence));
         }
         FitTargetBatch();
         return _plan;
@@ -59,7 +51,28 @@ internal sealed class StepPlanner(TierSet tiers, KvLedger ledger, DraftLengthPla
         return count >= missing;
     }
 
-    private SequencePlan PlanSpeculation(Sequence sequence, bool smallerTiersReady)
+    /// <summary>
+    /// Prefills the smaller tiers a chain needs; returns whether they hold the sequence's text. A fixed mode keeps all its
+    /// tiers prefilled (it will use them); <c>auto</c> prefills a tier only once it chooses a chain that needs it, so a
+    /// sequence it serves with the target alone never pays for the smaller tiers.
+    /// </summary>
+    private bool PrefillSmallerTiers(Sequence sequence, Chain chain)
+    {
+        IReadOnlyList<Tier> needed = sequence.Mode != DecodingMode.Auto ? tiers.TiersOf(sequence.Mode) : chain switch
+        {
+            Chain.TwoTier => [Tier.Draft],
+            Chain.Pyramid => [Tier.Draft, Tier.Qualifier],
+            _ => [],
+        };
+        var ready = true;
+        foreach (var tier in needed)
+        {
+            ready &= tier == Tier.Target || PlanPrefill(sequence, tier);
+        }
+        return ready;
+    }
+
+    private SequencePlan PlanSpeculation(Sequence sequence)
     {
         // Proposals beyond this would be verified in vain (max_tokens) or not fit (context; +3 covers the bonus
         // position and a qualifier round's overshoot).
@@ -77,7 +90,12 @@ internal sealed class StepPlanner(TierSet tiers, KvLedger ledger, DraftLengthPla
             var room = Math.Min(Math.Min(budget, target - 1), settings.LookupTokens ?? SpeculationSettings.MaxLookupTokens);
             planned.LookupCount = room > 0 ? sequence.Lookup.Propose(sequence.Committed, planned.LookupBuffer.AsSpan(0, room)) : 0;
         }
-        var chain = _chooser.Choose(sequence, planned.LookupCount, smallerTiersReady);
+        var chain = _chooser.Choose(sequence, planned.LookupCount);
+        if (!PrefillSmallerTiers(sequence, chain.Chain) && chain.Chain is Chain.TwoTier or Chain.Pyramid)
+        {
+            // Its smaller tiers are still catching up: this step goes without them.
+            chain = new ChainChooser.Choice(planned.LookupCount > 0 ? Chain.Lookup : Chain.TargetOnly);
+        }
         planned.Chain = chain.Chain;
         switch (chain.Chain)
         {
