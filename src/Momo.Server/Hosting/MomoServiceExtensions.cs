@@ -1,5 +1,7 @@
 using Momo.Server.Configuration;
+using Microsoft.Extensions.Options;
 using Momo.Server.Endpoints;
+using Momo.Server.Security;
 using Momo.Server.Telemetry;
 using Serilog;
 using Serilog.Events;
@@ -22,6 +24,12 @@ internal static class MomoServiceExtensions
             .Validate(o => Engine.DecodingModeNames.TryParse(o.DefaultMode, out _), $"Momo:DefaultMode must be one of {Engine.DecodingModeNames.AllNames}.")
             .Validate(o => o.Target is null || !string.IsNullOrWhiteSpace(o.Target.Path), "Momo:Target:Path must name a GGUF file.")
             .ValidateOnStart();
+        builder.Services.AddOptions<LimitOptions>()
+            .Bind(builder.Configuration.GetSection(LimitOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        // Keys are read (and the key file checked) once, at start; only their hashes are kept.
+        builder.Services.AddSingleton(services => ApiKeyStore.From(services.GetRequiredService<IOptions<MomoOptions>>().Value));
         builder.Services.AddSerilog((services, logger) =>
         {
             // Request logging is one summary line per request (UseSerilogRequestLogging); the framework's own
@@ -63,11 +71,17 @@ internal static class MomoServiceExtensions
             : http.Response.StatusCode >= 400 ? LogEventLevel.Warning
             : LogEventLevel.Information;
 
-    /// <summary>Middleware and routes: /v1 (OpenAI API), /health, /alive, /openapi/v1.json, /swagger.</summary>
+    /// <summary>
+    /// Middleware and routes: /v1 (OpenAI API), /health, /alive, /openapi/v1.json, /swagger. Errors are rendered
+    /// outermost so the key check and the body limit answer in OpenAI's shape; the key check runs before the body
+    /// limit so an unauthenticated client learns nothing about limits.
+    /// </summary>
     public static WebApplication MapMomo(this WebApplication app)
     {
         app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevel);
         app.UseMiddleware<ApiErrorMiddleware>();
+        app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseMiddleware<BodySizeLimitMiddleware>();
         app.MapOpenApi();
         app.UseSwaggerUI(options => options.SwaggerEndpoint("/openapi/v1.json", "momo-kibidango"));
         var v1 = app.MapGroup("/v1").WithTags("OpenAI");
