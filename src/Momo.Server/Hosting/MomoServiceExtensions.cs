@@ -79,6 +79,7 @@ internal static class MomoServiceExtensions
     public static WebApplication MapMomo(this WebApplication app)
     {
         app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevel);
+        app.UseStatusCodePages(StatusCodeErrors.WriteAsync);
         app.UseMiddleware<ApiErrorMiddleware>();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseMiddleware<BodySizeLimitMiddleware>();
