@@ -81,6 +81,7 @@ internal sealed record BenchOptions(
           --threads N            CPU threads per tier
           --sweep                measure cost(k)/cost(1) of candidate target shapes and weight types
           --list-presets         print the forge presets
+          --soak --url URL ...   many clients for a set time, some disconnecting; see --soak --help
           --combine-html OUT.html REPORT.json...
                                  one interactive page comparing several runs (e.g. families)
           --help                 this text
