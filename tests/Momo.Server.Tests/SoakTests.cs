@@ -30,9 +30,10 @@ public sealed class SoakTests(ITestOutputHelper output)
         Assert.True(SoakCommand.IsHealthy(report), string.Join("\n", report.Lines()));
         Assert.True(report.Completed > 32, $"only {report.Completed} requests completed");
         Assert.True(report.Disconnected > 0, "no client disconnected");
-        Assert.Equal(0, report.HeldAtEnd);
-        Assert.NotNull(report.End.WorkingSetBytes);
+        // The report reads /metrics, but servers of other tests in this process export meters of the same names, so
+        // the engine's own counters and ledger are the authority here.
         Assert.Equal(0, server.Engine.Counters.Running);
+        Assert.Equal(0, server.Engine.Counters.Waiting);
         await Eventually.HoldsAsync(() => EngineProbe.KvCellsInUse(server.Engine).All(cells => cells == 0), "every tier's KV is empty");
         Assert.True(server.Engine.Counters.CancelledSequences > 0, "no disconnect reached the engine");
     }

@@ -7,8 +7,12 @@ namespace Momo.Bench.Soak;
 /// <param name="ManagedHeapBytes">Managed heap, or null.</param>
 /// <param name="Running">Sequences being decoded (num_requests_running), or null.</param>
 /// <param name="Waiting">Requests waiting (num_requests_waiting), or null.</param>
-internal sealed record ServerGauges(double? WorkingSetBytes, double? ManagedHeapBytes, double? Running, double? Waiting)
+/// <param name="Problem">Why /metrics could not be read, or null.</param>
+internal sealed record ServerGauges(double? WorkingSetBytes, double? ManagedHeapBytes, double? Running, double? Waiting, string? Problem = null)
 {
+    /// <summary>Whether the server answered /metrics with its running-requests gauge.</summary>
+    public bool IsKnown => Running is not null;
+
     /// <summary>Reads the gauges; every figure is null when /metrics cannot be read (another server, a key required).</summary>
     public static async Task<ServerGauges> ReadAsync(HttpClient http, string apiUrl, CancellationToken cancellation)
     {
@@ -19,12 +23,13 @@ internal sealed record ServerGauges(double? WorkingSetBytes, double? ManagedHeap
         {
             text = await http.GetStringAsync($"{root}/metrics", cancellation);
         }
-        catch (HttpRequestException)
+        catch (Exception failure) when (failure is HttpRequestException or IOException)
         {
-            return new ServerGauges(null, null, null, null);
+            return new ServerGauges(null, null, null, null, $"{failure.GetType().Name}: {failure.Message}");
         }
+        var running = Value(text, "num_requests_running");
         return new ServerGauges(Value(text, "process_working_set_bytes"), Value(text, "process_managed_heap_bytes"),
-            Value(text, "num_requests_running"), Value(text, "num_requests_waiting"));
+            running, Value(text, "num_requests_waiting"), running is null ? $"/metrics has no num_requests_running ({text.Length} characters)" : null);
     }
 
     // The first sample of a metric family (these gauges have no labels beyond the exporter's scope labels).

@@ -42,7 +42,7 @@ internal sealed record SoakReport(
         }
         yield return $"  latency p50 {Ms(P50Seconds)}, p99 {Ms(P99Seconds)} (completed requests)";
         yield return $"  server memory: working set {Mb(Start.WorkingSetBytes)} -> {Mb(End.WorkingSetBytes)}, managed heap {Mb(Start.ManagedHeapBytes)} -> {Mb(End.ManagedHeapBytes)}";
-        yield return $"  sequences held at the end: {(HeldAtEnd is { } held ? held.ToString("F0", System.Globalization.CultureInfo.InvariantCulture) : "unknown (no /metrics)")}";
+        yield return $"  sequences held at the end: {(HeldAtEnd is { } held ? held.ToString("F0", System.Globalization.CultureInfo.InvariantCulture) : $"unknown ({End.Problem})")}";
     }
 
     /// <summary>Writes soak.json into <paramref name="directory"/>; returns its path.</summary>

@@ -40,7 +40,7 @@ internal static class SoakRunner
             }, CancellationToken.None)));
         }
         var seconds = clock.Elapsed.TotalSeconds;
-        var end = await SettleAsync(http, options.Url, cancellation);
+        var end = await SettleAsync(http, options.Url, start.IsKnown, cancellation);
         var all = outcomes.ToArray();
         var latencies = all.Where(o => o.Kind == "ok").Select(o => o.Seconds).Order().ToArray();
         return new SoakReport(
@@ -51,13 +51,15 @@ internal static class SoakRunner
     }
 
     // The clients stopped mid-request when the time ran out; give the server a bounded while to free those sequences.
-    private static async Task<ServerGauges> SettleAsync(HttpClient http, string url, CancellationToken cancellation)
+    // A server that exported the gauges at the start is asked again when one read fails.
+    private static async Task<ServerGauges> SettleAsync(HttpClient http, string url, bool known, CancellationToken cancellation)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
         {
             var gauges = await ServerGauges.ReadAsync(http, url, cancellation);
-            if (gauges.Running is null || (gauges.Running == 0 && (gauges.Waiting ?? 0) == 0) || deadline.Elapsed > SettleTime)
+            var settled = gauges.IsKnown ? gauges.Running == 0 && (gauges.Waiting ?? 0) == 0 : !known;
+            if (settled || deadline.Elapsed > SettleTime)
             {
                 return gauges;
             }
