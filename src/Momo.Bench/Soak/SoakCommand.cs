@@ -21,7 +21,7 @@ internal static class SoakCommand
             Console.Error.WriteLine(bad.Message);
             return 2;
         }
-        var report = await SoakRunner.RunAsync(options, "momo-bench " + string.Join(" ", args));
+        var report = await SoakRunner.RunAsync(options, "momo-bench " + Redacted(args));
         foreach (var line in report.Lines())
         {
             Console.WriteLine(line);
@@ -29,6 +29,10 @@ internal static class SoakCommand
         Console.WriteLine($"wrote {report.WriteJson(options.OutputDirectory)}");
         return IsHealthy(report) ? 0 : 1;
     }
+
+    // The command is printed and written to soak.json: never with the key in it.
+    internal static string Redacted(IReadOnlyList<string> args) =>
+        string.Join(" ", args.Select((a, i) => i > 0 && args[i - 1] == "--api-key" ? "***" : a));
 
     /// <summary>Nothing held at the end, and no 5xx, exception or broken stream (429s are the server doing its job).</summary>
     public static bool IsHealthy(SoakReport report) =>

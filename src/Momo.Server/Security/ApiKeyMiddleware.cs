@@ -59,7 +59,7 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore keys, I
         }
         http.Response.Headers.WWWAuthenticate = "Bearer";
         var message = header.Length == 0
-            ? "No API key provided. Send it as 'Authorization: Bearer YOUR_KEY'."
+            ? "No API key provided. Send it in the header Authorization: Bearer YOUR_KEY."
             : "Incorrect API key provided.";
         throw new ApiException(401, new ApiError(message, "invalid_request_error", null, "invalid_api_key"));
     }
