@@ -23,6 +23,7 @@ internal static class MomoServiceExtensions
             .ValidateDataAnnotations()
             .Validate(o => Engine.DecodingModeNames.TryParse(o.DefaultMode, out _), $"Momo:DefaultMode must be one of {Engine.DecodingModeNames.AllNames}.")
             .Validate(o => o.Target is null || !string.IsNullOrWhiteSpace(o.Target.Path), "Momo:Target:Path must name a GGUF file.")
+            .PostConfigure(o => o.ApiKeys = ApiKeys(o.ApiKeys, builder.Configuration[$"{MomoOptions.Section}:ApiKeys"]))
             .ValidateOnStart();
         builder.Services.AddOptions<LimitOptions>()
             .Bind(builder.Configuration.GetSection(LimitOptions.Section))
@@ -62,6 +63,13 @@ internal static class MomoServiceExtensions
         builder.Services.AddMomoTelemetry();
         return builder;
     }
+
+    // Momo__ApiKeys=a,b (one variable, not Momo__ApiKeys__0) binds no array element; silently serving without keys
+    // would be the worst reading of it, so a single value is read as a comma-separated list.
+    private static string[]? ApiKeys(string[]? bound, string? single) =>
+        string.IsNullOrWhiteSpace(single)
+            ? bound
+            : [.. bound ?? [], .. single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
     // Probes poll every few seconds: log them only when debugging. Client errors are warnings, server errors errors.
     private static LogEventLevel RequestLogLevel(HttpContext http, double elapsedMs, Exception? failure) =>
