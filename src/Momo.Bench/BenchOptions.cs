@@ -92,6 +92,7 @@ internal sealed record BenchOptions(
           --native-lib PATH      load this llama.cpp build (a folder or libllama.so)
                                  instead of the bundled one; refused unless it is the commit LLamaSharp binds
           --list-presets         print the forge presets
+          --soak --url URL ...   many clients for a set time, some disconnecting; see --soak --help
           --combine-html OUT.html REPORT.json...
                                  one interactive page comparing several runs (e.g. families)
           --help                 this text

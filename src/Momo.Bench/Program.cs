@@ -3,6 +3,10 @@ using Momo.Engine.Runtime;
 using Momo.Forge;
 
 // Entry point: parse, then either the cost sweep or the benchmark. Exit codes: 0 ok, 2 bad arguments, 1 failure.
+if (args.Contains("--soak"))
+{
+    return await Momo.Bench.Soak.SoakCommand.RunAsync(args);
+}
 if (args.Contains("--help") || args.Contains("-h"))
 {
     Console.WriteLine(BenchOptions.Help);

@@ -19,6 +19,11 @@ internal static class TensorCodec
         [GgmlType.Q5_1] = (24, 32), [GgmlType.Q8_0] = (34, 32), [GgmlType.Q8_1] = (36, 32),
         [GgmlType.Q2_K] = (84, 256), [GgmlType.Q3_K] = (110, 256), [GgmlType.Q4_K] = (144, 256),
         [GgmlType.Q5_K] = (176, 256), [GgmlType.Q6_K] = (210, 256), [GgmlType.Q8_K] = (292, 256),
+        // The i-quants, ternary and MXFP4 types real models ship in, so the preflight can size-check them too.
+        [GgmlType.IQ2_XXS] = (66, 256), [GgmlType.IQ2_XS] = (74, 256), [GgmlType.IQ3_XXS] = (98, 256),
+        [GgmlType.IQ1_S] = (50, 256), [GgmlType.IQ4_NL] = (18, 32), [GgmlType.IQ3_S] = (110, 256),
+        [GgmlType.IQ2_S] = (82, 256), [GgmlType.IQ4_XS] = (136, 256), [GgmlType.IQ1_M] = (56, 256),
+        [GgmlType.TQ1_0] = (54, 256), [GgmlType.TQ2_0] = (66, 256), [GgmlType.MXFP4] = (17, 32),
     };
 
     /// <summary>Byte size of <paramref name="elements"/> values of <paramref name="type"/>, or null if unknown.</summary>

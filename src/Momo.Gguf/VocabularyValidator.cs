@@ -4,8 +4,12 @@ namespace Momo.Gguf;
 /// server can refuse a draft/qualifier/target trio that does not share one tokenizer.</summary>
 public static class VocabularyValidator
 {
-    /// <summary>Every problem found (empty when valid): an empty vocabulary, duplicate token texts (llama.cpp aborts
-    /// the process on these), scores/types of the wrong length, and special ids out of range.</summary>
+    /// <summary>Most problems one validation lists.</summary>
+    public const int MaxProblems = 20;
+
+    /// <summary>Every problem found (empty when valid): an empty vocabulary, empty or duplicate token texts (llama.cpp
+    /// aborts the process on duplicates), scores/types of the wrong length, unknown token types, and special ids out
+    /// of range. At most <see cref="MaxProblems"/> are listed, so a corrupt vocabulary cannot produce a huge list.</summary>
     public static IReadOnlyList<string> Validate(GgufVocabulary vocab)
     {
         var problems = new List<string>();
@@ -15,9 +19,13 @@ public static class VocabularyValidator
         }
 
         var firstId = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var id = 0; id < vocab.Size; id++)
+        for (var id = 0; id < vocab.Size && problems.Count < MaxProblems; id++)
         {
-            if (!firstId.TryAdd(vocab.Tokens[id], id))
+            if (vocab.Tokens[id].Length == 0)
+            {
+                problems.Add($"token {id} has empty text");
+            }
+            else if (!firstId.TryAdd(vocab.Tokens[id], id))
             {
                 problems.Add($"duplicate token text '{vocab.Tokens[id]}' at ids {firstId[vocab.Tokens[id]]} and {id}");
             }
@@ -30,6 +38,15 @@ public static class VocabularyValidator
         if (vocab.TokenTypes.Count != 0 && vocab.TokenTypes.Count != vocab.Size)
         {
             problems.Add($"tokenizer.ggml.token_type has {vocab.TokenTypes.Count} entries but there are {vocab.Size} tokens");
+        }
+
+        for (var id = 0; id < vocab.TokenTypes.Count; id++)
+        {
+            if (vocab.TokenTypes[id] is < (int)TokenType.Undefined or > (int)TokenType.Byte)
+            {
+                problems.Add($"token {id} has unknown token type {vocab.TokenTypes[id]}");
+                break;
+            }
         }
 
         foreach (var (name, id) in vocab.SpecialIds)

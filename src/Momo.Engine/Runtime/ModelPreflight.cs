@@ -34,19 +34,36 @@ internal static class ModelPreflight
         {
             throw new ModelLoadException($"The {tier} model file does not exist: {path}");
         }
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        return Inspect(file, tier, path);
+    }
+
+    /// <summary>
+    /// The whole header of one model: its layout (every metadata value and tensor entry against the file's size),
+    /// the architecture's required keys and tensor shapes, and the vocabulary. Throws <see cref="ModelLoadException"/>
+    /// whose inner exception is the <see cref="GgufException"/> naming the problem.
+    /// </summary>
+    internal static GgufVocabulary Inspect(Stream file, string tier, string path)
+    {
         GgufVocabulary vocabulary;
         try
         {
-            vocabulary = GgufVocabulary.FromMetadata(GgufReader.ReadFile(path).Metadata);
+            var header = GgufReader.Read(file);
+            vocabulary = GgufVocabulary.FromMetadata(header.Metadata);
+            var problems = VocabularyValidator.Validate(vocabulary);
+            if (problems.Count > 0)
+            {
+                throw new ModelLoadException($"The {tier} model's vocabulary would crash llama.cpp ({path}): {problems[0]}");
+            }
+            ArchitectureValidator.Check(header, vocabulary.Size);
         }
-        catch (Exception invalid) when (invalid is not ModelLoadException)
+        catch (GgufException invalid)
         {
-            throw new ModelLoadException($"The {tier} model is not a readable GGUF file ({path}): {invalid.Message}", invalid);
+            throw new ModelLoadException($"The {tier} model is not a servable GGUF file ({path}): {invalid.Message}", invalid);
         }
-        var problems = VocabularyValidator.Validate(vocabulary);
-        if (problems.Count > 0)
+        catch (IOException unreadable)
         {
-            throw new ModelLoadException($"The {tier} model's vocabulary would crash llama.cpp ({path}): {problems[0]}");
+            throw new ModelLoadException($"The {tier} model could not be read ({path}): {unreadable.Message}", unreadable);
         }
         return vocabulary;
     }

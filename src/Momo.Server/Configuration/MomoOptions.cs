@@ -74,6 +74,25 @@ internal sealed class MomoOptions
 
     /// <summary>The configuration key of <see cref="NativeLibraryPath"/>, for messages.</summary>
     public const string NativeLibraryPathKey = Section + ":" + nameof(NativeLibraryPath);
+
+    /// <summary>API keys clients send as <c>Authorization: Bearer KEY</c> on /v1/*; none = no authentication.</summary>
+    public string[]? ApiKeys { get; set; }
+
+    /// <summary>A file with more API keys, one a line (blank lines and lines starting with # are skipped).</summary>
+    public string? ApiKeyFile { get; set; }
+
+    /// <summary>With keys set, /health needs one too (default: open, for load balancers and probes).</summary>
+    public bool AuthenticateHealth { get; set; }
+
+    /// <summary>With keys set, /alive needs one too (default: open).</summary>
+    public bool AuthenticateAlive { get; set; }
+
+    /// <summary>With keys set, /metrics needs one too (default: open, for Prometheus).</summary>
+    public bool AuthenticateMetrics { get; set; }
+
+    /// <summary>Requests one key may have in flight at once (429 beyond it); 0 = no limit.</summary>
+    [Range(0, 1_000_000)]
+    public int MaxConcurrentRequestsPerKey { get; set; }
 }
 
 /// <summary>One tier's model file and placement.</summary>

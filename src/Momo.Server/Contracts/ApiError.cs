@@ -5,8 +5,15 @@ namespace Momo.Server.Contracts;
 /// <summary>OpenAI's error envelope: <c>{"error": {...}}</c>.</summary>
 internal sealed record ErrorResponse(ApiError Error);
 
-/// <summary>OpenAI's error object, plus llama-server's context fields when the prompt does not fit.</summary>
-internal sealed record ApiError(string Message, string Type, string? Param, string? Code)
+/// <summary>
+/// OpenAI's error object, plus llama-server's context fields when the prompt does not fit. param and code are
+/// written even when null, as OpenAI does, so every error has the same four fields.
+/// </summary>
+internal sealed record ApiError(
+    string Message,
+    string Type,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Param,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Code)
 {
     /// <summary>Prompt length, when the prompt does not fit the context.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Momo.Server.Configuration;
 using Momo.Server.Contracts;
+using Momo.Server.Security;
 using Momo.Server.Telemetry;
 
 namespace Momo.Server.Endpoints;
@@ -8,7 +11,8 @@ namespace Momo.Server.Endpoints;
 /// Turns every failure into OpenAI's error shape with the right status, so bad input never reaches a client as
 /// an HTML page or a crash, and one request's failure never touches another's.
 /// </summary>
-internal sealed partial class ApiErrorMiddleware(RequestDelegate next, ServerMetrics metrics, ILogger<ApiErrorMiddleware> logger)
+internal sealed partial class ApiErrorMiddleware(
+    RequestDelegate next, ServerMetrics metrics, IOptions<LimitOptions> limits, ILogger<ApiErrorMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext http)
     {
@@ -23,6 +27,11 @@ internal sealed partial class ApiErrorMiddleware(RequestDelegate next, ServerMet
                 http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
             await WriteAsync(http, refused.Status, refused.Error);
+        }
+        catch (BadHttpRequestException bad) when (!http.Response.HasStarted && bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            var tooLarge = BodySizeLimitMiddleware.TooLarge(limits.Value.MaxBodyBytes);
+            await WriteAsync(http, tooLarge.Status, tooLarge.Error);
         }
         catch (BadHttpRequestException bad) when (!http.Response.HasStarted)
         {

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using Momo.Engine;
+using Momo.Server.Configuration;
 using Momo.Server.Contracts;
 using Momo.Server.Hosting;
 using Momo.Server.Streaming;
@@ -25,13 +27,15 @@ internal static class ChatCompletionsEndpoints
         return routes;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, RuntimeHolder holder, RequestSummaryLog log)
+    private static async Task<IResult> CreateAsync(HttpContext http, RuntimeHolder holder, RequestSummaryLog log, IOptions<LimitOptions> limits)
     {
         var body = await EngineSubmission.ReadBodyAsync(http.Request, MomoJsonContext.Default.ChatCompletionRequest);
         var runtime = holder.Require();
         GenerationRequestFactory.CheckModel(body.Model, runtime);
+        RequestLimitCheck.CheckBody(body, limits.Value);
         var prompt = runtime.Text.RenderChat(Messages(body));
         var tokens = runtime.Text.Tokenize(prompt, addBos: true, parseSpecial: true);
+        RequestLimitCheck.CheckPrompt(tokens.Length, limits.Value, "messages");
         var id = EngineSubmission.NewId("chatcmpl-");
         var request = GenerationRequestFactory.Create(body, tokens, runtime, id);
         using var call = GenerationCall.Start(runtime, request, prompt, log, http.RequestAborted);

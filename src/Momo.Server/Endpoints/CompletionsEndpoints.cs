@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using Momo.Engine;
+using Momo.Server.Configuration;
 using Momo.Server.Contracts;
 using Momo.Server.Hosting;
 using Momo.Server.Streaming;
@@ -23,16 +25,18 @@ internal static class CompletionsEndpoints
         return routes;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, RuntimeHolder holder, RequestSummaryLog log)
+    private static async Task<IResult> CreateAsync(HttpContext http, RuntimeHolder holder, RequestSummaryLog log, IOptions<LimitOptions> limits)
     {
         var body = await EngineSubmission.ReadBodyAsync(http.Request, MomoJsonContext.Default.CompletionRequest);
         var runtime = holder.Require();
         GenerationRequestFactory.CheckModel(body.Model, runtime);
+        RequestLimitCheck.CheckBody(body, limits.Value);
         if (body.Prompt is not { Count: 1 } prompt)
         {
             throw ApiException.Invalid("prompt is required: one string (batches of prompts are not supported).", "prompt");
         }
         var tokens = runtime.Text.Tokenize(prompt[0], addBos: true, parseSpecial: false);
+        RequestLimitCheck.CheckPrompt(tokens.Length, limits.Value, "prompt");
         var id = EngineSubmission.NewId("cmpl-");
         var request = GenerationRequestFactory.Create(body, tokens, runtime, id);
         using var call = GenerationCall.Start(runtime, request, prompt[0], log, http.RequestAborted);

@@ -1,5 +1,7 @@
 using Momo.Server.Configuration;
+using Microsoft.Extensions.Options;
 using Momo.Server.Endpoints;
+using Momo.Server.Security;
 using Momo.Server.Telemetry;
 using Serilog;
 using Serilog.Events;
@@ -21,8 +23,15 @@ internal static class MomoServiceExtensions
             .ValidateDataAnnotations()
             .Validate(o => Engine.DecodingModeNames.TryParse(o.DefaultMode, out _), $"Momo:DefaultMode must be one of {Engine.DecodingModeNames.AllNames}.")
             .Validate(o => o.Target is null || !string.IsNullOrWhiteSpace(o.Target.Path), "Momo:Target:Path must name a GGUF file.")
+            .PostConfigure(o => o.ApiKeys = ApiKeys(o.ApiKeys, builder.Configuration[$"{MomoOptions.Section}:ApiKeys"]))
             .ValidateOnStart();
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<MomoOptions>, NativeLibraryValidation>();
+        builder.Services.AddOptions<LimitOptions>()
+            .Bind(builder.Configuration.GetSection(LimitOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        // Keys are read (and the key file checked) once, at start; only their hashes are kept.
+        builder.Services.AddSingleton(services => ApiKeyStore.From(services.GetRequiredService<IOptions<MomoOptions>>().Value));
         builder.Services.AddSerilog((services, logger) =>
         {
             // Request logging is one summary line per request (UseSerilogRequestLogging); the framework's own
@@ -56,6 +65,13 @@ internal static class MomoServiceExtensions
         return builder;
     }
 
+    // Momo__ApiKeys=a,b (one variable, not Momo__ApiKeys__0) binds no array element; silently serving without keys
+    // would be the worst reading of it, so a single value is read as a comma-separated list.
+    private static string[]? ApiKeys(string[]? bound, string? single) =>
+        string.IsNullOrWhiteSpace(single)
+            ? bound
+            : [.. bound ?? [], .. single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
     // Probes poll every few seconds: log them only when debugging. Client errors are warnings, server errors errors.
     private static LogEventLevel RequestLogLevel(HttpContext http, double elapsedMs, Exception? failure) =>
         http.Request.Path.StartsWithSegments("/health") || http.Request.Path.StartsWithSegments("/alive") || http.Request.Path.StartsWithSegments("/metrics")
@@ -64,11 +80,18 @@ internal static class MomoServiceExtensions
             : http.Response.StatusCode >= 400 ? LogEventLevel.Warning
             : LogEventLevel.Information;
 
-    /// <summary>Middleware and routes: /v1 (OpenAI API), /health, /alive, /openapi/v1.json, /swagger.</summary>
+    /// <summary>
+    /// Middleware and routes: /v1 (OpenAI API), /health, /alive, /openapi/v1.json, /swagger. Errors are rendered
+    /// outermost so the key check and the body limit answer in OpenAI's shape; the key check runs before the body
+    /// limit so an unauthenticated client learns nothing about limits.
+    /// </summary>
     public static WebApplication MapMomo(this WebApplication app)
     {
         app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevel);
+        app.UseStatusCodePages(StatusCodeErrors.WriteAsync);
         app.UseMiddleware<ApiErrorMiddleware>();
+        app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseMiddleware<BodySizeLimitMiddleware>();
         app.MapOpenApi();
         app.UseSwaggerUI(options => options.SwaggerEndpoint("/openapi/v1.json", "momo-kibidango"));
         var v1 = app.MapGroup("/v1").WithTags("OpenAI");

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 
 namespace Momo.Server.Telemetry;
 
-/// <summary>HTTP-side instruments: refused and failed requests by OpenAI error type and code.</summary>
+/// <summary>HTTP-side instruments: refused and failed requests by OpenAI error type and code; process memory.</summary>
 internal sealed class ServerMetrics
 {
     /// <summary>Name of the server's meter.</summary>
@@ -15,6 +15,9 @@ internal sealed class ServerMetrics
     {
         var meter = meters.Create(MeterName);
         _errors = meter.CreateCounter<long>("request_errors", description: "Requests answered with an error, by OpenAI error type, code and HTTP status.");
+        // Memory, so a soak (momo-bench --soak) or a dashboard can see growth from outside the process.
+        meter.CreateObservableGauge("process_working_set_bytes", () => Environment.WorkingSet, description: "Physical memory of the server process.");
+        meter.CreateObservableGauge("process_managed_heap_bytes", () => GC.GetTotalMemory(false), description: "Bytes on the managed heap.");
     }
 
     /// <summary>Counts one error response.</summary>

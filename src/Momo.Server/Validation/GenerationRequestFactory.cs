@@ -11,8 +11,6 @@ namespace Momo.Server.Validation;
 /// </summary>
 internal static class GenerationRequestFactory
 {
-    private const int MaxStopSequences = 16;
-
     public static GenerationRequest Create(GenerationParameters body, int[] promptTokens, ModelRuntime runtime, string id)
     {
         CheckModel(body.Model, runtime);
@@ -26,9 +24,10 @@ internal static class GenerationRequestFactory
         }
         var maxTokens = MaxTokens(body, promptTokens.Length, runtime.ContextSize);
         var stops = body.Stop ?? [];
-        if (stops.Count > MaxStopSequences || stops.Any(string.IsNullOrEmpty))
+        // Count and length limits were checked with the body (RequestLimitCheck).
+        if (stops.Any(string.IsNullOrEmpty))
         {
-            throw ApiException.Invalid($"stop must hold 1 to {MaxStopSequences} non-empty strings.", "stop");
+            throw ApiException.Invalid("stop strings must not be empty.", "stop");
         }
         return new GenerationRequest(id, promptTokens, Sampling(body, runtime), maxTokens, stops, Speculation(body.Speculative, runtime));
     }

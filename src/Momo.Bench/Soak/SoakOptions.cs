@@ -1,0 +1,71 @@
+using System.Globalization;
+
+namespace Momo.Bench.Soak;
+
+/// <summary>What a soak runs, parsed from <c>momo-bench --soak ...</c> (see <see cref="Help"/>).</summary>
+internal sealed record SoakOptions(
+    string Url,
+    string Model = "momo-pyramid",
+    string? ApiKey = null,
+    TimeSpan? Duration = null,
+    int Clients = 32,
+    double DisconnectFraction = 0.2,
+    int MaxTokens = 32,
+    int Seed = 42,
+    string OutputDirectory = "bench-out")
+{
+    /// <summary>How long clients keep sending (default 60 s).</summary>
+    public TimeSpan RunFor => Duration ?? TimeSpan.FromSeconds(60);
+
+    /// <summary>The usage text.</summary>
+    public const string Help = """
+        momo-bench --soak: many clients on one server for a set time, some hanging up mid-stream; then what is left.
+
+        usage: dotnet run -c Release --project src/Momo.Bench -- --soak --url URL [options]
+
+          --url URL              the server's OpenAI base URL, e.g. http://127.0.0.1:8080/v1 (required)
+          --model ID             model id (default momo-pyramid)
+          --api-key KEY          sent as Authorization: Bearer KEY (default: env MOMO_API_KEY, else none)
+          --duration SECONDS     how long clients send (default 60)
+          --clients N            concurrent clients (default 32)
+          --disconnect FRACTION  share of requests streamed and dropped after the first chunk (default 0.2)
+          --max-tokens N         most completion tokens per request; each asks 1..N (default 32)
+          --seed N               seed of the random modes, parameters and prompts (default 42)
+          --out DIR              where soak.json goes (default bench-out)
+        """;
+
+    /// <summary>Parses the arguments after <c>--soak</c>; throws <see cref="ArgumentException"/> naming the bad option.</summary>
+    public static SoakOptions Parse(IReadOnlyList<string> args)
+    {
+        string? url = null;
+        var options = new SoakOptions("") { ApiKey = Environment.GetEnvironmentVariable("MOMO_API_KEY") };
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value");
+            int Int() => int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0
+                ? v : throw new ArgumentException($"{name} needs a positive integer");
+            switch (name)
+            {
+                case "--soak": break;
+                case "--url": url = Value().TrimEnd('/'); break;
+                case "--model": options = options with { Model = Value() }; break;
+                case "--api-key": options = options with { ApiKey = Value() }; break;
+                case "--duration": options = options with { Duration = TimeSpan.FromSeconds(Int()) }; break;
+                case "--clients": options = options with { Clients = Int() }; break;
+                case "--disconnect":
+                    options = options with
+                    {
+                        DisconnectFraction = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && f is >= 0 and <= 1
+                            ? f : throw new ArgumentException("--disconnect needs a fraction in 0..1"),
+                    };
+                    break;
+                case "--max-tokens": options = options with { MaxTokens = Int() }; break;
+                case "--seed": options = options with { Seed = Int() }; break;
+                case "--out": options = options with { OutputDirectory = Value() }; break;
+                default: throw new ArgumentException($"unknown soak option '{name}' (see --soak --help)");
+            }
+        }
+        return options with { Url = url ?? throw new ArgumentException("--soak needs --url (a running server)") };
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Options;
+using Momo.Server.Configuration;
+using Momo.Server.Contracts;
+
+namespace Momo.Server.Security;
+
+/// <summary>
+/// With API keys configured, /v1/* (and /health, /alive, /metrics when configured) needs
+/// <c>Authorization: Bearer KEY</c>; otherwise 401 invalid_api_key. Optionally bounds the requests one key has in
+/// flight (429). Runs inside <see cref="Endpoints.ApiErrorMiddleware"/>, so refusals are OpenAI errors. The presented
+/// key is never logged nor echoed.
+/// </summary>
+internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore keys, IOptions<MomoOptions> options)
+{
+    private const string Scheme = "Bearer ";
+    private readonly MomoOptions _options = options.Value;
+    private readonly KeyConcurrency _inFlight = new(options.Value.MaxConcurrentRequestsPerKey);
+
+    public async Task InvokeAsync(HttpContext http)
+    {
+        if (!keys.Enabled || !IsProtected(http.Request.Path))
+        {
+            await next(http);
+            return;
+        }
+        var key = Authenticate(http);
+        if (!_inFlight.TryEnter(key))
+        {
+            throw new ApiException(429, new ApiError(
+                $"This API key already has {_options.MaxConcurrentRequestsPerKey} requests in flight (Momo:MaxConcurrentRequestsPerKey); retry when one ends.",
+                "rate_limit_error", null, "concurrent_requests_exceeded"))
+            {
+                RetryAfterSeconds = Endpoints.EngineSubmission.RetryAfterSeconds,
+            };
+        }
+        try
+        {
+            await next(http);
+        }
+        finally
+        {
+            _inFlight.Exit(key);
+        }
+    }
+
+    private bool IsProtected(PathString path) =>
+        path.StartsWithSegments("/v1")
+        || (_options.AuthenticateHealth && path.StartsWithSegments("/health"))
+        || (_options.AuthenticateAlive && path.StartsWithSegments("/alive"))
+        || (_options.AuthenticateMetrics && path.StartsWithSegments("/metrics"));
+
+    private int Authenticate(HttpContext http)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        if (header.Length > Scheme.Length && header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)
+            && keys.Match(header.AsSpan(Scheme.Length).Trim()) is { } index)
+        {
+            return index;
+        }
+        http.Response.Headers.WWWAuthenticate = "Bearer";
+        var message = header.Length == 0
+            ? "No API key provided. Send it in the header Authorization: Bearer YOUR_KEY."
+            : "Incorrect API key provided.";
+        throw new ApiException(401, new ApiError(message, "invalid_request_error", null, "invalid_api_key"));
+    }
+}
