@@ -63,7 +63,10 @@ public sealed class PullCommandTests : IDisposable
         var transfers = hub.Downloads.Where(d => d.File == target.FileName).ToList();
         Assert.Equal(2, transfers.Count);
         Assert.Equal("", transfers[0].Range);
-        Assert.Equal($"bytes={cut}-", transfers[1].Range);
+        // The hub aborts the connection after `cut` bytes; bytes still in flight may be lost with it, so the client resumes
+        // from what it had written: past 0 (no fresh download) and not past what was sent.
+        Assert.Matches("^bytes=[0-9]+-$", transfers[1].Range);
+        Assert.InRange(long.Parse(transfers[1].Range[6..^1], System.Globalization.CultureInfo.InvariantCulture), 1, cut);
         Assert.Equal(target.Genuine, await File.ReadAllBytesAsync(Path.Combine(Models, "qwen2.5", target.FileName)));
         Assert.False(File.Exists(Path.Combine(Models, "qwen2.5", target.FileName + ResumableDownload.PartialSuffix)));
     }
