@@ -44,11 +44,13 @@ public sealed record FamilyPreset(
     int QualifierPadding = 0,
     int TargetPadding = 0)
 {
-    /// <summary>The server's no-configuration default: the whole tale, Q8_0, 1/3/8 blocks.</summary>
-    public static FamilyPreset Demo { get; } = new("demo", null, 576, 1536, 8, 8, 1, 3, 8, 0.4f, 1.0f, GgmlType.Q8_0);
+    /// <summary>The server's no-configuration default: the whole tale, Q8_0, 1/3/8 blocks. Its context_length says 32k
+    /// (the forged attention has no trained length), so an agent client may configure a long context; the server
+    /// itself defaults the demo to a shorter one.</summary>
+    public static FamilyPreset Demo { get; } = new("demo", null, 576, 1536, 8, 8, 1, 3, 8, 0.4f, 1.0f, GgmlType.Q8_0, 32768);
 
     /// <summary>The smallest family that still behaves: 150 words, 256 wide, 1/2/4 blocks, F32, wide margins.</summary>
-    public static FamilyPreset Tiny { get; } = new("tiny", 150, 256, 512, 4, 4, 1, 2, 4, 0.5f, 2.0f, GgmlType.F32, 1024);
+    public static FamilyPreset Tiny { get; } = new("tiny", 150, 256, 512, 4, 4, 1, 2, 4, 0.5f, 2.0f, GgmlType.F32, 32768);
 
     /// <summary>Benchmark family where the analytic model favours the pyramid: the draft is far from the target, the
     /// qualifier close to the draft and much cheaper than the target (2 of 10 blocks). F32 at 1024 wide: the flattest
