@@ -80,6 +80,7 @@ internal sealed record BenchOptions(
           --seed N               forge and sampling seed (default 42)
           --threads N            CPU threads per tier
           --sweep                measure cost(k)/cost(1) of candidate target shapes and weight types
+          --row-cost [V]         time the managed work per probability row at a vocabulary of V tokens (default 152064)
           --list-presets         print the forge presets
           --combine-html OUT.html REPORT.json...
                                  one interactive page comparing several runs (e.g. families)
