@@ -107,6 +107,20 @@ public sealed class BpeFamilyTests
         Assert.False(model.Vocabulary.IsEndOfGeneration(word));
     }
 
+    [Fact]
+    public void Each_family_renders_chat_with_the_template_its_file_carries()
+    {
+        (string, string)[] messages = [("system", "You tell the tale."), ("user", "Who is Momotaro?")];
+
+        Assert.Equal(
+            "<|start_header_id|>system<|end_header_id|>\n\nYou tell the tale.<|eot_id|><|start_header_id|>user<|end_header_id|>\n\n" +
+            "Who is Momotaro?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n",
+            Loaded.Llama3.Value.Vocabulary.RenderChat(messages).Replace("<|begin_of_text|>", "", StringComparison.Ordinal));
+        Assert.Equal(
+            "<|im_start|>system\nYou tell the tale.<|im_end|>\n<|im_start|>user\nWho is Momotaro?<|im_end|>\n<|im_start|>assistant\n",
+            Loaded.ChatMl.Value.Vocabulary.RenderChat(messages));
+    }
+
     private static void AssertRoundTripAndTiktoken(LlamaTierModel model, string encoding, string text)
     {
         var ids = AssertRoundTrip(model, text);
