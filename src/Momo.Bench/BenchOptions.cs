@@ -91,6 +91,7 @@ internal sealed record BenchOptions(
                                  (repeatable; e.g. llama-server=http://127.0.0.1:8080/v1); reported beside our modes
           --native-lib PATH      load this llama.cpp build (a folder or libllama.so)
                                  instead of the bundled one; refused unless it is the commit LLamaSharp binds
+          --row-cost [V]         time the managed work per probability row at a vocabulary of V tokens (default 152064)
           --list-presets         print the forge presets
           --soak --url URL ...   many clients for a set time, some disconnecting; see --soak --help
           --combine-html OUT.html REPORT.json...

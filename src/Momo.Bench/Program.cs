@@ -17,6 +17,11 @@ if (args is ["--combine-html", var htmlPath, .. var reportFiles] && reportFiles.
     Console.WriteLine(Momo.Bench.Output.ReportFiles.WriteCombinedHtml(reportFiles, htmlPath));
     return 0;
 }
+if (args is ["--row-cost", .. var rest])
+{
+    RowCost.Run(rest is [var size] ? int.Parse(size, System.Globalization.CultureInfo.InvariantCulture) : 152_064);
+    return 0;
+}
 if (args.Contains("--list-presets"))
 {
     foreach (var preset in FamilyPreset.All)

@@ -27,7 +27,7 @@ internal static class BigramHead
             }
             // What follows a finished turn is a new paragraph, so <|im_end|> predicts like the newline that starts one
             // (otherwise its row would be flat and greedy decoding would repeat <|im_end|> forever).
-            counts[vocab.ClassOf[ForgeVocabulary.ImEnd]][p[1]] += 1;
+            counts[vocab.ClassOf[vocab.EndOfTurn]][p[1]] += 1;
         }
         var rows = new float[vocab.ClassCount][];
         for (var c = 0; c < rows.Length; c++)

@@ -13,12 +13,12 @@ public sealed record ForgedFamily(string Directory, string DraftPath, string Qua
     public IReadOnlyList<string> Paths => [DraftPath, QualifierPath, TargetPath];
 }
 
-/// <summary>Forges a family of three llama-architecture GGUF models over one SPM vocabulary from the shipped corpus,
-/// deterministically from a seed (same preset and seed: same bytes).</summary>
+/// <summary>Forges a family of three llama-architecture GGUF models over one vocabulary (the shipped corpus's SPM words,
+/// or a real byte-level BPE one), deterministically from a seed (same preset and seed: same bytes).</summary>
 public static class FamilyForge
 {
     /// <summary>Bumped whenever the forged bytes change, so <see cref="EnsureFamily"/> re-forges stale files.</summary>
-    public const string ForgeVersion = "1";
+    public const string ForgeVersion = "2";
 
     /// <summary>File names of the tiers inside a family directory.</summary>
     public const string DraftFile = "draft.gguf", QualifierFile = "qualifier.gguf", TargetFile = "target.gguf", ManifestFile = "family.json";
@@ -28,9 +28,10 @@ public static class FamilyForge
         "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}"
         + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
-    /// <summary>The vocabulary a preset forges (also useful to tests: token ids of corpus words).</summary>
-    public static ForgeVocabulary Vocabulary(FamilyPreset preset) =>
-        ForgeVocabulary.Build(CorpusText.Paragraphs(CorpusText.Momotaro), preset.MaxWords);
+    /// <summary>The vocabulary a preset forges before padding (also useful to tests: token ids of corpus words).</summary>
+    public static ForgeVocabulary Vocabulary(FamilyPreset preset) => preset.Tokenizer == ForgeTokenizer.CorpusWords
+        ? ForgeVocabulary.Build(CorpusText.Paragraphs(CorpusText.Momotaro), preset.MaxWords)
+        : Bpe.BpeVocabulary.Build(preset.Tokenizer);
 
     /// <summary>Reuses the family in <paramref name="directory"/> when its manifest matches preset, seed and forge
     /// version and all files are present with their recorded sizes; otherwise forges it anew.</summary>
@@ -54,20 +55,28 @@ public static class FamilyForge
         Directory.CreateDirectory(directory);
         var manifestPath = Path.Combine(directory, ManifestFile);
         File.Delete(manifestPath); // until the new files are complete, nothing may claim to describe them
-        var vocab = Vocabulary(preset);
+        // Weights are built once for the most-padded vocabulary; each tier keeps the rows of its own size.
+        var vocab = Vocabulary(preset).WithPadding(Math.Max(preset.DraftPadding, Math.Max(preset.QualifierPadding, preset.TargetPadding)));
         var weights = FamilyWeights.Build(preset, vocab, seed);
-        var tiers = new[] { (DraftFile, preset.DraftLayers, "draft"), (QualifierFile, preset.QualifierLayers, "qualifier"), (TargetFile, preset.TargetLayers, "target") };
+        var tiers = new[]
+        {
+            (DraftFile, preset.DraftLayers, "draft", preset.DraftPadding),
+            (QualifierFile, preset.QualifierLayers, "qualifier", preset.QualifierPadding),
+            (TargetFile, preset.TargetLayers, "target", preset.TargetPadding),
+        };
         Parallel.ForEach(tiers, new ParallelOptions { MaxDegreeOfParallelism = 2 }, t =>
-            TierWriter(preset, vocab, weights, t.Item2, t.Item3).WriteFile(Path.Combine(directory, t.Item1)));
+            TierWriter(preset, vocab, weights, t.Item2, t.Item3, vocab.BaseSize + t.Item4).WriteFile(Path.Combine(directory, t.Item1)));
         var temp = manifestPath + ".tmp";
         File.WriteAllText(temp, Manifest.Create(preset, seed, directory));
         File.Move(temp, manifestPath, overwrite: true);
         return Result(directory, preset, seed, reused: false, clock.Elapsed);
     }
 
-    /// <summary>A writer for one tier with <paramref name="layers"/> blocks (exposed for tests and benchmarks).</summary>
-    internal static GgufWriter TierWriter(FamilyPreset p, ForgeVocabulary vocab, FamilyWeights weights, int layers, string tier)
+    /// <summary>A writer for one tier with <paramref name="layers"/> blocks and the first <paramref name="size"/> tokens of
+    /// <paramref name="vocab"/> (null: all of them); exposed for tests and benchmarks.</summary>
+    internal static GgufWriter TierWriter(FamilyPreset p, ForgeVocabulary vocab, FamilyWeights weights, int layers, string tier, int? size = null)
     {
+        var n = size ?? vocab.Tokens.Count;
         var w = new GgufWriter();
         w.Metadata
             .Set(GgufKeys.Architecture, "llama")
@@ -82,22 +91,45 @@ public static class FamilyForge
             .Set("llama.rope.dimension_count", (uint)(p.EmbeddingLength / p.HeadCount))
             .Set("llama.rope.freq_base", 10000f)
             .Set("llama.attention.layer_norm_rms_epsilon", 1e-5f)
-            .Set("llama.vocab_size", (uint)vocab.Tokens.Count)
-            .Set(GgufKeys.TokenizerModel, "llama")
-            .Set(GgufKeys.Tokens, vocab.Tokens.ToArray())
-            .Set(GgufKeys.Scores, vocab.Scores.ToArray())
-            .Set(GgufKeys.TokenTypes, vocab.Types.ToArray())
-            .Set(GgufKeys.BosId, (uint)ForgeVocabulary.Bos)
-            .Set(GgufKeys.EosId, (uint)ForgeVocabulary.ImEnd)
-            .Set(GgufKeys.EotId, (uint)ForgeVocabulary.ImEnd)
-            .Set(GgufKeys.UnkId, (uint)ForgeVocabulary.Unk)
-            .Set(GgufKeys.PaddingId, (uint)ForgeVocabulary.Unk)
-            .Set("tokenizer.ggml.add_bos_token", true)
+            .Set("llama.vocab_size", (uint)n)
+            .Set(GgufKeys.TokenizerModel, vocab.TokenizerModel);
+        if (vocab.PreTokenizer is { } pre)
+        {
+            w.Metadata.Set(GgufKeys.PreTokenizer, pre);
+        }
+        w.Metadata.Set(GgufKeys.Tokens, vocab.Tokens.Take(n).ToArray());
+        if (vocab.TokenizerModel == "llama")
+        {
+            w.Metadata.Set(GgufKeys.Scores, vocab.Scores.Take(n).ToArray());
+        }
+        w.Metadata.Set(GgufKeys.TokenTypes, vocab.Types.Take(n).ToArray());
+        if (vocab.Merges.Count > 0)
+        {
+            w.Metadata.Set(GgufKeys.Merges, vocab.Merges.ToArray());
+        }
+        var specials = vocab.Specials;
+        foreach (var (key, id) in new[]
+        {
+            (GgufKeys.BosId, specials.Bos), (GgufKeys.EosId, specials.Eos), (GgufKeys.EotId, specials.Eot), (GgufKeys.EomId, specials.Eom),
+            (GgufKeys.UnkId, specials.Unk), (GgufKeys.PaddingId, specials.Padding),
+        })
+        {
+            if (id is { } value)
+            {
+                w.Metadata.Set(key, (uint)value);
+            }
+        }
+        w.Metadata
+            .Set(GgufKeys.AddBos, specials.AddBos)
             .Set("tokenizer.ggml.add_eos_token", false)
-            .Set(GgufKeys.ChatTemplate, ChatTemplate);
+            .Set(GgufKeys.ChatTemplate, vocab.ChatTemplate);
         foreach (var (name, dims, data) in weights.Shared.Concat(weights.Blocks.Take(layers).SelectMany(b => b)))
         {
-            w.AddTensor(name, dims.Length == 1 ? GgmlType.F32 : p.WeightType, dims, data);
+            // token_embd and output are [n_embd, vocabulary] with one token per row: a smaller tier keeps the first rows.
+            var perToken = dims.Length == 2 && dims[1] == vocab.Tokens.Count;
+            var shape = perToken ? [dims[0], n] : dims;
+            var kept = perToken && n < vocab.Tokens.Count ? data[..(int)(dims[0] * n)] : data;
+            w.AddTensor(name, dims.Length == 1 ? GgmlType.F32 : p.WeightType, shape, kept);
         }
 
         return w;

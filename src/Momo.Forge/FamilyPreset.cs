@@ -20,6 +20,10 @@ namespace Momo.Forge;
 /// <param name="WeightType">Type of the matrices (F32, F16 or Q8_0); norms are always F32.</param>
 /// <param name="ContextLength">llama.context_length.</param>
 /// <param name="Smoothing">Add-k smoothing of the bigram counts over emittable tokens.</param>
+/// <param name="Tokenizer">The vocabulary: the corpus's SPM words, or a real byte-level BPE one (see <see cref="ForgeTokenizer"/>).</param>
+/// <param name="DraftPadding">Unused tokens appended to the draft's vocabulary (real families pad larger models').</param>
+/// <param name="QualifierPadding">Unused tokens appended to the qualifier's vocabulary.</param>
+/// <param name="TargetPadding">Unused tokens appended to the target's vocabulary.</param>
 public sealed record FamilyPreset(
     string Name,
     int? MaxWords,
@@ -34,14 +38,20 @@ public sealed record FamilyPreset(
     float TieMargin,
     GgmlType WeightType,
     int ContextLength = 4096,
-    float Smoothing = 0.002f)
+    float Smoothing = 0.002f,
+    ForgeTokenizer Tokenizer = ForgeTokenizer.CorpusWords,
+    int DraftPadding = 0,
+    int QualifierPadding = 0,
+    int TargetPadding = 0)
 {
-    /// <summary>The server's no-configuration default: the whole tale, Q8_0, 1/3/8 blocks.</summary>
-    public static FamilyPreset Demo { get; } = new("demo", null, 576, 1536, 8, 8, 1, 3, 8, 0.4f, 1.0f, GgmlType.Q8_0);
+    /// <summary>The server's no-configuration default: the whole tale, Q8_0, 1/3/8 blocks. Its context_length says 32k
+    /// (the forged attention has no trained length), so an agent client may configure a long context; the server
+    /// itself defaults the demo to a shorter one.</summary>
+    public static FamilyPreset Demo { get; } = new("demo", null, 576, 1536, 8, 8, 1, 3, 8, 0.4f, 1.0f, GgmlType.Q8_0, 32768);
 
     /// <summary>The smallest family that still behaves: 150 words, 256 wide, 1/2/4 blocks, F32, wide margins, and enough
     /// per-block noise (0.6) that the tiers disagree within a generation, not only at its first token.</summary>
-    public static FamilyPreset Tiny { get; } = new("tiny", 150, 256, 512, 4, 4, 1, 2, 4, 0.6f, 2.0f, GgmlType.F32, 1024);
+    public static FamilyPreset Tiny { get; } = new("tiny", 150, 256, 512, 4, 4, 1, 2, 4, 0.6f, 2.0f, GgmlType.F32, 32768);
 
     /// <summary>Benchmark family where the analytic model favours the pyramid: the draft is far from the target, the
     /// qualifier close to the draft and much cheaper than the target (2 of 10 blocks). F32 at 1024 wide: the flattest
@@ -52,8 +62,18 @@ public sealed record FamilyPreset(
     /// target (9 of 10 blocks), so it costs almost as much as the target and its filtering cannot pay.</summary>
     public static FamilyPreset BenchTwoTier { get; } = new("bench-two-tier", null, 1024, 2720, 8, 8, 1, 9, 10, 0.4f, 1.0f, GgmlType.F32);
 
+    /// <summary>Llama 3's format over a real byte-level BPE vocabulary: cl100k_base's 100,256 ranks plus Llama 3's 256
+    /// special tokens (100,512); the draft carries 64 padding tokens the target lacks.</summary>
+    public static FamilyPreset Llama3Bpe { get; } = new(
+        "llama3-bpe", null, 64, 128, 4, 4, 1, 2, 3, 0.3f, 3.0f, GgmlType.Q8_0, 8192, Tokenizer: ForgeTokenizer.Cl100kLlama3, DraftPadding: 64);
+
+    /// <summary>Qwen's ChatML format over o200k_base's 199,998 ranks plus &lt;|endoftext|&gt;, &lt;|im_start|&gt; and
+    /// &lt;|im_end|&gt;; the target is padded by 128 tokens, as Qwen2.5 7B is against 0.5B and 1.5B.</summary>
+    public static FamilyPreset ChatMlBpe { get; } = new(
+        "chatml-bpe", null, 64, 128, 4, 4, 1, 2, 3, 0.3f, 3.0f, GgmlType.Q8_0, 32768, Tokenizer: ForgeTokenizer.O200kChatMl, TargetPadding: 128);
+
     /// <summary>All built-in presets.</summary>
-    public static IReadOnlyList<FamilyPreset> All { get; } = [Demo, Tiny, BenchPyramid, BenchTwoTier];
+    public static IReadOnlyList<FamilyPreset> All { get; } = [Demo, Tiny, BenchPyramid, BenchTwoTier, Llama3Bpe, ChatMlBpe];
 
     /// <summary>The built-in preset with this name; throws listing the valid names.</summary>
     public static FamilyPreset Named(string name) =>
@@ -72,5 +92,19 @@ public sealed record FamilyPreset(
         Check(PerturbationScale >= 0 && TieMargin >= 0 && Smoothing > 0, "PerturbationScale and TieMargin must be >= 0, Smoothing > 0");
         Check(WeightType is GgmlType.F32 or GgmlType.F16 or GgmlType.Q8_0, $"WeightType {WeightType} must be F32, F16 or Q8_0");
         Check(ContextLength >= 64, "ContextLength must be at least 64");
+        Check(DraftPadding >= 0 && QualifierPadding >= 0 && TargetPadding >= 0, "paddings must be >= 0");
     }
+}
+
+/// <summary>The vocabulary a family is forged over.</summary>
+public enum ForgeTokenizer
+{
+    /// <summary>SPM ("llama") over the corpus's words, with byte fallback and ChatML markers.</summary>
+    CorpusWords,
+
+    /// <summary>Byte-level BPE ("gpt2", pre-tokenizer llama-bpe) from cl100k_base, with Llama 3's special tokens and template.</summary>
+    Cl100kLlama3,
+
+    /// <summary>Byte-level BPE ("gpt2", pre-tokenizer gpt-4o) from o200k_base, with ChatML's special tokens and template.</summary>
+    O200kChatMl,
 }

@@ -39,6 +39,27 @@ public sealed class ForgeVocabulary
     /// <summary>Each paragraph as ids: newline byte, pieces, &lt;|im_end|&gt;.</summary>
     public IReadOnlyList<int[]> Paragraphs { get; }
 
+    /// <summary>tokenizer.ggml.model: "llama" (SPM) or "gpt2" (byte-level BPE).</summary>
+    public string TokenizerModel { get; private init; } = "llama";
+
+    /// <summary>tokenizer.ggml.pre (BPE only).</summary>
+    public string? PreTokenizer { get; private init; }
+
+    /// <summary>tokenizer.ggml.merges (BPE only), "left right" in priority order.</summary>
+    public IReadOnlyList<string> Merges { get; private init; } = [];
+
+    /// <summary>Special token ids written to the metadata.</summary>
+    public ForgeSpecials Specials { get; private init; } = new(Bos, ImEnd, ImEnd, null, Unk, Unk, AddBos: true);
+
+    /// <summary>The token that ends a turn (and generation) in the corpus paragraphs.</summary>
+    public int EndOfTurn { get; private init; } = ImEnd;
+
+    /// <summary>The chat template the files carry.</summary>
+    public string ChatTemplate { get; private init; } = FamilyForge.ChatTemplate;
+
+    /// <summary>Tokens before any padding: every tier has at least these.</summary>
+    public int BaseSize { get; private init; }
+
     /// <summary>Id of a token text; throws naming it when absent.</summary>
     public int Id(string text) => _ids.TryGetValue(text, out var id) ? id : throw new KeyNotFoundException($"token '{text}' is not in the vocabulary");
 
@@ -61,6 +82,35 @@ public sealed class ForgeVocabulary
         ClassCount = classCount;
         Emittable = emittable;
         Paragraphs = paragraphs;
+        BaseSize = tokens.Count;
+    }
+
+    /// <summary>A byte-level BPE vocabulary (see <see cref="Bpe.BpeVocabulary"/>).</summary>
+    internal static ForgeVocabulary ForBpe(
+        List<string> tokens, List<int> types, int[] classOf, int classCount, int[] emittable, int[][] paragraphs,
+        string preTokenizer, IReadOnlyList<string> merges, ForgeSpecials specials, int endOfTurn, string chatTemplate) =>
+        new(tokens, types, classOf, classCount, emittable, paragraphs)
+        {
+            TokenizerModel = "gpt2", PreTokenizer = preTokenizer, Merges = merges, Specials = specials, EndOfTurn = endOfTurn,
+            ChatTemplate = chatTemplate,
+        };
+
+    /// <summary>This vocabulary with <paramref name="count"/> unused "[PAD{id}]" tokens appended, as real families pad
+    /// their larger models' vocabularies (the model never emits them).</summary>
+    public ForgeVocabulary WithPadding(int count)
+    {
+        if (count == 0)
+        {
+            return this;
+        }
+        var tokens = Tokens.Concat(Enumerable.Range(Tokens.Count, count).Select(id => $"[PAD{id}]")).ToList();
+        var types = Types.Concat(Enumerable.Repeat((int)TokenType.Unused, count)).ToList();
+        var classOf = ClassOf.Concat(Enumerable.Repeat(-1, count)).ToArray();
+        return new ForgeVocabulary(tokens, types, classOf, ClassCount, [.. Emittable], [.. Paragraphs])
+        {
+            TokenizerModel = TokenizerModel, PreTokenizer = PreTokenizer, Merges = Merges, Specials = Specials,
+            EndOfTurn = EndOfTurn, ChatTemplate = ChatTemplate, BaseSize = BaseSize,
+        };
     }
 
     /// <summary>Builds the vocabulary from corpus paragraphs, keeping the <paramref name="maxWords"/> most frequent
@@ -149,3 +199,6 @@ public sealed class ForgeVocabulary
         return (classOf, classes.Count);
     }
 }
+
+/// <summary>Special token ids a forged vocabulary writes (null: the key is left out).</summary>
+public sealed record ForgeSpecials(int? Bos, int Eos, int? Eot, int? Eom, int? Unk, int? Padding, bool AddBos);

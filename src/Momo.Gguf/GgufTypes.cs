@@ -55,6 +55,14 @@ public static class GgufKeys
     public const string EosId = "tokenizer.ggml.eos_token_id";
     /// <summary><c>tokenizer.ggml.eot_token_id</c></summary>
     public const string EotId = "tokenizer.ggml.eot_token_id";
+    /// <summary><c>tokenizer.ggml.eom_token_id</c> (Llama 3's end of message)</summary>
+    public const string EomId = "tokenizer.ggml.eom_token_id";
+    /// <summary><c>tokenizer.ggml.pre</c>: the pre-tokenizer of a BPE vocabulary (e.g. llama-bpe, qwen2)</summary>
+    public const string PreTokenizer = "tokenizer.ggml.pre";
+    /// <summary><c>tokenizer.ggml.merges</c>: BPE merges, "left right" by priority</summary>
+    public const string Merges = "tokenizer.ggml.merges";
+    /// <summary><c>tokenizer.ggml.add_bos_token</c></summary>
+    public const string AddBos = "tokenizer.ggml.add_bos_token";
     /// <summary><c>tokenizer.ggml.unknown_token_id</c></summary>
     public const string UnkId = "tokenizer.ggml.unknown_token_id";
     /// <summary><c>tokenizer.ggml.padding_token_id</c></summary>

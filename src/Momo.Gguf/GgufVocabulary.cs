@@ -20,7 +20,8 @@ public enum TokenType
 }
 
 /// <summary>A model's tokenizer as described by its GGUF metadata. Special ids are null when the key is absent.
-/// <paramref name="TokenTypes"/> and <paramref name="Scores"/> are empty when the file omits them.</summary>
+/// <paramref name="TokenTypes"/> and <paramref name="Scores"/> are empty when the file omits them;
+/// <paramref name="PreTokenizer"/> is null when the file names none (SPM vocabularies have none).</summary>
 public sealed record GgufVocabulary(
     string Model,
     IReadOnlyList<string> Tokens,
@@ -30,16 +31,25 @@ public sealed record GgufVocabulary(
     int? EosId,
     int? EotId,
     int? UnkId,
-    int? PaddingId)
+    int? PaddingId,
+    string? PreTokenizer = null,
+    int? EomId = null,
+    bool? AddBos = null)
 {
     /// <summary>Number of tokens.</summary>
     public int Size => Tokens.Count;
 
-    /// <summary>The special ids by metadata name, for validation and comparison.</summary>
+    /// <summary>The special ids by metadata name, for validation.</summary>
     public IEnumerable<(string Name, int? Id)> SpecialIds =>
     [
-        ("bos_token_id", BosId), ("eos_token_id", EosId), ("eot_token_id", EotId),
+        ("bos_token_id", BosId), ("eos_token_id", EosId), ("eot_token_id", EotId), ("eom_token_id", EomId),
         ("unknown_token_id", UnkId), ("padding_token_id", PaddingId),
+    ];
+
+    /// <summary>The ids that start and end text, which tiers must agree on (llama.cpp compares the same ones).</summary>
+    public IEnumerable<(string Name, int? Id)> BoundaryIds =>
+    [
+        ("bos_token_id", BosId), ("eos_token_id", EosId), ("eot_token_id", EotId), ("eom_token_id", EomId),
     ];
 
     /// <summary>Reads the vocabulary from metadata; throws naming the key when a required one is missing or mistyped.</summary>
@@ -48,7 +58,10 @@ public sealed record GgufVocabulary(
         m.GetStringArray(GgufKeys.Tokens),
         m.Contains(GgufKeys.TokenTypes) ? m.GetInt32Array(GgufKeys.TokenTypes) : [],
         m.Contains(GgufKeys.Scores) ? m.GetFloatArray(GgufKeys.Scores) : [],
-        Id(m, GgufKeys.BosId), Id(m, GgufKeys.EosId), Id(m, GgufKeys.EotId), Id(m, GgufKeys.UnkId), Id(m, GgufKeys.PaddingId));
+        Id(m, GgufKeys.BosId), Id(m, GgufKeys.EosId), Id(m, GgufKeys.EotId), Id(m, GgufKeys.UnkId), Id(m, GgufKeys.PaddingId),
+        m.Contains(GgufKeys.PreTokenizer) ? m.GetString(GgufKeys.PreTokenizer) : null,
+        Id(m, GgufKeys.EomId),
+        m.Get(GgufKeys.AddBos) as bool?);
 
     private static int? Id(GgufMetadata m, string key) => m.TryGetUInt32(key) is uint v ? checked((int)Math.Min(v, int.MaxValue)) : null;
 }

@@ -59,8 +59,18 @@ public static class VocabularyValidator
         return problems;
     }
 
-    /// <summary>Null when <paramref name="a"/> and <paramref name="b"/> are the same tokenizer (model, size, token
-    /// texts, token types, special ids); otherwise one sentence naming the first difference.</summary>
+    /// <summary>Most tokens two tiers' vocabularies may differ by: llama.cpp's speculative decoding accepts the same
+    /// (SPEC_VOCAB_MAX_SIZE_DIFFERENCE), and real families pad their larger models' vocabularies by up to 128 tokens
+    /// (Qwen2.5 7B: 152,064 tokens; 0.5B and 1.5B: 151,936).</summary>
+    public const int MaxSizeDifference = 128;
+
+    /// <summary>
+    /// Null when <paramref name="a"/> and <paramref name="b"/> tokenize alike in llama.cpp's sense: same tokenizer model
+    /// and pre-tokenizer, same add-BOS setting and BOS/EOS/EOT/EOM ids, sizes within <see cref="MaxSizeDifference"/>,
+    /// and identical texts on every id both have. Otherwise one sentence naming the first difference.
+    /// </summary>
+    /// <remarks>Token types, scores and merges are not compared: the target's tokenizer serves every tier, so only
+    /// what the ids mean must agree.</remarks>
     public static string? FirstDifference(GgufVocabulary a, GgufVocabulary b)
     {
         if (a.Model != b.Model)
@@ -68,35 +78,35 @@ public static class VocabularyValidator
             return $"tokenizer model differs: '{a.Model}' vs '{b.Model}'";
         }
 
-        if (a.Size != b.Size)
+        if (a.PreTokenizer != b.PreTokenizer)
         {
-            return $"vocabulary size differs: {a.Size} vs {b.Size}";
+            return $"pre-tokenizer differs: '{a.PreTokenizer ?? "none"}' vs '{b.PreTokenizer ?? "none"}'";
         }
 
-        for (var id = 0; id < a.Size; id++)
+        if (a.AddBos != b.AddBos)
         {
-            if (a.Tokens[id] != b.Tokens[id])
-            {
-                return $"token {id} differs: '{a.Tokens[id]}' vs '{b.Tokens[id]}'";
-            }
-        }
-        if (a.TokenTypes.Count != b.TokenTypes.Count)
-        {
-            return $"token type count differs: {a.TokenTypes.Count} vs {b.TokenTypes.Count}";
+            return $"add_bos_token differs: {a.AddBos?.ToString() ?? "unset"} vs {b.AddBos?.ToString() ?? "unset"}";
         }
 
-        for (var id = 0; id < a.TokenTypes.Count; id++)
-        {
-            if (a.TokenTypes[id] != b.TokenTypes[id])
-            {
-                return $"type of token {id} '{a.Tokens[id]}' differs: {(TokenType)a.TokenTypes[id]} vs {(TokenType)b.TokenTypes[id]}";
-            }
-        }
-        foreach (var ((name, x), (_, y)) in a.SpecialIds.Zip(b.SpecialIds))
+        foreach (var ((name, x), (_, y)) in a.BoundaryIds.Zip(b.BoundaryIds))
         {
             if (x != y)
             {
                 return $"{name} differs: {Show(x)} vs {Show(y)}";
+            }
+        }
+
+        if (Math.Abs(a.Size - b.Size) > MaxSizeDifference)
+        {
+            return $"vocabulary size differs by more than {MaxSizeDifference}: {a.Size} vs {b.Size}";
+        }
+
+        var shared = Math.Min(a.Size, b.Size);
+        for (var id = 0; id < shared; id++)
+        {
+            if (a.Tokens[id] != b.Tokens[id])
+            {
+                return $"token {id} differs: '{a.Tokens[id]}' vs '{b.Tokens[id]}'";
             }
         }
         return null;

@@ -7,6 +7,8 @@ public class VocabularyValidatorTests
     private static GgufVocabulary Vocab(string[] tokens, int eos = 2) =>
         new("llama", tokens, tokens.Select(_ => 1).ToArray(), tokens.Select(t => (float)t.Length).ToArray(), 1, eos, eos, 0, null);
 
+    private static string[] Padded(int extra) => [.. Base, .. Enumerable.Range(Base.Length, extra).Select(i => $"[PAD{i}]")];
+
     private static readonly string[] Base = ["<unk>", "<s>", "</s>", "▁the", "▁peach"];
 
     [Fact]
@@ -22,8 +24,33 @@ public class VocabularyValidatorTests
     }
 
     [Fact]
-    public void A_different_size_is_named_with_both_sizes() =>
-        Assert.Equal("vocabulary size differs: 5 vs 6", VocabularyValidator.FirstDifference(Vocab(Base), Vocab([.. Base, "▁oni"])));
+    public void Vocabularies_that_differ_only_by_up_to_128_padding_tokens_are_compatible_either_way_round()
+    {
+        Assert.Null(VocabularyValidator.FirstDifference(Vocab(Base), Vocab(Padded(128))));
+        Assert.Null(VocabularyValidator.FirstDifference(Vocab(Padded(64)), Vocab(Base)));
+    }
+
+    [Fact]
+    public void A_size_difference_over_128_is_named_with_both_sizes() =>
+        Assert.Equal("vocabulary size differs by more than 128: 5 vs 134", VocabularyValidator.FirstDifference(Vocab(Base), Vocab(Padded(129))));
+
+    [Fact]
+    public void A_changed_token_beyond_the_padding_is_not_compared_but_one_on_a_shared_id_is()
+    {
+        var changed = Padded(8);
+        changed[^1] = "<|im_end|>";
+        Assert.Null(VocabularyValidator.FirstDifference(Vocab(Base), Vocab(changed)));
+        changed[4] = "▁Peach";
+        Assert.Equal("token 4 differs: '▁peach' vs '▁Peach'", VocabularyValidator.FirstDifference(Vocab(Base), Vocab(changed)));
+    }
+
+    [Fact]
+    public void A_different_pre_tokenizer_or_end_of_message_token_is_named()
+    {
+        Assert.Equal("pre-tokenizer differs: 'llama-bpe' vs 'qwen2'", VocabularyValidator.FirstDifference(
+            Vocab(Base) with { PreTokenizer = "llama-bpe" }, Vocab(Base) with { PreTokenizer = "qwen2" }));
+        Assert.Equal("eom_token_id differs: 3 vs none", VocabularyValidator.FirstDifference(Vocab(Base) with { EomId = 3 }, Vocab(Base)));
+    }
 
     [Fact]
     public void A_different_eos_is_named_with_both_ids() =>

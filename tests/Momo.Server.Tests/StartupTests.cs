@@ -18,6 +18,14 @@ public sealed class StartupTests(ServerFixture fixture)
         Assert.Contains("differs", failure.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_target_with_129_tokens_more_than_its_draft_fails_start_up_naming_the_size_difference()
+    {
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerInstance.StartAsync(TestFamilies.OverPadded));
+
+        Assert.Contains("vocabulary size differs by more than 128", failure.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("MaxQueuedRequests", "0")]
     [InlineData("BatchTokens", "8")]

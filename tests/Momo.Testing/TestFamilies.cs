@@ -15,6 +15,32 @@ public static class TestFamilies
     private static readonly Lazy<ForgedFamily> OtherVocabularyFamily =
         new(() => Forge(FamilyPreset.Tiny with { Name = "tiny-fewer-words", MaxWords = 140 }));
 
+    private static readonly Lazy<ForgedFamily> PaddedFamily =
+        new(() => Forge(FamilyPreset.Tiny with { Name = "tiny-padded", QualifierPadding = 64, TargetPadding = 128 }));
+    private static readonly Lazy<ForgedFamily> PaddedDraftFamily =
+        new(() => Forge(FamilyPreset.Tiny with { Name = "tiny-padded-draft", DraftPadding = 96 }));
+    private static readonly Lazy<ForgedFamily> OverPaddedFamily =
+        new(() => Forge(FamilyPreset.Tiny with { Name = "tiny-over-padded", TargetPadding = 129 }));
+    private static readonly Lazy<ForgedFamily> Llama3BpeFamily = new(() => Forge(FamilyPreset.Llama3Bpe));
+    private static readonly Lazy<ForgedFamily> ChatMlBpeFamily = new(() => Forge(FamilyPreset.ChatMlBpe));
+
+    /// <summary><see cref="Tiny"/> with 64 padding tokens in the qualifier's vocabulary and 128 in the target's (the
+    /// most the compatibility rule allows), as Qwen2.5 7B's against 0.5B's.</summary>
+    public static ForgedFamily Padded => PaddedFamily.Value;
+
+    /// <summary><see cref="Tiny"/> with 96 padding tokens in the draft's vocabulary, which the target lacks.</summary>
+    public static ForgedFamily PaddedDraft => PaddedDraftFamily.Value;
+
+    /// <summary><see cref="Tiny"/> with 129 padding tokens in the target's vocabulary: one more than allowed.</summary>
+    public static ForgedFamily OverPadded => OverPaddedFamily.Value;
+
+    /// <summary>Byte-level BPE from cl100k_base with Llama 3's special tokens and template (100,512 tokens; the draft
+    /// has 64 more).</summary>
+    public static ForgedFamily Llama3Bpe => Llama3BpeFamily.Value;
+
+    /// <summary>Byte-level BPE from o200k_base with ChatML (200,001 tokens; the target has 128 more).</summary>
+    public static ForgedFamily ChatMlBpe => ChatMlBpeFamily.Value;
+
     /// <summary>The smallest family that still reads like the tale: fast enough for hundreds of requests.</summary>
     public static ForgedFamily Tiny => TinyFamily.Value;
 

@@ -25,16 +25,23 @@ public static class TierNames
     };
 }
 
-/// <summary>The loaded tiers. Draft and qualifier are optional: a server with only a target serves target_only.</summary>
+/// <summary>The loaded tiers. Draft and qualifier are optional: a server with only a target serves target_only.
+/// A draft or qualifier whose vocabulary size differs from the target's (padding; the preflight allows up to 128
+/// tokens) is shown to the engine with the target's size, so every probability row has one length.</summary>
 public sealed class TierSet(ITierModel target, ITierModel? qualifier, ITierModel? draft) : IDisposable
 {
-    private readonly ITierModel?[] _tiers = [draft, qualifier, target];
+    private readonly ITierModel?[] _tiers =
+    [
+        TargetVocabularyTier.Fit(draft, target.VocabularySize),
+        TargetVocabularyTier.Fit(qualifier, target.VocabularySize),
+        target,
+    ];
 
     /// <summary>Number of tiers (always three slots; some may be absent).</summary>
     public const int Count = 3;
 
     /// <summary>The target tier.</summary>
-    public ITierModel Target => target;
+    public ITierModel Target => _tiers[(int)Tier.Target]!;
 
     /// <summary>The tier at <paramref name="tier"/>, or null when it is not loaded.</summary>
     public ITierModel? this[Tier tier] => _tiers[(int)tier];
@@ -43,8 +50,8 @@ public sealed class TierSet(ITierModel target, ITierModel? qualifier, ITierModel
     public bool Supports(DecodingMode mode) => mode switch
     {
         DecodingMode.TargetOnly => true,
-        DecodingMode.TwoTier => draft is not null,
-        DecodingMode.Pyramid => draft is not null && qualifier is not null,
+        DecodingMode.TwoTier => _tiers[(int)Tier.Draft] is not null,
+        DecodingMode.Pyramid => _tiers[(int)Tier.Draft] is not null && _tiers[(int)Tier.Qualifier] is not null,
         DecodingMode.Auto => true, // it picks among the chains the loaded tiers allow
         _ => false,
     };

@@ -7,17 +7,20 @@ namespace Momo.Engine.Runtime;
 /// <summary>Tokenizer, detokenizer, chat template and special tokens of a loaded model.</summary>
 public sealed class TierVocabulary : IModelText
 {
-    private readonly LLamaWeights _weights;
     private readonly SafeLlamaModelHandle _model;
     private readonly byte[]?[] _pieces;
+    private readonly string _template;
 
     internal TierVocabulary(LLamaWeights weights)
     {
-        _weights = weights;
         var model = weights.NativeHandle;
         _model = model;
         Count = model.Vocab.Count;
         _pieces = new byte[]?[Count];
+        // Read once from the metadata LLamaSharp has already copied: LLamaTemplate's model constructor scans the native
+        // template string with a vectorised IndexOf over an unbounded span, which can read past the string's end into
+        // an unmapped page and crash the process (AccessViolationException, seen with the forged BPE families).
+        _template = weights.Metadata.TryGetValue("tokenizer.chat_template", out var template) ? template : "chatml";
     }
 
     /// <inheritdoc />
@@ -26,8 +29,7 @@ public sealed class TierVocabulary : IModelText
     /// <inheritdoc />
     public string RenderChat(IEnumerable<(string Role, string Content)> messages)
     {
-        var hasTemplate = _weights.Metadata.ContainsKey("tokenizer.chat_template");
-        var template = hasTemplate ? new LLamaTemplate(_weights) : new LLamaTemplate("chatml");
+        var template = new LLamaTemplate(_template);
         template.AddAssistant = true;
         foreach (var (role, content) in messages)
         {

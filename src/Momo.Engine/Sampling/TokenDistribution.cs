@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Momo.Engine.Sampling;
 
 /// <summary>
@@ -72,11 +74,7 @@ internal sealed class TokenDistribution
             return;
         }
 
-        var inverseTemperature = 1f / _parameters.Temperature;
-        for (var i = 0; i < probabilities.Length; i++)
-        {
-            probabilities[i] *= inverseTemperature;
-        }
+        TensorPrimitives.Multiply(probabilities, 1f / _parameters.Temperature, probabilities);
 
         if (_parameters.TopK > 0 && _parameters.TopK < _vocab)
         {
@@ -220,39 +218,17 @@ internal sealed class TokenDistribution
         Normalize(probabilities);
     }
 
+    // Vectorised: at 150k tokens a scalar MathF.Exp loop cost ~0.6 ms per row, as much as a GPU target decode.
     private static void SoftmaxInPlace(Span<float> values)
     {
-        var max = values[Argmax(values)];
-        double sum = 0;
-        for (var i = 0; i < values.Length; i++)
-        {
-            var e = float.IsNegativeInfinity(values[i]) ? 0f : MathF.Exp(values[i] - max);
-            values[i] = e;
-            sum += e;
-        }
-
-        Scale(values, sum);
+        TensorPrimitives.Subtract(values, TensorPrimitives.Max(values), values);
+        TensorPrimitives.Exp(values, values); // tokens masked to -inf become exactly 0
+        Scale(values, TensorPrimitives.Sum(values));
     }
 
-    private static void Normalize(Span<float> values)
-    {
-        double sum = 0;
-        foreach (var v in values)
-        {
-            sum += v;
-        }
+    private static void Normalize(Span<float> values) => Scale(values, TensorPrimitives.Sum(values));
 
-        Scale(values, sum);
-    }
-
-    private static void Scale(Span<float> values, double sum)
-    {
-        var inverse = (float)(1.0 / sum);
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] *= inverse;
-        }
-    }
+    private static void Scale(Span<float> values, float sum) => TensorPrimitives.Multiply(values, 1f / sum, values);
 
     /// <summary>Index of the largest value, ties to the lowest index.</summary>
     internal static int Argmax(ReadOnlySpan<float> values)

@@ -24,9 +24,18 @@ internal sealed class MomoOptions
     /// <summary>The smallest tier.</summary>
     public TierOptions? Draft { get; set; }
 
-    /// <summary>Most tokens one sequence holds (prompt + completion).</summary>
+    /// <summary>
+    /// Most tokens one sequence holds (prompt + completion). Unset: the smallest tier's trained context, capped so that
+    /// MaxSequences full sequences fit <see cref="KvBudgetMiB"/> (the demo family: 4096). A value above the trained
+    /// context is clamped to it with a warning.
+    /// </summary>
     [Range(64, 1 << 20)]
-    public int ContextSize { get; set; } = 2048;
+    public int? ContextSize { get; set; }
+
+    /// <summary>Memory the KV caches of all tiers may take when ContextSize is chosen automatically; unset: half of the
+    /// machine's (or container's) memory. Set it to the GPU's spare memory when the models run there.</summary>
+    [Range(64, 1 << 24)]
+    public int? KvBudgetMiB { get; set; }
 
     /// <summary>Sequences decoded at once (continuous batching); each tier's KV holds ContextSize × this.</summary>
     [Range(1, 256)]

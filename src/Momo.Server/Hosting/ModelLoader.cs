@@ -31,7 +31,14 @@ internal sealed partial class ModelLoader(
             ChooseNativeLibrary(settings);
             NativeLogging.RouteTo(logs.CreateLogger("llama.cpp"));
             var files = settings.Target is null ? DemoFamily.Ensure(settings, logger) : Configured(settings);
-            var runtime = ModelRuntime.Load(settings, files, meters.Create(EngineMetrics.MeterName), logs);
+            var budget = settings.KvBudgetMiB is { } mib ? mib * 1024L * 1024L : ContextSizing.DefaultBudgetBytes();
+            var context = ContextSizing.Choose(settings.ContextSize, settings.MaxSequences, files, budget);
+            if (context.Warning is { } warning)
+            {
+                LogContextWarning(warning);
+            }
+            LogContext(context.Size, context.Reason);
+            var runtime = ModelRuntime.Load(settings, files, context.Size, meters.Create(EngineMetrics.MeterName), logs);
             holder.Set(runtime);
             LogNativeLoaded(string.Join(", ", NativeLibrarySelection.LoadedLlamaFiles()));
             LogReady(runtime.ModelId, runtime.DefaultMode.ToApiName(), files.Target.Path);
@@ -84,6 +91,12 @@ internal sealed partial class ModelLoader(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "llama.cpp library in use: {Files}")]
     private partial void LogNativeLoaded(string files);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Context per sequence: {ContextSize} tokens: {Reason}")]
+    private partial void LogContext(int contextSize, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
+    private partial void LogContextWarning(string warning);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Loading the models failed, stopping: {Reason}")]
     private partial void LogFailed(string reason, Exception failure);

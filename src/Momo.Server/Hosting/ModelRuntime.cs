@@ -44,17 +44,19 @@ internal sealed class ModelRuntime : IDisposable
     /// <summary>Tokens one sequence may hold.</summary>
     public int ContextSize => Engine.Options.ContextPerSequence;
 
-    /// <summary>Validates the files, loads every configured tier and starts the engine.</summary>
-    public static ModelRuntime Load(MomoOptions options, ResolvedTiers files, System.Diagnostics.Metrics.Meter meter, ILoggerFactory logs)
+    /// <summary>Validates the files, loads every configured tier with <paramref name="contextSize"/> tokens per sequence
+    /// and starts the engine.</summary>
+    public static ModelRuntime Load(
+        MomoOptions options, ResolvedTiers files, int contextSize, System.Diagnostics.Metrics.Meter meter, ILoggerFactory logs)
     {
         var (tiers, text) = TierSetLoader.Load(
-            TierOptions(Tier.Target, files.Target, options),
-            files.Qualifier is { } q ? TierOptions(Tier.Qualifier, q, options) : null,
-            files.Draft is { } d ? TierOptions(Tier.Draft, d, options) : null);
+            TierOptions(Tier.Target, files.Target, options, contextSize),
+            files.Qualifier is { } q ? TierOptions(Tier.Qualifier, q, options, contextSize) : null,
+            files.Draft is { } d ? TierOptions(Tier.Draft, d, options, contextSize) : null);
         try
         {
             var engineOptions = new EngineOptions(
-                options.MaxSequences, options.ContextSize, options.MaxQueuedRequests, options.PrefillTokensPerStep, options.ReusePrefixes);
+                options.MaxSequences, contextSize, options.MaxQueuedRequests, options.PrefillTokensPerStep, options.ReusePrefixes);
             var costs = TierCostCalibration.Measure(tiers);
             TierCostLog.Write(logs.CreateLogger<ModelRuntime>(), costs);
             var engine = new InferenceEngine(
@@ -73,11 +75,11 @@ internal sealed class ModelRuntime : IDisposable
         }
     }
 
-    private static TierLoadOptions TierOptions(Tier name, TierOptions tier, MomoOptions options) => new(
+    private static TierLoadOptions TierOptions(Tier name, TierOptions tier, MomoOptions options, int contextSize) => new(
         name.ToName(),
         tier.Path,
         tier.GpuLayers,
-        KvCells: tier.KvCells ?? (options.ContextSize * options.MaxSequences),
+        KvCells: tier.KvCells ?? (contextSize * options.MaxSequences),
         options.MaxSequences,
         options.Threads,
         options.BatchTokens);

@@ -69,7 +69,7 @@ public sealed class EngineBatchLimitTests
         for (var batch = 0; batch < 120; batch += 40)
         {
             results.AddRange(await Task.WhenAll(Enumerable.Range(batch, 40).Select(seed => harness.RunAsync(EngineHarness.Request(
-                EngineHarness.Prompt(seed), DecodingMode.Pyramid, maxTokens: 40, draft: 4, qualified: 8,
+                EngineHarness.PromptWithin(seed, vocabulary: 12), DecodingMode.Pyramid, maxTokens: 40, draft: 4, qualified: 8,
                 new SamplingParameters { Temperature = 1, Seed = (ulong)seed })))));
         }
 

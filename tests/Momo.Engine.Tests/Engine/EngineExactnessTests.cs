@@ -63,6 +63,16 @@ public sealed class EngineExactnessTests
         Assert.True(await ChiSquareOfEngine(DecodingMode.TargetOnly, null, null, sampling, ResampleFromVerifier, Repetitive, lookup: true) > Critical);
     }
 
+    [Theory]
+    [InlineData(DecodingMode.Pyramid, 2, 2)]
+    [InlineData(DecodingMode.TwoTier, 2, null)]
+    public async Task Sampled_tokens_follow_the_target_distribution_when_the_draft_has_favoured_padding_and_the_qualifier_lacks_tokens(
+        DecodingMode mode, int draft, int? qualified)
+    {
+        var sampling = new SamplingParameters { Temperature = 1 };
+        Assert.InRange(await ChiSquareOfEngine(mode, draft, qualified, sampling, draftVocabulary: V + 2, qualifierVocabulary: V - 2), 0, Critical);
+    }
+
     // 30 degrees of freedom at p = 0.001: 59.7.
     private const double Critical = 62;
 
@@ -70,9 +80,10 @@ public sealed class EngineExactnessTests
 
     private static async Task<double> ChiSquareOfEngine(
         DecodingMode mode, int? draft, int? qualified, SamplingParameters sampling, AcceptanceRule? rule = null,
-        int[]? prompt = null, bool? lookup = null)
+        int[]? prompt = null, bool? lookup = null, int? draftVocabulary = null, int? qualifierVocabulary = null)
     {
-        using var harness = EngineHarness.Create(vocabulary: V, rule: rule);
+        using var harness = EngineHarness.Create(
+            vocabulary: V, rule: rule, draftVocabulary: draftVocabulary, qualifierVocabulary: qualifierVocabulary, paddingBias: 5f);
         prompt ??= [2, 3, 4];
         var expected = ExpectedJoint(prompt, sampling);
         var counts = new int[expected.Length];

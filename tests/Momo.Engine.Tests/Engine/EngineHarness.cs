@@ -25,13 +25,18 @@ internal sealed class EngineHarness : IDisposable
     public InferenceEngine Engine { get; }
 
     // batchTokens: each tier's limit of tokens per decode; endBias: logit offset of the end token in every tier
-    // (negative keeps generations long); rule: the acceptance rule the engine's stages use, null for the exact one.
+    // (negative keeps generations long); rule: the acceptance rule the engine's stages use, null for the exact one;
+    // draftVocabulary, qualifierVocabulary: those tiers' own sizes when they differ from the target's (their ids past
+    // the target's get paddingBias).
     public static EngineHarness Create(
         EngineOptions? options = null, int draftKv = 1 << 20, int qualifierKv = 1 << 20, int targetKv = 1 << 20, int vocabulary = Vocabulary,
-        int batchTokens = 4096, float endBias = FakeTierModel.DefaultEndBias, AcceptanceRule? rule = null)
+        int batchTokens = 4096, float endBias = FakeTierModel.DefaultEndBias, AcceptanceRule? rule = null,
+        int? draftVocabulary = null, int? qualifierVocabulary = null, float paddingBias = 0f)
     {
-        var draft = new FakeTierModel("draft", vocabulary, disagreement: 1.6, draftKv, batchTokens, endBias);
-        var qualifier = new FakeTierModel("qualifier", vocabulary, disagreement: 0.8, qualifierKv, batchTokens, endBias);
+        var draft = new FakeTierModel(
+            "draft", draftVocabulary ?? vocabulary, disagreement: 1.6, draftKv, batchTokens, endBias, vocabulary, paddingBias);
+        var qualifier = new FakeTierModel(
+            "qualifier", qualifierVocabulary ?? vocabulary, disagreement: 0.8, qualifierKv, batchTokens, endBias, vocabulary, paddingBias);
         var target = new FakeTierModel("target", vocabulary, disagreement: 0.0, targetKv, batchTokens, endBias);
         var tiers = new TierSet(target, qualifier, draft);
         var engine = new InferenceEngine(tiers, new FakeVocabulary(), options ?? new EngineOptions(MaxSequences: 16, ContextPerSequence: 4096),
@@ -61,10 +66,13 @@ internal sealed class EngineHarness : IDisposable
     }
 
     /// <summary>Prompt <paramref name="index"/> of a fixed set: different lengths and tokens (never the end token).</summary>
-    public static int[] Prompt(int index)
+    public static int[] Prompt(int index) => PromptWithin(index, Vocabulary);
+
+    /// <summary>Prompt <paramref name="index"/> with ids below <paramref name="vocabulary"/> (for a smaller harness).</summary>
+    public static int[] PromptWithin(int index, int vocabulary)
     {
         var random = new Random(1000 + index);
-        return Enumerable.Range(0, 3 + (index % 9)).Select(_ => random.Next(2, Vocabulary)).ToArray();
+        return Enumerable.Range(0, 3 + (index % 9)).Select(_ => random.Next(2, vocabulary)).ToArray();
     }
 
     public void Dispose() => Engine.Dispose();

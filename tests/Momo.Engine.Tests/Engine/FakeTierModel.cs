@@ -9,8 +9,11 @@ namespace Momo.Engine.Tests.Engine;
 /// its own perturbation of the shared base, so tiers disagree by a tunable amount. It enforces llama.cpp's rules the
 /// engine relies on: positions must extend the cache contiguously, and the cache has a fixed number of cells.
 /// </summary>
+/// A tier may have more tokens than another (padding, as real families have): ids from
+/// <paramref name="paddingFrom"/> up get <paramref name="paddingBias"/> added, so a tier that could propose them would.
 internal sealed class FakeTierModel(
-    string name, int vocabulary, double disagreement, int kvCapacity = 1 << 20, int maxBatchTokens = 4096, float endBias = FakeTierModel.DefaultEndBias)
+    string name, int vocabulary, double disagreement, int kvCapacity = 1 << 20, int maxBatchTokens = 4096, float endBias = FakeTierModel.DefaultEndBias,
+    int paddingFrom = int.MaxValue, float paddingBias = 0f)
     : ITierModel
 {
     /// <summary>Keeps the end token rare so generations have some length.</summary>
@@ -62,6 +65,11 @@ internal sealed class FakeTierModel(
             {
                 throw new InvalidOperationException(
                     $"{name}: sequence {entry.Sequence} decodes position {entry.Position} but caches {cache.Count} tokens.");
+            }
+            if (entry.Token < 0 || entry.Token >= vocabulary)
+            {
+                // llama_decode refuses a batch holding an id outside the model's vocabulary.
+                throw new InvalidOperationException($"{name}: token {entry.Token} is outside its vocabulary of {vocabulary}.");
             }
             cache.Add(entry.Token);
             _logits.Add(entry.WantLogits ? LogitsFor(cache) : []);
@@ -122,6 +130,10 @@ internal sealed class FakeTierModel(
             row[token] = (float)(shared + own);
         }
         row[FakeVocabulary.EndOfText] += endBias;
+        for (var token = paddingFrom; token < vocabulary; token++)
+        {
+            row[token] += paddingBias;
+        }
         return row;
     }
 
