@@ -10,7 +10,7 @@ namespace Momo.Engine.Scheduling;
 /// acceptance per stage and the tiers' measured costs) and takes the best; when that is the target alone for a while it
 /// probes the best speculative chain once, so its acceptance estimates keep learning.
 /// </summary>
-internal sealed class ChainChooser(TierSet tiers, DraftLengthPlanner lengths)
+internal sealed class ChainChooser(TierSet tiers, KvLedger ledger, DraftLengthPlanner lengths)
 {
     /// <summary>Target-only steps after which <c>auto</c> probes speculation again.</summary>
     public const int ProbeEvery = 16;
@@ -41,35 +41,61 @@ internal sealed class ChainChooser(TierSet tiers, DraftLengthPlanner lengths)
 
     private Choice ChooseBest(Sequence sequence, int lookupCount)
     {
-        var best = (Choice: new Choice(Chain.TargetOnly), Rate: lengths.TargetOnlyRate);
-        var speculative = (Choice: new Choice(Chain.TargetOnly), Rate: 0.0);
-        void Consider(Choice choice, double rate)
-        {
-            if (rate > speculative.Rate)
-            {
-                speculative = (choice, rate);
-            }
-        }
+        var targetOnly = lengths.TargetOnlyRate;
+        var best = (Choice: new Choice(Chain.TargetOnly), Rate: targetOnly);
+        var speculative = new List<(Choice Choice, double Rate)>(3);
         if (lookupCount > 0)
         {
-            Consider(new Choice(Chain.Lookup), lengths.LookupRate(sequence.LookupToTarget.Rate, lookupCount));
+            var (count, rate) = lengths.BestLookup(sequence.LookupToTarget.Rate, lookupCount);
+            speculative.Add((new Choice(Chain.Lookup, count), rate));
         }
         if (tiers[Tier.Draft] is not null)
         {
             var (gamma, rate) = lengths.BestTwoTier(sequence.DraftToTarget.Rate);
-            Consider(new Choice(Chain.TwoTier, gamma), rate);
+            speculative.Add((new Choice(Chain.TwoTier, gamma), WorthCatchingUp(sequence, rate, targetOnly, withQualifier: false)));
         }
         if (tiers[Tier.Draft] is not null && tiers[Tier.Qualifier] is not null)
         {
             var (inner, outer, rate) = lengths.BestPyramid(sequence.DraftToQualifier.Rate, sequence.QualifierToTarget.Rate);
-            Consider(new Choice(Chain.Pyramid, inner, outer), rate);
+            speculative.Add((new Choice(Chain.Pyramid, inner, outer), WorthCatchingUp(sequence, rate, targetOnly, withQualifier: true)));
         }
-        var probe = sequence.StepsWithoutSpeculation >= ProbeEvery && speculative.Rate > 0;
-        if (speculative.Rate > best.Rate || probe)
+        foreach (var candidate in speculative)
         {
-            best = speculative;
+            if (candidate.Rate > best.Rate)
+            {
+                best = candidate;
+            }
+        }
+        if (best.Choice.Chain == Chain.TargetOnly && sequence.StepsWithoutSpeculation >= ProbeEvery && speculative.Count > 0)
+        {
+            // A probe, taking each speculative chain in turn, so every estimate keeps learning.
+            best = speculative[sequence.Probes++ % speculative.Count];
         }
         sequence.StepsWithoutSpeculation = best.Choice.Chain == Chain.TargetOnly ? sequence.StepsWithoutSpeculation + 1 : 0;
         return best.Choice;
+    }
+
+    /// <summary>
+    /// The chain's rate, or 0 when the smaller tiers it needs would first have to catch up on more text than the
+    /// expected saving over the request's remaining tokens can repay (a short answer to a long prompt never pays for
+    /// prefilling the draft and qualifier).
+    /// </summary>
+    private double WorthCatchingUp(Sequence sequence, double rate, double targetOnly, bool withQualifier)
+    {
+        if (rate <= targetOnly)
+        {
+            return rate;
+        }
+        var missing = sequence.CommittedLength - 1 - ledger.Cached(sequence.Slot, Tier.Draft);
+        if (withQualifier)
+        {
+            missing = Math.Max(missing, sequence.CommittedLength - 1 - ledger.Cached(sequence.Slot, Tier.Qualifier));
+        }
+        if (missing <= 0)
+        {
+            return rate;
+        }
+        var saving = sequence.RemainingTokens * ((1 / targetOnly) - (1 / rate));
+        return saving > lengths.SmallerTiersPrefillCost(missing, withQualifier) ? rate : 0;
     }
 }

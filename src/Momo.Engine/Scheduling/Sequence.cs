@@ -51,13 +51,17 @@ internal sealed class Sequence
     public RunningAcceptance DraftToQualifier { get; } = new();
     public RunningAcceptance QualifierToTarget { get; } = new();
     public RunningAcceptance DraftToTarget { get; } = new();
-    public RunningAcceptance LookupToTarget { get; } = new(prior: 0.5);
+    // Lookup only proposes where the text repeats itself, where the target usually agrees: an optimistic prior.
+    public RunningAcceptance LookupToTarget { get; } = new(prior: 0.8);
 
     /// <summary>Prompt lookup over this sequence's committed text.</summary>
     public NgramLookup Lookup { get; } = new();
 
     /// <summary>Consecutive steps in which <c>auto</c> chose the target alone (it probes speculation now and then).</summary>
     public int StepsWithoutSpeculation { get; set; }
+
+    /// <summary>Probes <c>auto</c> has made, to take the speculative chains in turn.</summary>
+    public int Probes { get; set; }
 
     /// <summary>Where the sequence is in its life.</summary>
     public SequenceState State { get; set; }

@@ -15,7 +15,7 @@ internal sealed class StepPlanner(TierSet tiers, KvLedger ledger, DraftLengthPla
 {
     private readonly StepPlan _plan = new();
     private readonly int[] _prefillBudget = new int[TierSet.Count];
-    private readonly ChainChooser _chooser = new(tiers, lengths);
+    private readonly ChainChooser _chooser = new(tiers, ledger, lengths);
 
     public StepPlan Plan(IReadOnlyList<Sequence> runnable)
     {
@@ -100,7 +100,8 @@ internal sealed class StepPlanner(TierSet tiers, KvLedger ledger, DraftLengthPla
         switch (chain.Chain)
         {
             case Chain.Lookup:
-                planned.DraftLength = planned.LookupCount;
+                // auto verifies the best number of them for the target's cost curve; a fixed mode all it found.
+                planned.DraftLength = chain.Inner > 0 ? Math.Min(chain.Inner, planned.LookupCount) : planned.LookupCount;
                 break;
             case Chain.TwoTier:
                 // The target's rows: γ proposals and the bonus position.

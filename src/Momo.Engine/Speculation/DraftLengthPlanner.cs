@@ -70,8 +70,27 @@ public sealed class DraftLengthPlanner(TierCostCurve? draft, TierCostCurve? qual
     /// <summary>Expected tokens per unit cost of the target alone.</summary>
     public double TargetOnlyRate => SpeculationMath.TargetOnlyRate(target);
 
-    /// <summary>Expected tokens per unit cost of the target verifying <paramref name="proposed"/> lookup tokens (proposing is free).</summary>
-    public double LookupRate(double alpha, int proposed) => ExpectedGain.TokensPerVerify(alpha, proposed) / target.Cost(proposed + 1);
+    /// <summary>
+    /// The best number of lookup tokens to verify, up to the <paramref name="available"/> ones, and its expected tokens per
+    /// unit cost (proposing is free; verifying k tokens costs the target's k + 1 rows).
+    /// </summary>
+    public (int Count, double Rate) BestLookup(double alpha, int available)
+    {
+        var best = (Count: 0, Rate: 0.0);
+        for (var k = 1; k <= available; k++)
+        {
+            var rate = ExpectedGain.TokensPerVerify(alpha, k) / target.Cost(k + 1);
+            if (rate > best.Rate)
+            {
+                best = (k, rate);
+            }
+        }
+        return best;
+    }
+
+    /// <summary>Cost of caching <paramref name="tokens"/> prompt tokens in the draft and, for the pyramid, the qualifier.</summary>
+    public double SmallerTiersPrefillCost(int tokens, bool withQualifier) =>
+        (draft?.Cost(tokens) ?? 0) + (withQualifier ? qualifier?.Cost(tokens) ?? 0 : 0);
 
     /// <summary>A planner from measured curves (seconds for k = 1..n per tier; null for absent tiers).</summary>
     public static DraftLengthPlanner FromMeasurements(double[]?[] curves) => new(
