@@ -12,6 +12,9 @@ public interface IModelText : ITokenText
     /// <summary>Tokenizes text; <paramref name="parseSpecial"/> turns template markers such as &lt;|im_start|&gt; into their tokens.</summary>
     int[] Tokenize(string text, bool addBos, bool parseSpecial);
 
+    /// <summary>True when the model carries no chat template, or one llama.cpp cannot render: chats then render as ChatML.</summary>
+    bool UsesFallbackTemplate { get; }
+
     /// <summary>Renders a chat with the model's own template (ChatML when the file has none), ready for the assistant's turn.</summary>
     string RenderChat(IEnumerable<(string Role, string Content)> messages);
 }

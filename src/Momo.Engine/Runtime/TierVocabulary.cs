@@ -20,8 +20,13 @@ public sealed class TierVocabulary : IModelText
         // Read once from the metadata LLamaSharp has already copied: LLamaTemplate's model constructor scans the native
         // template string with a vectorised IndexOf over an unbounded span, which can read past the string's end into
         // an unmapped page and crash the process (AccessViolationException, seen with the forged BPE families).
-        _template = weights.Metadata.TryGetValue("tokenizer.chat_template", out var template) ? template : "chatml";
+        var template = weights.Metadata.TryGetValue("tokenizer.chat_template", out var text) ? text : null;
+        UsesFallbackTemplate = template is null || !ChatTemplates.Renders(template);
+        _template = UsesFallbackTemplate ? ChatTemplates.Fallback : template!;
     }
+
+    /// <inheritdoc />
+    public bool UsesFallbackTemplate { get; }
 
     /// <inheritdoc />
     public int Count { get; }
@@ -29,13 +34,8 @@ public sealed class TierVocabulary : IModelText
     /// <inheritdoc />
     public string RenderChat(IEnumerable<(string Role, string Content)> messages)
     {
-        var template = new LLamaTemplate(_template);
-        template.AddAssistant = true;
-        foreach (var (role, content) in messages)
-        {
-            template.Add(role, content);
-        }
-        return Encoding.UTF8.GetString(template.Apply());
+        return ChatTemplates.TryRender(_template, messages)
+            ?? throw new InvalidOperationException("The chat could not be rendered with the model's template.");
     }
 
     /// <inheritdoc />

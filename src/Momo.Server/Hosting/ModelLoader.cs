@@ -41,6 +41,10 @@ internal sealed partial class ModelLoader(
             var runtime = ModelRuntime.Load(settings, files, context.Size, meters.Create(EngineMetrics.MeterName), logs);
             holder.Set(runtime);
             LogNativeLoaded(string.Join(", ", NativeLibrarySelection.LoadedLlamaFiles()));
+            if (runtime.Text.UsesFallbackTemplate)
+            {
+                LogTemplateFallback(files.Target.Path);
+            }
             LogReady(runtime.ModelId, runtime.DefaultMode.ToApiName(), files.Target.Path);
         }
         catch (Exception failure)
@@ -97,6 +101,9 @@ internal sealed partial class ModelLoader(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
     private partial void LogContextWarning(string warning);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The model {TargetPath} has no chat template llama.cpp can render; chats are rendered as ChatML")]
+    private partial void LogTemplateFallback(string targetPath);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Loading the models failed, stopping: {Reason}")]
     private partial void LogFailed(string reason, Exception failure);
