@@ -34,7 +34,7 @@ public static class NativeLibrarySelection
     /// </summary>
     public static IReadOnlyList<string> LoadedLlamaFiles()
     {
-        const string Maps = "/proc/self/Maps";
+        const string Maps = "/proc/self/maps";
         if (!OperatingSystem.IsLinux() || !File.Exists(Maps))
         {
             return [];
