@@ -20,6 +20,18 @@ public sealed class ErrorResponseTests(ServerFixture fixture)
         { "v1/chat/completions", """{"messages":[{"role":"wizard","content":"hi"}]}""", HttpStatusCode.BadRequest, "invalid_request_error", "messages[0].role" },
         { "v1/completions", """{"prompt":"hi","speculative":{"mode":"auto","lookup_tokens":0}}""", HttpStatusCode.BadRequest, "invalid_request_error", "speculative.lookup_tokens" },
         { "v1/completions", """{"prompt":"hi","speculative":{"lookup":false,"lookup_tokens":4}}""", HttpStatusCode.BadRequest, "invalid_request_error", "speculative.lookup_tokens" },
+        { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":{}}}]}""", HttpStatusCode.BadRequest, "invalid_request_error", "tools" },
+        { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"tool_choice":"required"}""", HttpStatusCode.BadRequest, "invalid_request_error", "tool_choice" },
+        { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"tool_choice":{"type":"function","function":{"name":"f"}}}""", HttpStatusCode.BadRequest, "invalid_request_error", "tool_choice" },
+        { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"functions":[{"name":"f"}]}""", HttpStatusCode.BadRequest, "invalid_request_error", "functions" },
+        { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_object"}}""", HttpStatusCode.BadRequest, "invalid_request_error", "response_format" },
+        { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"logprobs":true}""", HttpStatusCode.BadRequest, "invalid_request_error", "logprobs" },
+        { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"top_logprobs":3}""", HttpStatusCode.BadRequest, "invalid_request_error", "top_logprobs" },
+        { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"modalities":["text","audio"]}""", HttpStatusCode.BadRequest, "invalid_request_error", "modalities" },
+        { "v1/completions", """{"prompt":"hi","echo":true}""", HttpStatusCode.BadRequest, "invalid_request_error", "echo" },
+        { "v1/completions", """{"prompt":"hi","best_of":3}""", HttpStatusCode.BadRequest, "invalid_request_error", "best_of" },
+        { "v1/completions", """{"prompt":"hi","suffix":"end"}""", HttpStatusCode.BadRequest, "invalid_request_error", "suffix" },
+        { "v1/completions", """{"prompt":"hi","logprobs":2}""", HttpStatusCode.BadRequest, "invalid_request_error", "logprobs" },
         { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"temperature":3}""", HttpStatusCode.BadRequest, "invalid_request_error", "temperature" },
         { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"top_p":0}""", HttpStatusCode.BadRequest, "invalid_request_error", "top_p" },
         { "v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"max_tokens":0}""", HttpStatusCode.BadRequest, "invalid_request_error", "max_tokens" },
@@ -56,6 +68,16 @@ public sealed class ErrorResponseTests(ServerFixture fixture)
             Assert.Equal(param, error.GetProperty("param").GetString());
         }
         await AssertStillServingAsync();
+    }
+
+    [Theory]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"max_tokens":2,"tools":[{"type":"function","function":{"name":"f","parameters":{}}}],"tool_choice":"none"}""")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"max_tokens":2,"response_format":{"type":"text"},"logprobs":false}""")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"max_tokens":2,"user":"u1","metadata":{"a":"b"},"store":false,"tool_choice":"auto"}""")]
+    public async Task Fields_that_change_nothing_here_are_accepted(string body)
+    {
+        using var response = await Http.PostAsync("v1/chat/completions", Json(body));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]

@@ -14,6 +14,7 @@ internal static class GenerationRequestFactory
     public static GenerationRequest Create(GenerationParameters body, int[] promptTokens, ModelRuntime runtime, string id)
     {
         CheckModel(body.Model, runtime);
+        UnsupportedFields.Check(body);
         if (body.N is { } n && n != 1)
         {
             throw ApiException.Invalid($"n={n} is not supported yet; only n=1 is.", "n", "unsupported_value");
