@@ -9,12 +9,17 @@ namespace Momo.Engine;
 /// Keep each finished request's KV in its slot and reuse the longest shared prompt prefix. On by default; a benchmark
 /// turns it off so that every mode pays the same prefill.
 /// </param>
+/// <param name="MaxUnreadUpdates">
+/// Updates a request's reader may leave unread; a reader that falls further behind (a stalled client) has its request
+/// cancelled, so one slow client can neither stall the engine nor grow its memory without bound.
+/// </param>
 public sealed record EngineOptions(
     int MaxSequences = 8,
     int ContextPerSequence = 2048,
     int MaxQueuedRequests = 64,
     int PrefillTokensPerStep = 256,
-    bool ReusePrefixes = true)
+    bool ReusePrefixes = true,
+    int MaxUnreadUpdates = 4096)
 {
     /// <summary>Throws, naming the setting, when a value cannot work.</summary>
     public void Validate()
@@ -23,6 +28,7 @@ public sealed record EngineOptions(
         Require(ContextPerSequence >= 8, nameof(ContextPerSequence), ContextPerSequence, "at least 8");
         Require(MaxQueuedRequests >= 1, nameof(MaxQueuedRequests), MaxQueuedRequests, "at least 1");
         Require(PrefillTokensPerStep >= 1, nameof(PrefillTokensPerStep), PrefillTokensPerStep, "at least 1");
+        Require(MaxUnreadUpdates >= 2, nameof(MaxUnreadUpdates), MaxUnreadUpdates, "at least 2");
     }
 
     private static void Require(bool valid, string name, int value, string rule)

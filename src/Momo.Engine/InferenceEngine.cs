@@ -34,6 +34,7 @@ public sealed partial class InferenceEngine : IDisposable
     private readonly EngineMetrics _metrics;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Thread _thread;
+    private int _disposed;
 
     /// <summary>Creates the engine and starts its thread; instruments are created on <paramref name="meter"/>.</summary>
     public InferenceEngine(TierSet tiers, ITokenText vocabulary, EngineOptions options, DraftLengthPlanner planner, Meter meter, ILogger logger)
@@ -62,7 +63,7 @@ public sealed partial class InferenceEngine : IDisposable
         _slots = new SlotCache(_ledger, options.MaxSequences);
         _planner = new StepPlanner(tiers, _ledger, planner, options);
         _executor = new StepExecutor(tiers, _ledger, vocabulary, rule, metrics);
-        _publisher = new Publisher(_telemetry, options.ContextPerSequence);
+        _publisher = new Publisher(_telemetry, options.ContextPerSequence, logger);
         _applier = new StepApplier(_ledger, metrics, _publisher);
         _memory = new MemoryPressure(tiers, _ledger, _slots, metrics);
         _thread = new Thread(Loop) { IsBackground = true, Name = "momo-engine" };
@@ -99,7 +100,12 @@ public sealed partial class InferenceEngine : IDisposable
         {
             throw new ArgumentException($"Mode '{request.Speculation.Mode.ToApiName()}' needs tiers that are not loaded.");
         }
-        var updates = Channel.CreateUnbounded<GenerationUpdate>(new UnboundedChannelOptions { SingleWriter = true });
+        var updates = Channel.CreateBounded<GenerationUpdate>(new BoundedChannelOptions(_options.MaxUnreadUpdates)
+        {
+            SingleWriter = true,
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails, and the engine cancels the request
+        });
         var pending = new PendingRequest(request, updates, Stopwatch.GetTimestamp(), cancellation);
         // Counted before it is queued: the engine thread may take it (and count it out) before TryWrite returns.
         Counters.AddWaiting(1);
@@ -159,16 +165,52 @@ public sealed partial class InferenceEngine : IDisposable
         catch (Exception failure)
         {
             LogStepFailed(failure);
-            foreach (var sequence in runnable)
-            {
-                _publisher.Finish(sequence, FinishReason.Error, "", failure.Message);
-            }
+            Isolate(runnable.ToArray());
             return;
         }
         var applying = Stopwatch.GetTimestamp();
-        _applier.Apply(outcome);
+        FailEach(_applier.Apply(outcome));
         _telemetry.StepDone(plan, _ledger);
         _metrics.RecordPhase(StepPhases.Apply, null, applying);
+    }
+
+    /// <summary>
+    /// A step failed for a reason other than memory: each sequence retries in a step of its own, so only the ones that
+    /// fail again end with an error and the others keep running. Dropping the unverified tails first is exact.
+    /// </summary>
+    private void Isolate(Sequence[] runnable)
+    {
+        foreach (var sequence in runnable)
+        {
+            sequence.DropTail();
+            _ledger.Truncate(sequence.Slot, Math.Max(0, sequence.CommittedLength - 1));
+        }
+        foreach (var sequence in runnable)
+        {
+            try
+            {
+                FailEach(_applier.Apply(_executor.Execute(_planner.Plan([sequence]))));
+            }
+            catch (TierFullException)
+            {
+                sequence.DropTail(); // memory, not this sequence: the next step's pressure handling deals with it
+                _ledger.Truncate(sequence.Slot, Math.Max(0, sequence.CommittedLength - 1));
+            }
+            catch (Exception failure)
+            {
+                LogSequenceFailed(sequence.Request.Id, failure);
+                _publisher.Finish(sequence, FinishReason.Error, "", failure.Message);
+            }
+        }
+    }
+
+    private void FailEach(IReadOnlyList<(Sequence Sequence, Exception Failure)> failures)
+    {
+        foreach (var (sequence, failure) in failures)
+        {
+            LogSequenceFailed(sequence.Request.Id, failure);
+            _publisher.Finish(sequence, FinishReason.Error, "", failure.Message);
+        }
     }
 
     private void Admit()
@@ -250,6 +292,11 @@ public sealed partial class InferenceEngine : IDisposable
     /// </summary>
     public void Dispose()
     {
+        // The server stops the engine at the end of a drain and again when it disposes the runtime: once is enough.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         _stopping.Cancel();
         _thread.Join();
         foreach (var sequence in _active)
@@ -269,6 +316,9 @@ public sealed partial class InferenceEngine : IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "KV cache full: {Detail}")]
     private partial void LogKvFull(string detail);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Engine step failed; the affected requests end with an error")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Engine step failed; each request retries alone, and those that fail again end with an error")]
     private partial void LogStepFailed(Exception failure);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId} failed in the engine; the others go on")]
+    private partial void LogSequenceFailed(string requestId, Exception failure);
 }

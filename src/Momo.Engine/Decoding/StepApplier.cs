@@ -11,8 +11,10 @@ namespace Momo.Engine.Decoding;
 /// </summary>
 internal sealed class StepApplier(KvLedger ledger, EngineMetrics metrics, Publisher publisher)
 {
-    public void Apply(StepOutcome outcome)
+    /// <summary>Applies the outcome; returns the sequences whose own apply failed (the others are applied regardless).</summary>
+    public IReadOnlyList<(Sequence Sequence, Exception Failure)> Apply(StepOutcome outcome)
     {
+        _failures.Clear();
         foreach (var (sequence, proposed, accepted, expected) in outcome.Inner)
         {
             sequence.Counters.DraftedTokens += proposed;
@@ -24,12 +26,22 @@ internal sealed class StepApplier(KvLedger ledger, EngineMetrics metrics, Publis
         foreach (var verdict in outcome.Target)
         {
             var sequence = verdict.Sequence;
-            ledger.Truncate(sequence.Slot, verdict.FirstTail + verdict.Accepted);
-            sequence.CommitTail(verdict.Accepted, verdict.Next);
-            Count(sequence, verdict);
-            publisher.Publish(sequence, verdict.FirstTail);
+            try
+            {
+                ledger.Truncate(sequence.Slot, verdict.FirstTail + verdict.Accepted);
+                sequence.CommitTail(verdict.Accepted, verdict.Next);
+                Count(sequence, verdict);
+                publisher.Publish(sequence, verdict.FirstTail);
+            }
+            catch (Exception failure)
+            {
+                _failures.Add((sequence, failure));
+            }
         }
+        return _failures;
     }
+
+    private readonly List<(Sequence Sequence, Exception Failure)> _failures = [];
 
     /// <summary>Counts the verification; the running estimates learn from the rows (1 − TV), the metrics count acceptances.</summary>
     private void Count(Sequence sequence, TargetVerification verdict)

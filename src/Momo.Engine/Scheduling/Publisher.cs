@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Momo.Engine.Telemetry;
 
 namespace Momo.Engine.Scheduling;
@@ -6,7 +7,7 @@ namespace Momo.Engine.Scheduling;
 /// Writes a sequence's updates to its reader: the text of newly committed tokens (held back at stop-string and UTF-8
 /// boundaries), and exactly one final update, which also sets the sequence's end state.
 /// </summary>
-internal sealed class Publisher(EngineTelemetry telemetry, int contextPerSequence)
+internal sealed partial class Publisher(EngineTelemetry telemetry, int contextPerSequence, ILogger logger)
 {
     /// <summary>Publishes the tokens committed from working index <paramref name="firstNew"/> on, finishing the sequence if they end it.</summary>
     public void Publish(Sequence sequence, int firstNew)
@@ -24,7 +25,7 @@ internal sealed class Publisher(EngineTelemetry telemetry, int contextPerSequenc
             Finish(sequence, reason, text, null, newTokens);
             return;
         }
-        sequence.Output.TryWrite(new GenerationUpdate(text, newTokens));
+        Write(sequence, new GenerationUpdate(text, newTokens));
     }
 
     /// <summary>Writes the final update (once; later calls do nothing) and moves the sequence to its end state.</summary>
@@ -40,8 +41,33 @@ internal sealed class Publisher(EngineTelemetry telemetry, int contextPerSequenc
             FinishReason.Cancelled => SequenceState.Cancelled,
             _ => SequenceState.Finished,
         };
-        sequence.Output.TryWrite(new GenerationUpdate(text, newTokens, reason, sequence.Statistics(), error));
-        sequence.Output.TryComplete();
+        if (Write(sequence, new GenerationUpdate(text, newTokens, reason, sequence.Statistics(), error)))
+        {
+            sequence.Output.TryComplete();
+        }
         telemetry.Finished(sequence, reason);
     }
+
+    /// <summary>
+    /// Writes an update; a reader that has left <see cref="EngineOptions.MaxUnreadUpdates"/> unread (a stalled client)
+    /// has its request cancelled instead: its reader ends with <see cref="SlowReaderException"/> after what it buffered.
+    /// </summary>
+    private bool Write(Sequence sequence, GenerationUpdate update)
+    {
+        if (sequence.Output.TryWrite(update))
+        {
+            return true;
+        }
+        if (!sequence.IsDone)
+        {
+            LogSlowReader(sequence.Request.Id);
+            sequence.State = SequenceState.Cancelled;
+            telemetry.Finished(sequence, FinishReason.Cancelled);
+        }
+        sequence.Output.TryComplete(new SlowReaderException(sequence.Request.Id));
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} cancelled: its client stopped reading and its unread updates reached the limit")]
+    private partial void LogSlowReader(string requestId);
 }

@@ -17,11 +17,18 @@ internal sealed partial class ModelLoader(
     IOptions<MomoOptions> options,
     IMeterFactory meters,
     IHostApplicationLifetime lifetime,
+    IOptions<HostOptions> host,
     ILoggerFactory logs,
     ILogger<ModelLoader> logger)
     : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(Load, stoppingToken);
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // SIGTERM: refuse new work at once, drain the running requests within the host's shutdown timeout
+        // (configuration key shutdownTimeoutSeconds, 30 s by default).
+        lifetime.ApplicationStopping.Register(() => holder.StartDraining(host.Value.ShutdownTimeout));
+        return Task.Run(Load, stoppingToken);
+    }
 
     private void Load()
     {

@@ -42,9 +42,16 @@ internal sealed class FakeTierModel(
 
     public int UsedCells => _cache.Values.Sum(c => c.Count);
 
+    /// <summary>A prompt starting with this token makes every decode that carries it fail (a fault in one sequence).</summary>
+    public int? PoisonFirstToken { get; set; }
+
     public void Decode(DecodeBatch batch)
     {
         LargestBatch = Math.Max(LargestBatch, batch.Count);
+        if (PoisonFirstToken is { } poison && batch.Entries.Any(e => e.Position == 0 && e.Token == poison))
+        {
+            throw new InvalidOperationException($"{name}: a poisoned sequence reached the decode");
+        }
         if (batch.Count > maxBatchTokens)
         {
             throw new BatchTooLargeException(name, batch.Count, maxBatchTokens); // as llama.cpp's n_batch assert would
