@@ -122,7 +122,7 @@ public static class FamilyForge
         w.Metadata
             .Set(GgufKeys.AddBos, specials.AddBos)
             .Set("tokenizer.ggml.add_eos_token", false)
-            .Set(GgufKeys.ChatTemplate, vocab.ChatTemplate);
+            .Set(GgufKeys.ChatTemplate, p.ChatTemplate ?? vocab.ChatTemplate);
         foreach (var (name, dims, data) in weights.Shared.Concat(weights.Blocks.Take(layers).SelectMany(b => b)))
         {
             // token_embd and output are [n_embd, vocabulary] with one token per row: a smaller tier keeps the first rows.

@@ -24,6 +24,8 @@ namespace Momo.Forge;
 /// <param name="DraftPadding">Unused tokens appended to the draft's vocabulary (real families pad larger models').</param>
 /// <param name="QualifierPadding">Unused tokens appended to the qualifier's vocabulary.</param>
 /// <param name="TargetPadding">Unused tokens appended to the target's vocabulary.</param>
+/// <param name="ChatTemplate">tokenizer.chat_template to write instead of the vocabulary's own (null: its own), so a
+/// family can carry another model family's chat format.</param>
 public sealed record FamilyPreset(
     string Name,
     int? MaxWords,
@@ -42,7 +44,8 @@ public sealed record FamilyPreset(
     ForgeTokenizer Tokenizer = ForgeTokenizer.CorpusWords,
     int DraftPadding = 0,
     int QualifierPadding = 0,
-    int TargetPadding = 0)
+    int TargetPadding = 0,
+    string? ChatTemplate = null)
 {
     /// <summary>The server's no-configuration default: the whole tale, Q8_0, 1/3/8 blocks. Its context_length says 32k
     /// (the forged attention has no trained length), so an agent client may configure a long context; the server

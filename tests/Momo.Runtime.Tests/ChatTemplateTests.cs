@@ -1,4 +1,5 @@
 using Momo.Engine.Runtime;
+using Momo.Forge;
 
 namespace Momo.Runtime.Tests;
 
@@ -46,6 +47,25 @@ public sealed class ChatTemplateTests
     {
         Assert.True(ChatTemplates.Renders(template), $"{family}: llama.cpp did not recognise the template");
         Assert.Equal(expected, ChatTemplates.TryRender(template, Chat));
+    }
+
+    [Theory]
+    [MemberData(nameof(Families))]
+    public void A_forged_gguf_carrying_the_family_template_renders_chats_in_that_format(string family, string template, string expected)
+    {
+        var directory = Directory.CreateTempSubdirectory("momo-template-").FullName;
+        try
+        {
+            var forged = FamilyForge.Forge(directory, FamilyPreset.Tiny with { Name = "tiny-template", ChatTemplate = template }, seed: 7);
+            using var target = LlamaTierModel.Load(new TierLoadOptions("target", forged.TargetPath, 0, KvCells: 256, MaxSequences: 1, Threads: 1, BatchTokens: 64));
+
+            Assert.False(target.Vocabulary.UsesFallbackTemplate, family);
+            Assert.Equal(expected, target.Vocabulary.RenderChat(Chat));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]
