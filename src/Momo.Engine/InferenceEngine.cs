@@ -272,6 +272,7 @@ public sealed partial class InferenceEngine : IDisposable
             }
         }
         Counters.SetRunning(_active.Count);
+        _telemetry.KvChanged(_ledger);
     }
 
     private void WaitForWork()

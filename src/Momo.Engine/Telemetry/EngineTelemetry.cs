@@ -10,6 +10,9 @@ namespace Momo.Engine.Telemetry;
 /// </summary>
 internal sealed class EngineTelemetry(EngineMetrics metrics, EngineCounters counters, TierSet tiers)
 {
+    // The mean draft lengths of the last planned step, republished with every KV update.
+    private double[] _draftLengths = new double[3];
+
     /// <summary>A request left the queue for a sequence slot.</summary>
     public void Admitted(Sequence sequence) => metrics.RecordAdmission(
         sequence.PromptLength, sequence.Counters.CachedPromptTokens, Stopwatch.GetElapsedTime(sequence.SubmittedTimestamp).TotalSeconds);
@@ -35,6 +38,21 @@ internal sealed class EngineTelemetry(EngineMetrics metrics, EngineCounters coun
     /// <summary>Publishes the gauges after a step: KV use per tier, and the mean draft lengths the step planned.</summary>
     public void StepDone(StepPlan plan, KvLedger ledger)
     {
+        double MeanOf(Chain chain, Func<SequencePlan, int> length) =>
+            plan.Ready.Where(p => p.Chain == chain).Select(length).DefaultIfEmpty(0).Average();
+        _draftLengths = [
+            MeanOf(Chain.Pyramid, p => p.DraftLength),
+            MeanOf(Chain.Pyramid, p => p.QualifiedLength),
+            MeanOf(Chain.TwoTier, p => p.DraftLength)];
+        KvChanged(ledger);
+    }
+
+    /// <summary>
+    /// Publishes KV use per tier now: after each step, and after sequences are released, so a server at rest shows what
+    /// its caches really hold rather than the last step's figure.
+    /// </summary>
+    public void KvChanged(KvLedger ledger)
+    {
         var kv = new double[TierSet.Count];
         for (var t = 0; t < TierSet.Count; t++)
         {
@@ -43,11 +61,6 @@ internal sealed class EngineTelemetry(EngineMetrics metrics, EngineCounters coun
                 kv[t] = Math.Min(1.0, ledger.CellsInUse((Tier)t) / (double)model.KvCapacity);
             }
         }
-        double MeanOf(Chain chain, Func<SequencePlan, int> length) =>
-            plan.Ready.Where(p => p.Chain == chain).Select(length).DefaultIfEmpty(0).Average();
-        counters.PublishStep(kv, [
-            MeanOf(Chain.Pyramid, p => p.DraftLength),
-            MeanOf(Chain.Pyramid, p => p.QualifiedLength),
-            MeanOf(Chain.TwoTier, p => p.DraftLength)]);
+        counters.PublishStep(kv, _draftLengths);
     }
 }

@@ -47,3 +47,22 @@ public sealed class EngineShutdownTests
         Assert.Equal(0, harness.Engine.Counters.Waiting);
     }
 }
+
+/// <summary>The KV gauges describe the caches as they are, at rest too.</summary>
+public sealed class EngineKvGaugeTests
+{
+    [Fact]
+    public async Task Once_every_request_is_released_the_kv_gauges_read_zero_without_prefix_reuse()
+    {
+        using var harness = EngineHarness.Create(new EngineOptions(MaxSequences: 4, ContextPerSequence: 4096, ReusePrefixes: false));
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(i => harness.RunAsync(EngineHarness.Request(EngineHarness.Prompt(i), DecodingMode.Pyramid, maxTokens: 20))));
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (harness.Engine.Counters.KvUsage().Any(m => m.Value > 0) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+        }
+        Assert.All(harness.Engine.Counters.KvUsage(), m => Assert.Equal(0, m.Value));
+    }
+}
