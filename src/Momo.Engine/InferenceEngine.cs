@@ -182,8 +182,7 @@ public sealed partial class InferenceEngine : IDisposable
     {
         foreach (var sequence in runnable)
         {
-            sequence.DropTail();
-            _ledger.Truncate(sequence.Slot, Math.Max(0, sequence.CommittedLength - 1));
+            _ledger.DropTail(sequence);
         }
         foreach (var sequence in runnable)
         {
@@ -193,8 +192,7 @@ public sealed partial class InferenceEngine : IDisposable
             }
             catch (TierFullException)
             {
-                sequence.DropTail(); // memory, not this sequence: the next step's pressure handling deals with it
-                _ledger.Truncate(sequence.Slot, Math.Max(0, sequence.CommittedLength - 1));
+                _ledger.DropTail(sequence); // memory, not this sequence: the next step's pressure handling deals with it
             }
             catch (Exception failure)
             {
@@ -250,6 +248,7 @@ public sealed partial class InferenceEngine : IDisposable
 
     private void ReleaseFinished()
     {
+        var released = false;
         for (var i = _active.Count - 1; i >= 0; i--)
         {
             var sequence = _active[i];
@@ -266,13 +265,17 @@ public sealed partial class InferenceEngine : IDisposable
                 _slots.Release(sequence);
             }
             _active.RemoveAt(i);
+            released = true;
             if (sequence.State == SequenceState.Cancelled)
             {
                 Counters.CountCancelled();
             }
         }
         Counters.SetRunning(_active.Count);
-        _telemetry.KvChanged(_ledger);
+        if (released)
+        {
+            _telemetry.KvChanged(_ledger);
+        }
     }
 
     private void WaitForWork()

@@ -59,7 +59,7 @@ internal sealed class StepExecutor
             }
             for (var i = 0; i < planned.DraftLength && !planned.TailEnded; i++)
             {
-                var token = planned.LookupBuffer[i];
+                var token = planned.Sequence.LookupProposals[i];
                 planned.Sequence.AppendOneHot(token);
                 planned.TailEnded = _vocabulary.IsEndOfGeneration(token);
             }

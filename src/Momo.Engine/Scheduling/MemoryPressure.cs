@@ -39,9 +39,7 @@ internal sealed class MemoryPressure(TierSet tiers, KvLedger ledger, SlotCache s
     {
         foreach (var sequence in active)
         {
-            // Dropping unverified proposals is always exact: committed tokens only come from verified rounds.
-            sequence.DropTail();
-            ledger.Truncate(sequence.Slot, Math.Max(0, sequence.CommittedLength - 1));
+            ledger.DropTail(sequence);
         }
         if (slots.EvictCached())
         {

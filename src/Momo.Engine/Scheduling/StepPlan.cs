@@ -39,11 +39,8 @@ internal sealed class SequencePlan(Sequence sequence, Chain chain, int draftLeng
     /// <summary>γ₂: qualified tokens to gather before the target verifies (pyramid); 0 otherwise.</summary>
     public int QualifiedLength { get; set; } = qualifiedLength;
 
-    /// <summary>Tokens prompt lookup proposed (the first <see cref="LookupCount"/> of <see cref="LookupBuffer"/>).</summary>
+    /// <summary>Tokens prompt lookup proposed this step (the first <see cref="LookupCount"/> of the sequence's <see cref="Sequence.LookupProposals"/>).</summary>
     public int LookupCount { get; set; }
-
-    /// <summary>Room for the lookup's proposals.</summary>
-    public int[] LookupBuffer { get; } = new int[SpeculationSettings.MaxLookupTokens];
 
     /// <summary>Drafts still to propose in the current inner round.</summary>
     public int DraftsLeft { get; set; }

@@ -88,7 +88,7 @@ internal sealed class StepPlanner(TierSet tiers, KvLedger ledger, DraftLengthPla
         {
             // The target's rows: the lookup tokens and the bonus position.
             var room = Math.Min(Math.Min(budget, target - 1), settings.LookupTokens ?? SpeculationSettings.MaxLookupTokens);
-            planned.LookupCount = room > 0 ? sequence.Lookup.Propose(sequence.Committed, planned.LookupBuffer.AsSpan(0, room)) : 0;
+            planned.LookupCount = room > 0 ? sequence.Lookup.Propose(sequence.Committed, sequence.LookupProposals.AsSpan(0, room)) : 0;
         }
         var chain = _chooser.Choose(sequence, planned.LookupCount);
         if (!PrefillSmallerTiers(sequence, chain.Chain) && chain.Chain is Chain.TwoTier or Chain.Pyramid)
