@@ -1,7 +1,7 @@
-namespace Momo.Server.Tests.Observability;
+namespace Momo.Testing;
 
 /// <summary>Finds files of the repository the tests were built from.</summary>
-internal static class RepositoryPaths
+public static class RepositoryPaths
 {
     /// <summary>The folder holding MomoServer.sln.</summary>
     public static string Root { get; } = FindRoot();

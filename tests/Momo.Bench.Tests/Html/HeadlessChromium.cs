@@ -1,3 +1,4 @@
+using Momo.Testing;
 using System.Diagnostics;
 
 namespace Momo.Bench.Tests.Html;
@@ -18,7 +19,7 @@ internal static class HeadlessChromium
 
     private static async Task<string> RunAsync(IEnumerable<string> arguments)
     {
-        var chromium = await EnsureInstalledAsync();
+        var chromium = await DebianPackages.EnsureAsync("chromium");
         var profile = Directory.CreateTempSubdirectory("momo-chromium-");
         try
         {
@@ -41,29 +42,5 @@ internal static class HeadlessChromium
         {
             profile.Delete(recursive: true);
         }
-    }
-
-    private static async Task<string> EnsureInstalledAsync()
-    {
-        var script = Path.Combine(RepositoryRoot(), "tests", "Momo.Bench.Tests", "Html", "ensure-chromium.sh");
-        var start = new ProcessStartInfo("bash") { ArgumentList = { script }, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var errors = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"ensure-chromium.sh failed ({process.ExitCode}): {errors}");
-        return output.Trim().Split('\n')[^1];
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MomoServer.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("MomoServer.sln not found above " + AppContext.BaseDirectory);
     }
 }

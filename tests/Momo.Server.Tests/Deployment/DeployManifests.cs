@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Momo.Server.Tests.Observability;
+using Momo.Testing;
 
 namespace Momo.Server.Tests.Deployment;
 

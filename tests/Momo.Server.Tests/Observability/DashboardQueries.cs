@@ -1,3 +1,4 @@
+using Momo.Testing;
 using System.Text.Json;
 
 namespace Momo.Server.Tests.Observability;

@@ -1,3 +1,4 @@
+using Momo.Testing;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -6,7 +7,7 @@ using System.Text.Json;
 namespace Momo.Server.Tests.Observability;
 
 /// <summary>
-/// A real Prometheus (Debian's package, installed by deploy/prometheus/ensure-prometheus.sh when absent) on loopback,
+/// A real Prometheus (Debian's package, installed by deploy/ensure-debian-package.sh when absent) on loopback,
 /// scraping one target every second, with its own temporary storage; killed on dispose.
 /// </summary>
 internal sealed class PrometheusProcess : IAsyncDisposable
@@ -25,7 +26,7 @@ internal sealed class PrometheusProcess : IAsyncDisposable
 
     public static async Task<PrometheusProcess> StartAsync(Uri scrapeTarget)
     {
-        var binary = await EnsureInstalledAsync();
+        var binary = await DebianPackages.EnsureAsync("prometheus");
         var directory = Directory.CreateTempSubdirectory("momo-prometheus-").FullName;
         var config = Path.Combine(directory, "prometheus.yml");
         await File.WriteAllTextAsync(config, $"""
@@ -108,21 +109,6 @@ internal sealed class PrometheusProcess : IAsyncDisposable
             await Task.Delay(250);
         }
         throw new TimeoutException("Prometheus did not become ready.");
-    }
-
-    private static async Task<string> EnsureInstalledAsync()
-    {
-        var script = Path.Combine(RepositoryPaths.Root, "deploy", "prometheus", "ensure-prometheus.sh");
-        var start = new ProcessStartInfo("bash") { ArgumentList = { script }, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var errors = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"ensure-prometheus.sh failed ({process.ExitCode}): {errors}");
-        }
-        return output.Trim().Split('\n')[^1];
     }
 
     private static int FreePort()
