@@ -1,3 +1,4 @@
+using Momo.Engine.Constraints;
 using Momo.Engine.Sampling;
 
 namespace Momo.Engine;
@@ -15,4 +16,8 @@ public sealed record GenerationRequest(
     SamplingParameters Sampling,
     int MaxTokens,
     IReadOnlyList<string> StopSequences,
-    SpeculationSettings Speculation);
+    SpeculationSettings Speculation)
+{
+    /// <summary>The grammar the completion must follow (structured output, tool calls); null = free text.</summary>
+    public OutputGrammar? Grammar { get; init; }
+}
