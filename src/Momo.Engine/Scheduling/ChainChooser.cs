@@ -5,13 +5,16 @@ namespace Momo.Engine.Scheduling;
 
 /// <summary>
 /// Picks a sequence's chain for one step. A fixed mode runs its own chain, or the lookup chain when prompt lookup found
-/// a continuation (lookup is free, so a match is always worth verifying). <c>auto</c> compares the expected tokens per
-/// unit of cost of every chain the loaded tiers allow (<see cref="DraftLengthPlanner"/>, from the sequence's running
-/// acceptance per stage and the tiers' measured costs) and takes the best; when that is the target alone for a while it
-/// probes the best speculative chain once, so its acceptance estimates keep learning.
+/// a continuation (lookup is free, so a match is always worth verifying). <c>auto</c> weighs every chain the loaded
+/// tiers allow, and its lengths, by the tokens per unit of cost of the whole step (<see cref="StepLoad"/>: the expected
+/// tokens from the sequence's running acceptance per stage, the cost from the tiers' measured curves for the batch as
+/// settled so far), and takes the best; when that is the target alone for a while it probes the best speculative
+/// chain once, so its acceptance estimates keep learning.
 /// </summary>
 internal sealed class ChainChooser(TierSet tiers, KvLedger ledger, DraftLengthPlanner lengths)
 {
+    private readonly StepLoad _load = lengths.NewStepLoad();
+
     /// <summary>Target-only steps after which <c>auto</c> probes speculation again.</summary>
     public const int ProbeEvery = 16;
 
@@ -39,52 +42,112 @@ internal sealed class ChainChooser(TierSet tiers, KvLedger ledger, DraftLengthPl
         }
     }
 
+    /// <summary>Starts a step in which <paramref name="sequences"/> sequences verify, each counted as the target alone until its chain is settled.</summary>
+    public void BeginStep(int sequences)
+    {
+        _load.Clear();
+        for (var i = 0; i < sequences; i++)
+        {
+            _load.Add(SequenceWork.TargetOnly());
+        }
+    }
+
+    /// <summary>Settles a sequence's chain and lengths for this step: its work replaces its placeholder in the step's load.</summary>
+    public void Settle(SequencePlan planned)
+    {
+        var sequence = planned.Sequence;
+        _load.Remove(SequenceWork.TargetOnly());
+        _load.Add(planned.Chain switch
+        {
+            Chain.Lookup => SequenceWork.Lookup(sequence.LookupToTarget.Rate, planned.DraftLength),
+            Chain.TwoTier => SequenceWork.TwoTier(sequence.DraftToTarget.Rate, planned.DraftLength),
+            Chain.Pyramid => SequenceWork.Pyramid(
+                sequence.DraftToQualifier.Rate, sequence.QualifierToTarget.Rate, planned.DraftLength, planned.QualifiedLength),
+            _ => SequenceWork.TargetOnly(),
+        });
+    }
+
+    /// <summary>
+    /// The chain and lengths under which the whole step commits the most tokens per unit of cost, given what the other
+    /// sequences already settled (and the rest, for now, as the target alone): a coordinate ascent over the batch.
+    /// </summary>
     private Choice ChooseBest(Sequence sequence, int lookupCount)
     {
+        _load.Remove(SequenceWork.TargetOnly());
+        var tokens = _load.ExpectedTokens;
+        var cost = _load.Cost();
+        double StepRate(SequenceWork work) => (tokens + work.ExpectedTokens) / (cost + _load.MarginalCost(work));
+
+        var best = (Choice: new Choice(Chain.TargetOnly), Rate: StepRate(SequenceWork.TargetOnly()));
+        var speculative = new List<Choice>(3);
+        void Consider(Choice choice, SequenceWork work)
+        {
+            var rate = StepRate(work);
+            if (rate > best.Rate)
+            {
+                best = (choice, rate);
+            }
+        }
+
         var targetOnly = lengths.TargetOnlyRate;
-        var best = (Choice: new Choice(Chain.TargetOnly), Rate: targetOnly);
-        var speculative = new List<(Choice Choice, double Rate)>(3);
         if (lookupCount > 0)
         {
-            var (count, rate) = lengths.BestLookup(sequence.LookupToTarget.Rate, lookupCount);
-            speculative.Add((new Choice(Chain.Lookup, count), rate));
+            speculative.Add(new Choice(Chain.Lookup, lengths.BestLookup(sequence.LookupToTarget.Rate, lookupCount).Count));
+            for (var k = 1; k <= lookupCount; k++)
+            {
+                Consider(new Choice(Chain.Lookup, k), SequenceWork.Lookup(sequence.LookupToTarget.Rate, k));
+            }
         }
         if (tiers[Tier.Draft] is not null)
         {
             var (gamma, rate) = lengths.BestTwoTier(sequence.DraftToTarget.Rate);
-            speculative.Add((new Choice(Chain.TwoTier, gamma), WorthCatchingUp(sequence, rate, targetOnly, withQualifier: false)));
+            speculative.Add(new Choice(Chain.TwoTier, gamma));
+            if (WorthCatchingUp(sequence, rate, targetOnly, withQualifier: false))
+            {
+                for (var g = 1; g <= DraftLengthPlanner.MaxInner; g++)
+                {
+                    Consider(new Choice(Chain.TwoTier, g), SequenceWork.TwoTier(sequence.DraftToTarget.Rate, g));
+                }
+            }
         }
         if (tiers[Tier.Draft] is not null && tiers[Tier.Qualifier] is not null)
         {
-            var (inner, outer, rate) = lengths.BestPyramid(sequence.DraftToQualifier.Rate, sequence.QualifierToTarget.Rate);
-            speculative.Add((new Choice(Chain.Pyramid, inner, outer), WorthCatchingUp(sequence, rate, targetOnly, withQualifier: true)));
-        }
-        foreach (var candidate in speculative)
-        {
-            if (candidate.Rate > best.Rate)
+            var (alphaDq, alphaQt) = (sequence.DraftToQualifier.Rate, sequence.QualifierToTarget.Rate);
+            var (inner, outer, rate) = lengths.BestPyramid(alphaDq, alphaQt);
+            speculative.Add(new Choice(Chain.Pyramid, inner, outer));
+            if (WorthCatchingUp(sequence, rate, targetOnly, withQualifier: true))
             {
-                best = candidate;
+                // The single-sequence optimum, and shorter runs of it, which a busier batch may prefer.
+                for (var shorter = outer; shorter >= 1; shorter /= 2)
+                {
+                    for (var g1 = 1; g1 <= inner; g1++)
+                    {
+                        Consider(new Choice(Chain.Pyramid, g1, shorter), SequenceWork.Pyramid(alphaDq, alphaQt, g1, shorter));
+                    }
+                }
             }
         }
+        _load.Add(SequenceWork.TargetOnly());
+
         if (best.Choice.Chain == Chain.TargetOnly && sequence.StepsWithoutSpeculation >= ProbeEvery && speculative.Count > 0)
         {
             // A probe, taking each speculative chain in turn, so every estimate keeps learning.
-            best = speculative[sequence.Probes++ % speculative.Count];
+            best.Choice = speculative[sequence.Probes++ % speculative.Count];
         }
         sequence.StepsWithoutSpeculation = best.Choice.Chain == Chain.TargetOnly ? sequence.StepsWithoutSpeculation + 1 : 0;
         return best.Choice;
     }
 
     /// <summary>
-    /// The chain's rate, or 0 when the smaller tiers it needs would first have to catch up on more text than the
-    /// expected saving over the request's remaining tokens can repay (a short answer to a long prompt never pays for
-    /// prefilling the draft and qualifier).
+    /// Whether the chain may pay: false when its single-sequence rate cannot beat the target alone, or when the smaller
+    /// tiers it needs would first have to catch up on more text than the expected saving over the request's remaining
+    /// tokens can repay (a short answer to a long prompt never pays for prefilling the draft and qualifier).
     /// </summary>
-    private double WorthCatchingUp(Sequence sequence, double rate, double targetOnly, bool withQualifier)
+    private bool WorthCatchingUp(Sequence sequence, double rate, double targetOnly, bool withQualifier)
     {
         if (rate <= targetOnly)
         {
-            return rate;
+            return false;
         }
         var missing = sequence.CommittedLength - 1 - ledger.Cached(sequence.Slot, Tier.Draft);
         if (withQualifier)
@@ -93,9 +156,9 @@ internal sealed class ChainChooser(TierSet tiers, KvLedger ledger, DraftLengthPl
         }
         if (missing <= 0)
         {
-            return rate;
+            return true;
         }
         var saving = sequence.RemainingTokens * ((1 / targetOnly) - (1 / rate));
-        return saving > lengths.SmallerTiersPrefillCost(missing, withQualifier) ? rate : 0;
+        return saving > lengths.SmallerTiersPrefillCost(missing, withQualifier);
     }
 }

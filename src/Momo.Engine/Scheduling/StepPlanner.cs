@@ -14,24 +14,32 @@ namespace Momo.Engine.Scheduling;
 internal sealed class StepPlanner(TierSet tiers, KvLedger ledger, DraftLengthPlanner lengths, EngineOptions options)
 {
     private readonly StepPlan _plan = new();
+    private readonly List<Sequence> _ready = [];
     private readonly int[] _prefillBudget = new int[TierSet.Count];
     private readonly ChainChooser _chooser = new(tiers, ledger, lengths);
 
     public StepPlan Plan(IReadOnlyList<Sequence> runnable)
     {
         _plan.Clear();
+        _ready.Clear();
         Array.Fill(_prefillBudget, options.PrefillTokensPerStep);
         foreach (var sequence in runnable)
+        {
+            if (PlanPrefill(sequence, Tier.Target))
+            {
+                _ready.Add(sequence);
+            }
+        }
+        // Chains are priced by what they add to the whole step, so the chooser first learns how many verify in it.
+        _chooser.BeginStep(_ready.Count);
+        foreach (var sequence in _ready)
         {
             // Until its first token a sequence needs only the target, which answers alone (llama-server does the same):
             // the smaller tiers' prefill would only delay the first token. After it, a sequence whose smaller tiers are
             // still prefilling keeps generating with the target alone rather than stalling.
-            var firstToken = sequence.GeneratedCount == 0;
-            if (!PlanPrefill(sequence, Tier.Target))
-            {
-                continue;
-            }
-            _plan.Ready.Add(firstToken ? new SequencePlan(sequence, Chain.TargetOnly) : PlanSpeculation(sequence));
+            var planned = sequence.GeneratedCount == 0 ? new SequencePlan(sequence, Chain.TargetOnly) : PlanSpeculation(sequence);
+            _chooser.Settle(planned);
+            _plan.Ready.Add(planned);
         }
         FitTargetBatch();
         return _plan;

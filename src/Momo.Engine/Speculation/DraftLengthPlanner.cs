@@ -92,6 +92,9 @@ public sealed class DraftLengthPlanner(TierCostCurve? draft, TierCostCurve? qual
     public double SmallerTiersPrefillCost(int tokens, bool withQualifier) =>
         (draft?.Cost(tokens) ?? 0) + (withQualifier ? qualifier?.Cost(tokens) ?? 0 : 0);
 
+    /// <summary>An empty step load priced with these curves.</summary>
+    public StepLoad NewStepLoad() => new(draft, qualifier, target);
+
     /// <summary>A planner from measured curves (seconds for k = 1..n per tier; null for absent tiers).</summary>
     public static DraftLengthPlanner FromMeasurements(double[]?[] curves) => new(
         curves[0] is { } d ? new TierCostCurve(d) : null,

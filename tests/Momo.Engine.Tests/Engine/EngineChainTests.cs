@@ -1,3 +1,5 @@
+using Momo.Engine.Speculation;
+
 namespace Momo.Engine.Tests.Engine;
 
 /// <summary>Prompt lookup and <c>auto</c> through the real engine over fake tiers.</summary>
@@ -36,4 +38,27 @@ public sealed class EngineChainTests
         Assert.Equal("auto", last.Statistics!.Mode);
         Assert.True(last.Statistics.TargetProposedTokens > 0, "auto never speculated");
     }
+
+    [Fact]
+    public async Task Auto_speculates_for_a_lone_sequence_but_not_in_a_batch_where_every_extra_row_costs_as_much_as_a_decode()
+    {
+        // Each row costs as much as a decode's fixed part. Alone, verifying several drafts in one decode saves fixed
+        // parts; in a batch of eight the fixed part is shared already, and every proposal adds a full row for less than
+        // a token: auto must leave the batch to the target alone (apart from its probes).
+        var planner = new DraftLengthPlanner(Curve(0.02, 0.02), Curve(0.1, 0.1), Curve(1, 1));
+        using var harness = EngineHarness.Create(planner: planner);
+        var (_, alone) = await harness.RunAsync(Request(0));
+
+        var batch = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => harness.RunAsync(Request(i))));
+
+        var aloneProposed = alone.Statistics!.TargetProposedTokens;
+        var batchProposed = batch.Average(r => (double)r.Last.Statistics!.TargetProposedTokens);
+        Assert.True(aloneProposed > 8, $"alone, auto proposed only {aloneProposed} tokens");
+        Assert.True(batchProposed < aloneProposed / 4.0, $"in the batch auto proposed {batchProposed:F1} tokens per sequence, alone {aloneProposed}");
+
+        GenerationRequest Request(int i) => EngineHarness.Request(EngineHarness.Prompt(i + 1), DecodingMode.Auto, maxTokens: 48, lookup: false);
+    }
+
+    private static TierCostCurve Curve(double fixedPart, double perRow) =>
+        new(Enumerable.Range(1, 64).Select(k => fixedPart + (perRow * k)).ToArray());
 }

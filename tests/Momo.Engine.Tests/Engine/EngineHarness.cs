@@ -31,7 +31,7 @@ internal sealed class EngineHarness : IDisposable
     public static EngineHarness Create(
         EngineOptions? options = null, int draftKv = 1 << 20, int qualifierKv = 1 << 20, int targetKv = 1 << 20, int vocabulary = Vocabulary,
         int batchTokens = 4096, float endBias = FakeTierModel.DefaultEndBias, AcceptanceRule? rule = null,
-        int? draftVocabulary = null, int? qualifierVocabulary = null, float paddingBias = 0f)
+        int? draftVocabulary = null, int? qualifierVocabulary = null, float paddingBias = 0f, DraftLengthPlanner? planner = null)
     {
         var draft = new FakeTierModel(
             "draft", draftVocabulary ?? vocabulary, disagreement: 1.6, draftKv, batchTokens, endBias, vocabulary, paddingBias);
@@ -40,7 +40,7 @@ internal sealed class EngineHarness : IDisposable
         var target = new FakeTierModel("target", vocabulary, disagreement: 0.0, targetKv, batchTokens, endBias);
         var tiers = new TierSet(target, qualifier, draft);
         var engine = new InferenceEngine(tiers, new FakeVocabulary(), options ?? new EngineOptions(MaxSequences: 16, ContextPerSequence: 4096),
-            FakeCosts.Planner(), new System.Diagnostics.Metrics.Meter("test"), NullLogger.Instance, rule ?? SpeculativeSampling.Verify);
+            planner ?? FakeCosts.Planner(), new System.Diagnostics.Metrics.Meter("test"), NullLogger.Instance, rule ?? SpeculativeSampling.Verify);
         return new EngineHarness(draft, qualifier, target, engine);
     }
 
