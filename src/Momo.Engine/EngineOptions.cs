@@ -13,14 +13,22 @@ namespace Momo.Engine;
 /// Updates a request's reader may leave unread; a reader that falls further behind (a stalled client) has its request
 /// cancelled, so one slow client can neither stall the engine nor grow its memory without bound.
 /// </param>
+/// <param name="DraftMinConfidence">
+/// A draft round stops after a proposal whose top probability is below this (0 = always draft the planned length):
+/// tokens drafted past an unsure position are mostly rejected. Exactness does not depend on it.
+/// </param>
 public sealed record EngineOptions(
     int MaxSequences = 8,
     int ContextPerSequence = 2048,
     int MaxQueuedRequests = 64,
     int PrefillTokensPerStep = 256,
     bool ReusePrefixes = true,
-    int MaxUnreadUpdates = 4096)
+    int MaxUnreadUpdates = 4096,
+    float DraftMinConfidence = EngineOptions.DefaultDraftMinConfidence)
 {
+    /// <summary>The default <see cref="DraftMinConfidence"/>.</summary>
+    public const float DefaultDraftMinConfidence = 0.75f;
+
     /// <summary>Throws, naming the setting, when a value cannot work.</summary>
     public void Validate()
     {
@@ -29,6 +37,10 @@ public sealed record EngineOptions(
         Require(MaxQueuedRequests >= 1, nameof(MaxQueuedRequests), MaxQueuedRequests, "at least 1");
         Require(PrefillTokensPerStep >= 1, nameof(PrefillTokensPerStep), PrefillTokensPerStep, "at least 1");
         Require(MaxUnreadUpdates >= 2, nameof(MaxUnreadUpdates), MaxUnreadUpdates, "at least 2");
+        if (!(DraftMinConfidence is >= 0f and <= 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(DraftMinConfidence), DraftMinConfidence, $"{nameof(DraftMinConfidence)} must be in [0, 1] (got {DraftMinConfidence}).");
+        }
     }
 
     private static void Require(bool valid, string name, int value, string rule)

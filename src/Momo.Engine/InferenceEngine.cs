@@ -62,7 +62,7 @@ public sealed partial class InferenceEngine : IDisposable
         _ledger = new KvLedger(tiers, options.MaxSequences);
         _slots = new SlotCache(_ledger, options.MaxSequences);
         _planner = new StepPlanner(tiers, _ledger, planner, options);
-        _executor = new StepExecutor(tiers, _ledger, vocabulary, rule, metrics);
+        _executor = new StepExecutor(tiers, _ledger, vocabulary, rule, metrics, options.DraftMinConfidence);
         _publisher = new Publisher(_telemetry, options.ContextPerSequence, logger);
         _applier = new StepApplier(_ledger, metrics, _publisher);
         _memory = new MemoryPressure(tiers, _ledger, _slots, metrics);

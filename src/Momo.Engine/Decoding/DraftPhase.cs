@@ -1,4 +1,5 @@
 using Momo.Engine.Runtime;
+using Momo.Engine.Sampling;
 using Momo.Engine.Scheduling;
 
 namespace Momo.Engine.Decoding;
@@ -6,17 +7,19 @@ namespace Momo.Engine.Decoding;
 /// <summary>
 /// The draft proposes the next token of every drafting sequence in one batched decode (never one decode per
 /// sequence). Each proposal's distribution q is written to the sequence's next tail row, where the verifying stage
-/// reads it; the tokens themselves are returned for the executor to append.
+/// reads it; the tokens themselves are returned for the executor to append, each with whether the draft was sure
+/// enough of it (at least <paramref name="minConfidence"/>, see <see cref="DraftConfidence"/>) to draft on after it.
 /// </summary>
-internal sealed class DraftPhase(TierSet tiers, TierDecoder decoder)
+internal sealed class DraftPhase(TierSet tiers, TierDecoder decoder, float minConfidence)
 {
+    private readonly DraftConfidence _confidence = new();
     private readonly List<TierFeed> _feeds = [];
     private readonly List<SequencePlan> _fed = [];
-    private readonly List<(SequencePlan Plan, int Token)> _proposals = [];
+    private readonly List<(SequencePlan Plan, int Token, bool Sure)> _proposals = [];
     private TierDecoder.LogitsReader? _read;
 
     /// <summary>One draft position for every plan with drafts left.</summary>
-    public IReadOnlyList<(SequencePlan Plan, int Token)> ProposeNext(IReadOnlyList<SequencePlan> drafting)
+    public IReadOnlyList<(SequencePlan Plan, int Token, bool Sure)> ProposeNext(IReadOnlyList<SequencePlan> drafting)
     {
         _feeds.Clear();
         _fed.Clear();
@@ -37,7 +40,9 @@ internal sealed class DraftPhase(TierSet tiers, TierDecoder decoder)
     {
         var sequence = _fed[feed].Sequence;
         var row = sequence.TailRows.Row(sequence.TailLength);
-        sequence.Distribution.Compute(tiers[Tier.Draft]!.Logits(handle), sequence.HistoryBefore(sequence.WorkingLength), row);
-        _proposals.Add((_fed[feed], sequence.Random.SampleFrom(row)));
+        var logits = tiers[Tier.Draft]!.Logits(handle);
+        sequence.Distribution.Compute(logits, sequence.HistoryBefore(sequence.WorkingLength), row);
+        var sure = minConfidence <= 0 || _confidence.TopProbability(logits, row, sequence.Request.Sampling.IsGreedy) >= minConfidence;
+        _proposals.Add((_fed[feed], sequence.Random.SampleFrom(row), sure));
     }
 }

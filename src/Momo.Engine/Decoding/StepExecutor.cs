@@ -23,13 +23,13 @@ internal sealed class StepExecutor
     private readonly List<SequencePlan> _drafting = [];
     private readonly List<SequencePlan> _qualifying = [];
 
-    public StepExecutor(TierSet tiers, KvLedger ledger, ITokenText vocabulary, AcceptanceRule rule, EngineMetrics metrics)
+    public StepExecutor(TierSet tiers, KvLedger ledger, ITokenText vocabulary, AcceptanceRule rule, EngineMetrics metrics, float draftMinConfidence)
     {
         _ledger = ledger;
         _vocabulary = vocabulary;
         var decoder = new TierDecoder(tiers, ledger, metrics);
         _prefill = new PrefillPhase(decoder);
-        _draft = new DraftPhase(tiers, decoder);
+        _draft = new DraftPhase(tiers, decoder, draftMinConfidence);
         _qualify = new QualifyPhase(tiers, decoder, rule);
         _verify = new VerifyPhase(tiers, decoder, rule);
     }
@@ -109,12 +109,13 @@ internal sealed class StepExecutor
             {
                 return;
             }
-            foreach (var (planned, token) in proposals)
+            foreach (var (planned, token, sure) in proposals)
             {
                 planned.Sequence.AppendDraft(token);
-                // Drafting past the end of the text is wasted work: every verifier stops there anyway.
+                // Drafting past the end of the text is wasted work: every verifier stops there anyway. Past an unsure
+                // proposal the round stops too (a pyramid's next inner round drafts on from the qualified text).
                 var ends = _vocabulary.IsEndOfGeneration(token);
-                planned.DraftsLeft = ends ? 0 : planned.DraftsLeft - 1;
+                planned.DraftsLeft = ends || !sure ? 0 : planned.DraftsLeft - 1;
                 planned.TailEnded |= ends && planned.Chain == Chain.TwoTier;
             }
         }
