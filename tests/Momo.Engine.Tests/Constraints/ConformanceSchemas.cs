@@ -47,7 +47,7 @@ internal sealed record ConformanceSchema(string Name, string Schema, string[] In
             ["""{"ratio":0.25,"temp":-273.15,"count":19,"big":-1000000}"""],
             Bounded: true),
         new("string lengths and patterns",
-            """{"type":"object","required":["id","code","note"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9_-]{3,12}$"},"code":{"type":"string","pattern":"^[A-Z]{2}-[0-9]+$","maxLength":6},"note":{"type":"string","minLength":2,"maxLength":5},"tag":{"type":"string","pattern":"ab|c.d"}}}""",
+            """{"type":"object","required":["id","code","note"],"properties":{"id":{"type":"string","pattern":"^[a-z0-9_-]{3,12}$"},"code":{"type":"string","pattern":"^[A-Z]{2}-[0-9]+$","maxLength":6},"note":{"type":"string","minLength":2,"maxLength":5},"tag":{"type":"string","pattern":"ab|c.d","maxLength":6}}}""",
             ["""{"id":"AB","code":"AB-1","note":"ok"}""", """{"id":"abc","code":"AB-12345","note":"ok"}""", """{"id":"abc","code":"AB-1","note":"x"}""", """{"id":"abc","code":"AB-1","note":"ok","tag":"zz"}"""],
             ["""{"id":"a_b-9","code":"XY-123","note":"日本語","tag":"xxabyy"}"""],
             Bounded: true),
