@@ -13,17 +13,22 @@ namespace Momo.Engine.Constraints;
 /// </summary>
 internal sealed partial class JsonSchemaCompiler
 {
-    private static readonly HashSet<string> Annotations =
-    [
-        "description", "title", "default", "examples", "$schema", "$id", "$comment", "format", "deprecated", "readOnly",
-        "writeOnly", "nullable", "$defs", "definitions",
-    ];
-
     private static readonly HashSet<string> Assertions =
     [
-        "type", "properties", "required", "additionalProperties", "patternProperties", "items", "minItems", "maxItems",
-        "minLength", "maxLength", "pattern", "enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-        "anyOf", "oneOf", "allOf", "$ref",
+        "type", "properties", "required", "additionalProperties", "patternProperties", "propertyNames", "items", "minItems",
+        "maxItems", "minLength", "maxLength", "pattern", "enum", "const", "minimum", "maximum", "exclusiveMinimum",
+        "exclusiveMaximum", "anyOf", "oneOf", "allOf", "$ref",
+    ];
+
+    // Annotations (description, title, default, examples, format, $schema, $id, $comment, …) are every other keyword:
+    // ignored. JSON Schema keywords (drafts 4 to 2020-12) with meaning the grammar does not implement: refused. Keywords JSON Schema
+    // does not define (vendor extensions such as TypeBox's "~optional" or "x-…") are ignored, as validators ignore them.
+    private static readonly HashSet<string> Refused =
+    [
+        "not", "if", "then", "else", "uniqueItems", "multipleOf", "prefixItems", "additionalItems", "contains", "minContains",
+        "maxContains", "minProperties", "maxProperties", "dependentSchemas", "dependentRequired", "dependencies",
+        "unevaluatedProperties", "unevaluatedItems", "$dynamicRef", "$recursiveRef", "contentSchema", "contentMediaType",
+        "contentEncoding",
     ];
 
     private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -55,7 +60,7 @@ internal sealed partial class JsonSchemaCompiler
         }
         foreach (var keyword in schema.EnumerateObject())
         {
-            if (!Annotations.Contains(keyword.Name) && !Assertions.Contains(keyword.Name))
+            if (Refused.Contains(keyword.Name))
             {
                 throw new GrammarException($"Keyword '{keyword.Name}' is not supported.", Pointer(path, keyword.Name));
             }
@@ -125,7 +130,7 @@ internal sealed partial class JsonSchemaCompiler
     private GrammarNode Reference(JsonElement schema, JsonElement reference, string path)
     {
         var here = Pointer(path, "$ref");
-        var extra = schema.EnumerateObject().FirstOrDefault(k => k.Name != "$ref" && !Annotations.Contains(k.Name));
+        var extra = schema.EnumerateObject().FirstOrDefault(k => k.Name != "$ref" && Assertions.Contains(k.Name));
         if (extra.Value.ValueKind != JsonValueKind.Undefined)
         {
             throw new GrammarException($"Keyword '{extra.Name}' beside $ref is not supported.", Pointer(path, extra.Name));
@@ -160,7 +165,7 @@ internal sealed partial class JsonSchemaCompiler
         {
             throw new GrammarException("Only allOf with exactly one schema is supported.", here);
         }
-        var extra = schema.EnumerateObject().FirstOrDefault(k => k.Name != "allOf" && !Annotations.Contains(k.Name));
+        var extra = schema.EnumerateObject().FirstOrDefault(k => k.Name != "allOf" && Assertions.Contains(k.Name));
         if (extra.Value.ValueKind != JsonValueKind.Undefined)
         {
             throw new GrammarException($"Keyword '{extra.Name}' beside allOf is not supported.", Pointer(path, extra.Name));
@@ -180,7 +185,7 @@ internal sealed partial class JsonSchemaCompiler
         {
             throw new GrammarException("anyOf and oneOf together are not supported.", Pointer(path, "oneOf"));
         }
-        var siblings = schema.EnumerateObject().Where(k => k.Name != keyword && !Annotations.Contains(k.Name)).ToList();
+        var siblings = schema.EnumerateObject().Where(k => k.Name != keyword && Assertions.Contains(k.Name)).ToList();
         // oneOf is read as anyOf: a document matching two branches would be invalid, which exclusive branches never do.
         var options = new List<GrammarNode>();
         for (var i = 0; i < anyOf.GetArrayLength(); i++)
