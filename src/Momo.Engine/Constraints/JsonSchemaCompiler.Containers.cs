@@ -101,13 +101,12 @@ internal sealed partial class JsonSchemaCompiler
             }
             var entries = patterns.EnumerateObject().ToList();
             // Compiled even when not generated, so an unsupported pattern is reported.
-            var dfas = entries.Select(e => RegexSubset.Compile(e.Name, Pointer(here, e.Name))).ToList();
-            if (entries.Count != 1 || declared.Any(name => Matches(dfas[0], name)) || keys is not null)
+            var lexemes = entries.Select(e => StringLexemes.Get(e.Name, 0, int.MaxValue, Pointer(here, e.Name))).ToList();
+            if (entries.Count != 1 || declared.Any(name => Matches(lexemes[0].Constraints.Pattern!, name)) || keys is not null)
             {
                 return null;
             }
-            var key = new StringLexeme(new StringConstraints(0, int.MaxValue, dfas[0]), Pointer(here, entries[0].Name));
-            return Seq(new GrammarNode.Token(key), Colon, Schema(entries[0].Value, Pointer(here, entries[0].Name)));
+            return Seq(new GrammarNode.Token(lexemes[0]), Colon, Schema(entries[0].Value, Pointer(here, entries[0].Name)));
         }
         var isMap = declared.Count == 0 && additional.ValueKind != JsonValueKind.False;
         if (!isMap)
@@ -192,7 +191,7 @@ internal sealed partial class JsonSchemaCompiler
         return withoutComma;
     }
 
-    private static GrammarNode.Token AnyString() => new(new StringLexeme(new StringConstraints(0, int.MaxValue, null), ""));
+    private static GrammarNode.Token AnyString() => new(StringLexemes.Get(null, 0, int.MaxValue, ""));
 
     /// <summary>Any JSON value (the schema <c>true</c> or <c>{}</c>), one shared recursive definition per compiled schema.</summary>
     private GrammarNode AnyValue()

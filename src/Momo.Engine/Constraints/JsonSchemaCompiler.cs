@@ -258,14 +258,14 @@ internal sealed partial class JsonSchemaCompiler
         {
             throw new GrammarException("minLength is above maxLength.", Pointer(path, "minLength"));
         }
-        CharDfa? pattern = null;
+        string? pattern = null;
         if (schema.TryGetProperty("pattern", out var text))
         {
             pattern = text.ValueKind == JsonValueKind.String
-                ? RegexSubset.Compile(text.GetString()!, Pointer(path, "pattern"))
+                ? text.GetString()!
                 : throw new GrammarException("pattern must be a string.", Pointer(path, "pattern"));
         }
-        return new StringLexeme(new StringConstraints(min, max, pattern), Pointer(path, "pattern"));
+        return StringLexemes.Get(pattern, min, max, Pointer(path, "pattern"));
     }
 
     private static NumberLexeme NumberToken(JsonElement schema, bool integer, string path)
