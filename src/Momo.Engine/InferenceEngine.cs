@@ -89,7 +89,8 @@ public sealed partial class InferenceEngine : IDisposable
 
     /// <summary>
     /// Queues a request. Throws <see cref="EngineQueueFullException"/> when the waiting queue is full and
-    /// <see cref="EngineStoppedException"/> once the engine is shutting down. The reader
+    /// <see cref="EngineStoppedException"/> once the engine is shutting down, and
+    /// <see cref="Constraints.GrammarException"/> when the request's grammar cannot be compiled. The reader
     /// yields updates until one carries a finish reason; cancelling <paramref name="cancellation"/> (client gone)
     /// frees the request's sequences within one step.
     /// </summary>
