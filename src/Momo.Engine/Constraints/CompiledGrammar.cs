@@ -61,7 +61,8 @@ internal sealed class CompiledGrammar
         {
             return AdvanceFree(progress, value);
         }
-        var builder = new StateBuilder();
+        // Most bytes are refused in most states (a mask walk tries every first byte): nothing is allocated for them.
+        StateBuilder? builder = null;
         foreach (var head in state.Heads)
         {
             var element = head.Alternative[head.Position];
@@ -69,7 +70,7 @@ internal sealed class CompiledGrammar
             {
                 if (bytes.Set.Contains(value))
                 {
-                    builder.ExpandFrom(head.Alternative, head.Position + 1, head.Parent, 0);
+                    (builder ??= new StateBuilder()).ExpandFrom(head.Alternative, head.Position + 1, head.Parent, 0);
                 }
                 continue;
             }
@@ -78,6 +79,7 @@ internal sealed class CompiledGrammar
             {
                 continue;
             }
+            builder ??= new StateBuilder();
             if (lexeme.IsClosed(next))
             {
                 builder.ExpandFrom(head.Alternative, head.Position + 1, head.Parent, 0);
@@ -87,7 +89,7 @@ internal sealed class CompiledGrammar
                 builder.AddLexeme(head.Alternative, head.Position, lexeme, next, head.Parent);
             }
         }
-        return builder.Build();
+        return builder?.Build();
     }
 
     private MatchState StructuredStart()
