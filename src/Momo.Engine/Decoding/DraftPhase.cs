@@ -41,7 +41,7 @@ internal sealed class DraftPhase(TierSet tiers, TierDecoder decoder, float minCo
         var sequence = _fed[feed].Sequence;
         var row = sequence.TailRows.Row(sequence.TailLength);
         var logits = tiers[Tier.Draft]!.Logits(handle);
-        sequence.Distribution.Compute(logits, sequence.HistoryBefore(sequence.WorkingLength), row);
+        sequence.ComputeRow(logits, sequence.WorkingLength, row);
         var sure = minConfidence <= 0 || _confidence.TopProbability(logits, row, sequence.Request.Sampling.IsGreedy) >= minConfidence;
         _proposals.Add((_fed[feed], sequence.Random.SampleFrom(row), sure));
     }
