@@ -9,6 +9,11 @@ namespace Momo.Engine;
 /// Keep each finished request's KV in its slot and reuse the longest shared prompt prefix. On by default; a benchmark
 /// turns it off so that every mode pays the same prefill.
 /// </param>
+/// <param name="PromptCacheBytes">
+/// Host memory for KV copied out of slots that are needed by other requests (see <c>PromptCache</c>), so more
+/// conversations than <paramref name="MaxSequences"/> keep their prompt prefixes; 0 turns it off (the default here;
+/// the server configures it). Needs <paramref name="ReusePrefixes"/>.
+/// </param>
 /// <param name="MaxUnreadUpdates">
 /// Updates a request's reader may leave unread; a reader that falls further behind (a stalled client) has its request
 /// cancelled, so one slow client can neither stall the engine nor grow its memory without bound.
@@ -19,7 +24,8 @@ public sealed record EngineOptions(
     int MaxQueuedRequests = 64,
     int PrefillTokensPerStep = 256,
     bool ReusePrefixes = true,
-    int MaxUnreadUpdates = 4096)
+    int MaxUnreadUpdates = 4096,
+    long PromptCacheBytes = 0)
 {
     /// <summary>Throws, naming the setting, when a value cannot work.</summary>
     public void Validate()
@@ -29,6 +35,10 @@ public sealed record EngineOptions(
         Require(MaxQueuedRequests >= 1, nameof(MaxQueuedRequests), MaxQueuedRequests, "at least 1");
         Require(PrefillTokensPerStep >= 1, nameof(PrefillTokensPerStep), PrefillTokensPerStep, "at least 1");
         Require(MaxUnreadUpdates >= 2, nameof(MaxUnreadUpdates), MaxUnreadUpdates, "at least 2");
+        if (PromptCacheBytes < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PromptCacheBytes), PromptCacheBytes, $"{nameof(PromptCacheBytes)} must be at least 0 (got {PromptCacheBytes}).");
+        }
     }
 
     private static void Require(bool valid, string name, int value, string rule)

@@ -60,6 +60,14 @@ internal sealed class MomoOptions
     /// <summary>Reuse the KV of shared prompt prefixes across requests (system prompts, continued conversations).</summary>
     public bool ReusePrefixes { get; set; } = true;
 
+    /// <summary>
+    /// Host memory (MiB) for the prompt cache: a slot's KV, every tier, is copied there before another request takes the
+    /// slot, and written back for a later prompt that starts the same way, so more conversations than MaxSequences keep
+    /// their prefixes (llama-server's --cache-ram). 0 turns it off; it needs ReusePrefixes.
+    /// </summary>
+    [Range(0, 1 << 24)]
+    public int PromptCacheMiB { get; set; } = 4096;
+
     /// <summary>CPU threads per decode; null uses every logical processor.</summary>
     [Range(1, 1024)]
     public int? Threads { get; set; }

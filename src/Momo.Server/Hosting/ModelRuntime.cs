@@ -56,7 +56,8 @@ internal sealed class ModelRuntime : IDisposable
         try
         {
             var engineOptions = new EngineOptions(
-                options.MaxSequences, contextSize, options.MaxQueuedRequests, options.PrefillTokensPerStep, options.ReusePrefixes);
+                options.MaxSequences, contextSize, options.MaxQueuedRequests, options.PrefillTokensPerStep, options.ReusePrefixes,
+                PromptCacheBytes: options.PromptCacheMiB * 1024L * 1024L);
             var costs = TierCostCalibration.Measure(tiers);
             TierCostLog.Write(logs.CreateLogger<ModelRuntime>(), costs);
             var engine = new InferenceEngine(

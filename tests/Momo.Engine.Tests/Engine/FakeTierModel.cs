@@ -112,6 +112,40 @@ internal sealed class FakeTierModel(
         target.AddRange(CacheOf(source).Take(length));
     }
 
+    /// <summary>Bytes a saved token takes (a real tier's KV per token), so host cache limits can be tested.</summary>
+    public long SnapshotBytesPerToken { get; set; } = 1024;
+
+    /// <summary>When set, restoring a snapshot fails as llama.cpp's does when no contiguous cells are free.</summary>
+    public bool RefuseRestores { get; set; }
+
+    /// <summary>Snapshots taken and written back so far.</summary>
+    public int Saves { get; private set; }
+    public int Restores { get; private set; }
+
+    public KvSnapshot SaveSequence(int sequence)
+    {
+        Saves++;
+        return new FakeKvSnapshot(name, [.. CacheOf(sequence)], SnapshotBytesPerToken);
+    }
+
+    public bool RestoreSequence(int sequence, KvSnapshot snapshot)
+    {
+        var saved = (FakeKvSnapshot)snapshot;
+        if (saved.Tier != name)
+        {
+            throw new InvalidOperationException($"{name}: restoring a snapshot of the {saved.Tier} tier.");
+        }
+        var cache = CacheOf(sequence);
+        cache.Clear(); // llama.cpp empties the sequence first, and leaves it empty when the restore fails
+        if (RefuseRestores || UsedCells + saved.Tokens.Length > kvCapacity)
+        {
+            return false;
+        }
+        Restores++;
+        cache.AddRange(saved.Tokens);
+        return true;
+    }
+
     public void Dispose()
     {
     }
