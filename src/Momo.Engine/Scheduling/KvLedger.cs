@@ -114,11 +114,25 @@ internal sealed class KvLedger(TierSet tiers, int slots)
         Truncate(slot, 0);
         for (var t = 0; t < TierSet.Count; t++)
         {
-            if (entry.Tiers[t] is { } snapshot && tiers[(Tier)t] is { } model && model.RestoreSequence(slot, snapshot))
+            if (entry.Tiers[t] is { } snapshot && tiers[(Tier)t] is { } model && TryRestore(model, slot, snapshot))
             {
                 _cached[slot, t] = entry.Cached[t];
                 Truncate(slot, (Tier)t, length);
             }
+        }
+    }
+
+    private static bool TryRestore(ITierModel model, int slot, KvSnapshot snapshot)
+    {
+        try
+        {
+            return model.RestoreSequence(slot, snapshot);
+        }
+        catch (Exception)
+        {
+            // Whatever the native side left in the sequence goes: the tier computes the prefix instead.
+            model.Truncate(slot, 0);
+            return false;
         }
     }
 

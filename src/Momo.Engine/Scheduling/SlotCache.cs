@@ -120,7 +120,15 @@ internal sealed class SlotCache(KvLedger ledger, PromptCache host, int slots)
     {
         if (host.Enabled && slot.Tokens.Length > keep && !host.Covers(slot.Tokens, ledger.CachedPerTier(slot.Index)))
         {
-            host.Add(ledger.Save(slot.Index, slot.Tokens));
+            try
+            {
+                host.Add(ledger.Save(slot.Index, slot.Tokens));
+            }
+            catch (Exception)
+            {
+                // The copy is only an optimisation (host memory may have run out): without it the prefix is computed
+                // again later. This runs on the engine thread, which must never die.
+            }
         }
         ledger.Truncate(slot.Index, keep);
         slot.Tokens = slot.Tokens.Length > keep ? slot.Tokens[..keep] : slot.Tokens;

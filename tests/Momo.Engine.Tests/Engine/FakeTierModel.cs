@@ -118,12 +118,19 @@ internal sealed class FakeTierModel(
     /// <summary>When set, restoring a snapshot fails as llama.cpp's does when no contiguous cells are free.</summary>
     public bool RefuseRestores { get; set; }
 
+    /// <summary>When set, saving a snapshot fails as an allocation with no host memory left would.</summary>
+    public bool FailSaves { get; set; }
+
     /// <summary>Snapshots taken and written back so far.</summary>
     public int Saves { get; private set; }
     public int Restores { get; private set; }
 
     public KvSnapshot SaveSequence(int sequence)
     {
+        if (FailSaves)
+        {
+            throw new OutOfMemoryException($"{name}: no host memory for a snapshot");
+        }
         Saves++;
         return new FakeKvSnapshot(name, [.. CacheOf(sequence)], SnapshotBytesPerToken);
     }

@@ -81,6 +81,22 @@ public sealed class PromptCacheEngineTests
     }
 
     [Fact]
+    public async Task A_snapshot_that_cannot_be_saved_loses_only_the_prefix_and_the_engine_goes_on()
+    {
+        using var harness = EngineHarness.Create(TwoSlots(64 << 20));
+        harness.Qualifier.FailSaves = true;
+        var turns = await AgentConversations.RunAsync(harness, Systems(), turns: 2, DecodingMode.Pyramid);
+
+        Assert.Equal(8, turns.Count);
+        Assert.Equal(0, harness.Engine.Counters.PromptCacheEntries);
+        using var cold = EngineHarness.Create(TwoSlots(0, reuse: false));
+        foreach (var turn in turns)
+        {
+            Assert.Equal((await cold.RunAsync(EngineHarness.Request(turn.Prompt, DecodingMode.Pyramid, maxTokens: 12))).Text, turn.Text);
+        }
+    }
+
+    [Fact]
     public async Task A_restore_the_tiers_refuse_is_computed_instead_with_the_same_output()
     {
         using var harness = EngineHarness.Create(TwoSlots(64 << 20));
