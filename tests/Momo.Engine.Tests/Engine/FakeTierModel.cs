@@ -42,6 +42,9 @@ internal sealed class FakeTierModel(
 
     public int UsedCells => _cache.Values.Sum(c => c.Count);
 
+    /// <summary>Decodes refused because the cache was full.</summary>
+    public int FullRefusals { get; private set; }
+
     /// <summary>A prompt starting with this token makes every decode that carries it fail (a fault in one sequence).</summary>
     public int? PoisonFirstToken { get; set; }
 
@@ -58,6 +61,7 @@ internal sealed class FakeTierModel(
         }
         if (UsedCells + batch.Count > kvCapacity)
         {
+            FullRefusals++;
             throw new KvCacheFullException(name, batch.Count);
         }
         DecodeCalls++;

@@ -97,6 +97,22 @@ public sealed class PromptCacheEngineTests
     }
 
     [Fact]
+    public async Task Under_memory_pressure_cached_prefixes_go_to_the_host_cache_before_they_are_dropped()
+    {
+        // The target's KV holds about two conversations: a free slot's cache is evicted while the other slot runs.
+        using var harness = EngineHarness.Create(TwoSlots(64 << 20), targetKv: 300);
+        var turns = await AgentConversations.RunAsync(harness, Systems(), turns: 2, DecodingMode.Pyramid);
+
+        Assert.True(harness.Target.FullRefusals > 0, "the target's KV never ran full; the test proves nothing");
+        Assert.True(harness.Target.Saves > 0, "nothing was saved before the eviction");
+        using var cold = EngineHarness.Create(TwoSlots(0, reuse: false));
+        foreach (var turn in turns)
+        {
+            Assert.Equal((await cold.RunAsync(EngineHarness.Request(turn.Prompt, DecodingMode.Pyramid, maxTokens: 12))).Text, turn.Text);
+        }
+    }
+
+    [Fact]
     public async Task A_restore_the_tiers_refuse_is_computed_instead_with_the_same_output()
     {
         using var harness = EngineHarness.Create(TwoSlots(64 << 20));
