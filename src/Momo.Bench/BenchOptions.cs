@@ -96,6 +96,9 @@ internal sealed record BenchOptions(
                                  200,001 tokens) in the states of a tool call; families are forged into DIR
           --list-presets         print the forge presets
           --soak --url URL ...   many clients for a set time, some disconnecting; see --soak --help
+          --workload agent-turns --url URL ...
+                                 multi-turn agent conversations with a long shared system prompt, more than the
+                                 server's slots; prefix cache hit rate and prefill avoided (see --workload agent-turns --help)
           --combine-html OUT.html REPORT.json...
                                  one interactive page comparing several runs (e.g. families)
           --help                 this text

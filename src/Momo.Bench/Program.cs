@@ -7,6 +7,10 @@ if (args.Contains("--soak"))
 {
     return await Momo.Bench.Soak.SoakCommand.RunAsync(args);
 }
+if (args.Contains("--workload"))
+{
+    return await Momo.Bench.AgentTurns.AgentTurnsCommand.RunAsync(args);
+}
 if (args.Contains("--help") || args.Contains("-h"))
 {
     Console.WriteLine(BenchOptions.Help);

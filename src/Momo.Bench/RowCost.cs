@@ -121,6 +121,8 @@ internal static class RowCost
         public ReadOnlySpan<float> Logits(int handle) => _row;
         public void Truncate(int sequence, int length) { }
         public void CopyPrefix(int source, int destination, int length) { }
+        public KvSnapshot SaveSequence(int sequence) => throw new NotSupportedException("The row-cost tier keeps no KV.");
+        public bool RestoreSequence(int sequence, KvSnapshot snapshot) => false;
         public void Dispose() { }
     }
 }

@@ -16,6 +16,8 @@ public sealed class EngineCounters
     private int _running;
     private int _waiting;
     private long _cancelled;
+    private long _promptCacheBytes;
+    private int _promptCacheEntries;
 
     /// <summary>Sequences being decoded now.</summary>
     public int Running => Volatile.Read(ref _running);
@@ -26,6 +28,12 @@ public sealed class EngineCounters
     /// <summary>Sequences freed because their client went away or cancelled.</summary>
     public long CancelledSequences => Interlocked.Read(ref _cancelled);
 
+
+    /// <summary>Host memory the prompt cache's entries take.</summary>
+    public long PromptCacheBytes => Interlocked.Read(ref _promptCacheBytes);
+
+    /// <summary>Entries (saved slot prefixes) in the host prompt cache.</summary>
+    public int PromptCacheEntries => Volatile.Read(ref _promptCacheEntries);
 
     /// <summary>Fraction of each tier's KV cells in use, by tier label.</summary>
     public IEnumerable<Measurement<double>> KvUsage() => Labelled(Volatile.Read(ref _kvUsage), "tier", TierLabels);
@@ -46,6 +54,11 @@ public sealed class EngineCounters
         values.Select((value, i) => new Measurement<double>(value, new KeyValuePair<string, object?>(label, names[i])));
 
     internal void SetRunning(int value) => Volatile.Write(ref _running, value);
+    internal void SetPromptCache(long bytes, int entries)
+    {
+        Interlocked.Exchange(ref _promptCacheBytes, bytes);
+        Volatile.Write(ref _promptCacheEntries, entries);
+    }
     internal void AddWaiting(int delta) => Interlocked.Add(ref _waiting, delta);
     internal void CountCancelled() => Interlocked.Increment(ref _cancelled);
 }

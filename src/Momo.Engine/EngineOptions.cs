@@ -9,6 +9,11 @@ namespace Momo.Engine;
 /// Keep each finished request's KV in its slot and reuse the longest shared prompt prefix. On by default; a benchmark
 /// turns it off so that every mode pays the same prefill.
 /// </param>
+/// <param name="PromptCacheBytes">
+/// Host memory for KV copied out of slots that are needed by other requests (see <c>PromptCache</c>), so more
+/// conversations than <paramref name="MaxSequences"/> keep their prompt prefixes; 0 turns it off (the default here;
+/// the server configures it). Needs <paramref name="ReusePrefixes"/>.
+/// </param>
 /// <param name="MaxUnreadUpdates">
 /// Updates a request's reader may leave unread; a reader that falls further behind (a stalled client) has its request
 /// cancelled, so one slow client can neither stall the engine nor grow its memory without bound.
@@ -24,7 +29,8 @@ public sealed record EngineOptions(
     int PrefillTokensPerStep = 256,
     bool ReusePrefixes = true,
     int MaxUnreadUpdates = 4096,
-    float DraftMinConfidence = EngineOptions.DefaultDraftMinConfidence)
+    float DraftMinConfidence = EngineOptions.DefaultDraftMinConfidence,
+    long PromptCacheBytes = 0)
 {
     /// <summary>The default <see cref="DraftMinConfidence"/>.</summary>
     public const float DefaultDraftMinConfidence = 0.75f;
@@ -40,6 +46,10 @@ public sealed record EngineOptions(
         if (!(DraftMinConfidence is >= 0f and <= 1f))
         {
             throw new ArgumentOutOfRangeException(nameof(DraftMinConfidence), DraftMinConfidence, $"{nameof(DraftMinConfidence)} must be in [0, 1] (got {DraftMinConfidence}).");
+        }
+        if (PromptCacheBytes < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PromptCacheBytes), PromptCacheBytes, $"{nameof(PromptCacheBytes)} must be at least 0 (got {PromptCacheBytes}).");
         }
     }
 

@@ -25,6 +25,7 @@ public sealed partial class InferenceEngine : IDisposable
     private readonly Channel<PendingRequest> _incoming;
     private readonly KvLedger _ledger;
     private readonly SlotCache _slots;
+    private readonly PromptCache _promptCache;
     private readonly List<Sequence> _active = [];
     private readonly StepPlanner _planner;
     private readonly StepExecutor _executor;
@@ -65,7 +66,8 @@ public sealed partial class InferenceEngine : IDisposable
             FullMode = BoundedChannelFullMode.Wait,
         });
         _ledger = new KvLedger(tiers, options.MaxSequences);
-        _slots = new SlotCache(_ledger, options.MaxSequences);
+        _promptCache = new PromptCache(options.ReusePrefixes ? options.PromptCacheBytes : 0);
+        _slots = new SlotCache(_ledger, _promptCache, options.MaxSequences);
         _planner = new StepPlanner(tiers, _ledger, planner, options);
         _executor = new StepExecutor(tiers, _ledger, vocabulary, rule, metrics, options.DraftMinConfidence);
         _publisher = new Publisher(_telemetry, options.ContextPerSequence, logger);
@@ -234,7 +236,7 @@ public sealed partial class InferenceEngine : IDisposable
                 pending.Updates.Writer.TryComplete();
                 continue;
             }
-            var (slot, cachedPrompt) = _slots.Acquire(pending.Request.PromptTokens, _options.ReusePrefixes ? _active : []);
+            var (slot, cachedPrompt, source) = _slots.Acquire(pending.Request.PromptTokens, _options.ReusePrefixes ? _active : []);
             var text = new OutputText(_vocabulary, pending.Request.StopSequences, pending.Request.MaxTokens);
             var sequence = new Sequence(pending.Request, slot, cachedPrompt, _tiers.Target.VocabularySize, pending.Updates.Writer, text)
             {
@@ -243,9 +245,10 @@ public sealed partial class InferenceEngine : IDisposable
                 Grammar = pending.Request.Grammar is { } grammar ? new GrammarTrack(grammar.Compiled, _grammarVocabulary.Value) : null,
             };
             _active.Add(sequence);
-            _telemetry.Admitted(sequence);
+            _telemetry.Admitted(sequence, source);
         }
         Counters.SetRunning(_active.Count);
+        Counters.SetPromptCache(_promptCache.Bytes, _promptCache.Count);
     }
 
     private void ReleaseCancelled()
@@ -290,6 +293,7 @@ public sealed partial class InferenceEngine : IDisposable
         {
             _telemetry.KvChanged(_ledger);
         }
+        Counters.SetPromptCache(_promptCache.Bytes, _promptCache.Count); // memory pressure may have saved slots
     }
 
     private void WaitForWork()
@@ -322,6 +326,7 @@ public sealed partial class InferenceEngine : IDisposable
             _publisher.Finish(sequence, FinishReason.Cancelled, "", null);
         }
         _incoming.Writer.TryComplete();
+        _promptCache.Dispose();
         while (_incoming.Reader.TryRead(out var pending))
         {
             Counters.AddWaiting(-1);

@@ -30,6 +30,7 @@ public sealed class StartupTests(ServerFixture fixture)
     [InlineData("MaxQueuedRequests", "0")]
     [InlineData("BatchTokens", "8")]
     [InlineData("MaxSequences", "0")]
+    [InlineData("PromptCacheMiB", "-1")]
     public async Task A_setting_out_of_range_fails_start_up_naming_the_key(string key, string value)
     {
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => ServerInstance.StartAsync(

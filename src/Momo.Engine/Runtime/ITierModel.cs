@@ -36,6 +36,17 @@ public interface ITierModel : IDisposable
     /// </summary>
     void CopyPrefix(int source, int destination, int length);
 
+    /// <summary>
+    /// Copies every cached position of <paramref name="sequence"/> into host memory (llama_state_seq_get_data), for the
+    /// prompt cache; the sequence keeps its KV.
+    /// </summary>
+    KvSnapshot SaveSequence(int sequence);
+
+    /// <summary>
+    /// Writes <paramref name="snapshot"/> (from <see cref="SaveSequence"/> of this tier) into <paramref name="sequence"/>,
+    /// replacing what it held. Returns false when the cache has no room for it; the sequence then holds nothing.
+    /// </summary>
+    bool RestoreSequence(int sequence, KvSnapshot snapshot);
 }
 
 /// <summary>The tier's KV cache could not fit the batch.</summary>

@@ -116,6 +116,34 @@ public sealed class LlamaTierModel : ITierModel
         _context.NativeHandle.MemorySequenceCopy((LLamaSeqId)source, (LLamaSeqId)destination, 0, length);
 
     /// <inheritdoc />
+    public unsafe KvSnapshot SaveSequence(int sequence)
+    {
+        var handle = _context.NativeHandle;
+        var snapshot = new NativeKvSnapshot(handle.GetStateSize((LLamaSeqId)sequence));
+        try
+        {
+            snapshot.Shrink(handle.GetState(snapshot.Data, snapshot.Size, (LLamaSeqId)sequence));
+            return snapshot;
+        }
+        catch
+        {
+            snapshot.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public unsafe bool RestoreSequence(int sequence, KvSnapshot snapshot)
+    {
+        var native = snapshot as NativeKvSnapshot
+            ?? throw new ArgumentException("The snapshot was not taken from a llama.cpp tier.", nameof(snapshot));
+        // llama.cpp answers 0 bytes read when it finds no contiguous run of free cells for the state (it then leaves the
+        // sequence empty); the engine computes the prefix instead.
+        var read = _context.NativeHandle.SetState(native.Data, native.Size, (LLamaSeqId)sequence);
+        return read > 0;
+    }
+
+    /// <inheritdoc />
     public void Dispose()
     {
         _context.Dispose();

@@ -93,5 +93,11 @@ internal sealed class TargetVocabularyTier : ITierModel
     public void CopyPrefix(int source, int destination, int length) => _inner.CopyPrefix(source, destination, length);
 
     /// <inheritdoc />
+    public KvSnapshot SaveSequence(int sequence) => _inner.SaveSequence(sequence);
+
+    /// <inheritdoc />
+    public bool RestoreSequence(int sequence, KvSnapshot snapshot) => _inner.RestoreSequence(sequence, snapshot);
+
+    /// <inheritdoc />
     public void Dispose() => _inner.Dispose();
 }

@@ -77,6 +77,68 @@ internal sealed class KvLedger(TierSet tiers, int slots)
         }
     }
 
+    /// <summary>
+    /// Copies every tier's KV of <paramref name="slot"/>, whose token list is <paramref name="tokens"/>, into host memory;
+    /// the slot keeps its KV.
+    /// </summary>
+    public PromptCacheEntry Save(int slot, int[] tokens)
+    {
+        var snapshots = new KvSnapshot?[TierSet.Count];
+        var cached = new int[TierSet.Count];
+        try
+        {
+            for (var t = 0; t < TierSet.Count; t++)
+            {
+                if (_cached[slot, t] > 0 && tiers[(Tier)t] is { } model)
+                {
+                    snapshots[t] = model.SaveSequence(slot);
+                    cached[t] = _cached[slot, t];
+                }
+            }
+        }
+        catch
+        {
+            Array.ForEach(snapshots, s => s?.Dispose());
+            throw;
+        }
+        return new PromptCacheEntry(tokens, snapshots, cached);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="entry"/>'s KV into <paramref name="slot"/> (emptied first), keeping at most
+    /// <paramref name="length"/> tokens in each tier. A tier whose cache has no room for its snapshot keeps nothing:
+    /// it computes the prefix instead, which is slower, never wrong.
+    /// </summary>
+    public void Restore(int slot, PromptCacheEntry entry, int length)
+    {
+        Truncate(slot, 0);
+        for (var t = 0; t < TierSet.Count; t++)
+        {
+            if (entry.Tiers[t] is { } snapshot && tiers[(Tier)t] is { } model && TryRestore(model, slot, snapshot))
+            {
+                _cached[slot, t] = entry.Cached[t];
+                Truncate(slot, (Tier)t, length);
+            }
+        }
+    }
+
+    private static bool TryRestore(ITierModel model, int slot, KvSnapshot snapshot)
+    {
+        try
+        {
+            return model.RestoreSequence(slot, snapshot);
+        }
+        catch (Exception)
+        {
+            // Whatever the native side left in the sequence goes: the tier computes the prefix instead.
+            model.Truncate(slot, 0);
+            return false;
+        }
+    }
+
+    /// <summary>Leading tokens of <paramref name="slot"/> each tier holds, by tier index.</summary>
+    public int[] CachedPerTier(int slot) => [_cached[slot, 0], _cached[slot, 1], _cached[slot, 2]];
+
     /// <summary>KV cells in use in <paramref name="tier"/>, over all slots (running and cached).</summary>
     public int CellsInUse(Tier tier)
     {

@@ -1,12 +1,14 @@
 namespace Momo.Engine.Scheduling;
 
 /// <summary>
-/// The sequence slots, and the tokens each free slot's KV still holds from its last request. A new request takes the
-/// free slot whose cached tokens share the longest prefix with its prompt (a system prompt, an earlier turn of the
-/// same conversation), so that prefix is not computed again in any tier — llama-server's slot prompt cache, applied to
-/// all three tiers. Cached KV is evicted first when memory runs short. How much each tier holds is the ledger's.
+/// The sequence slots, and the tokens each free slot's KV still holds from its last request. A new request starts from
+/// the longest prefix of its prompt that is cached anywhere — a free slot's KV (a system prompt, an earlier turn of the
+/// same conversation), a running sequence's KV (shared cell by cell), or the host-memory <see cref="PromptCache"/> —
+/// so that prefix is not computed again in any tier: llama-server's slot and RAM prompt caches, applied to all three
+/// tiers. A slot's KV is copied to the host cache before it is dropped, so more conversations than slots keep their
+/// prefixes. Cached KV is evicted first when memory runs short. How much each tier holds is the ledger's.
 /// </summary>
-internal sealed class SlotCache(KvLedger ledger, int slots)
+internal sealed class SlotCache(KvLedger ledger, PromptCache host, int slots)
 {
     private readonly Slot[] _slots = Enumerable.Range(0, slots).Select(i => new Slot(i)).ToArray();
     private long _clock;
@@ -15,33 +17,58 @@ internal sealed class SlotCache(KvLedger ledger, int slots)
     public bool HasFree => _slots.Any(s => s.Free);
 
     /// <summary>
-    /// Takes the free slot that best matches <paramref name="prompt"/> and returns the prompt tokens it starts with
-    /// cached in the target (never the last prompt token, whose logits the first decode needs). The prefix comes from
-    /// the slot's own cache, or, when a running sequence shares a longer prefix (concurrent users of one system prompt),
-    /// from that sequence's KV, shared cell by cell rather than computed again.
+    /// Takes a free slot for <paramref name="prompt"/> and returns it with the prompt tokens it starts with cached in the
+    /// target (never the last prompt token, whose logits the first decode needs) and where they came from. A free slot
+    /// whose cache extends the prompt's prefix is continued in place; if it holds more (another conversation that only
+    /// shares the system prompt) and an empty slot is free, the prefix's cells are shared into that one instead, so
+    /// the other conversation stays whole. Otherwise the empty or least recently used slot is taken.
     /// </summary>
-    public (int Slot, int CachedPromptTokens) Acquire(IReadOnlyList<int> prompt, IReadOnlyList<Sequence> running)
+    public (int Slot, int CachedPromptTokens, PrefixSource Source) Acquire(IReadOnlyList<int> prompt, IReadOnlyList<Sequence> running)
     {
-        var best = _slots.Where(s => s.Free)
-            .OrderByDescending(s => SharedPrefix(s.Tokens, prompt))
-            .ThenBy(s => s.LastUsed) // else the least recently used, keeping fresher caches for later
-            .First();
         var limit = prompt.Count - 1;
-        var cached = Math.Min(SharedPrefix(best.Tokens, prompt), limit);
+        var own = _slots.Where(s => s.Free)
+            .OrderByDescending(s => SharedPrefix(s.Tokens, prompt))
+            .ThenBy(s => s.LastUsed)
+            .First();
+        var ownShared = Math.Min(SharedPrefix(own.Tokens, prompt), limit);
         var donor = running.Where(s => s.State == SequenceState.Running).MaxBy(s => SharedPrefix(s.Working, prompt));
         var donated = donor is null ? 0 : Math.Min(SharedPrefix(donor.Working, prompt), limit);
-        best.Free = false;
-        best.Tokens = [];
-        if (donated > cached)
+        var (entry, stored) = host.Enabled ? host.Find(prompt) : (null, 0);
+        stored = Math.Min(stored, limit);
+
+        Slot taken;
+        var source = PrefixSource.None;
+        if (ownShared > 0 && ownShared >= donated && ownShared >= stored)
         {
-            // The donor's KV of each tier holds exactly its first Cached(tier) working tokens.
-            ledger.SharePrefix(donor!.Slot, best.Index, donated);
+            source = PrefixSource.Slot;
+            if (ownShared < own.Tokens.Length && Empty(except: own) is { } empty)
+            {
+                taken = Take(empty, keep: 0);
+                ledger.SharePrefix(own.Index, empty.Index, ownShared);
+            }
+            else
+            {
+                taken = Take(own, keep: ownShared);
+            }
         }
         else
         {
-            ledger.Truncate(best.Index, cached);
+            taken = Take(Empty(except: null) ?? _slots.Where(s => s.Free).MinBy(s => s.LastUsed)!, keep: 0);
+            if (donated > 0 && donated >= stored)
+            {
+                source = PrefixSource.Running;
+                // The donor's KV of each tier holds exactly its first Cached(tier) working tokens.
+                ledger.SharePrefix(donor!.Slot, taken.Index, donated);
+            }
+            else if (stored > 0)
+            {
+                source = PrefixSource.Host;
+                ledger.Restore(taken.Index, entry!, stored);
+                host.Touch(entry!);
+            }
         }
-        return (best.Index, ledger.Cached(best.Index, Runtime.Tier.Target));
+        var cached = ledger.Cached(taken.Index, Runtime.Tier.Target);
+        return (taken.Index, cached, cached > 0 ? source : PrefixSource.None);
     }
 
     /// <summary>Frees the slot of a finished sequence, keeping its committed KV for later prefix matches.</summary>
@@ -64,18 +91,51 @@ internal sealed class SlotCache(KvLedger ledger, int slots)
         slot.Free = true;
     }
 
-    /// <summary>Drops every free slot's cached KV; returns whether anything was freed.</summary>
+    /// <summary>Drops every free slot's cached KV (saved to the host cache first); returns whether anything was freed.</summary>
     public bool EvictCached()
     {
         var freed = false;
         foreach (var slot in _slots.Where(s => s.Free && ledger.MostCached(s.Index) > 0))
         {
-            ledger.Truncate(slot.Index, 0);
-            slot.Tokens = [];
+            Drop(slot, keep: 0);
             freed = true;
         }
         return freed;
     }
+
+    /// <summary>Marks <paramref name="slot"/> busy, keeping the first <paramref name="keep"/> tokens of its cache.</summary>
+    private Slot Take(Slot slot, int keep)
+    {
+        Drop(slot, keep);
+        slot.Free = false;
+        slot.Tokens = []; // a busy slot's tokens are its sequence's; Release records them
+        return slot;
+    }
+
+    /// <summary>
+    /// Keeps the first <paramref name="keep"/> tokens of a free slot's cache; when that drops tokens, the whole cache is
+    /// first copied to the host cache, unless an entry there already holds it.
+    /// </summary>
+    private void Drop(Slot slot, int keep)
+    {
+        if (host.Enabled && slot.Tokens.Length > keep && !host.Covers(slot.Tokens, ledger.CachedPerTier(slot.Index)))
+        {
+            try
+            {
+                host.Add(ledger.Save(slot.Index, slot.Tokens));
+            }
+            catch (Exception)
+            {
+                // The copy is only an optimisation (host memory may have run out): without it the prefix is computed
+                // again later. This runs on the engine thread, which must never die.
+            }
+        }
+        ledger.Truncate(slot.Index, keep);
+        slot.Tokens = slot.Tokens.Length > keep ? slot.Tokens[..keep] : slot.Tokens;
+    }
+
+    /// <summary>A free slot that caches nothing, other than <paramref name="except"/>.</summary>
+    private Slot? Empty(Slot? except) => _slots.FirstOrDefault(s => s.Free && s != except && ledger.MostCached(s.Index) == 0);
 
     private static int SharedPrefix(ReadOnlySpan<int> tokens, IReadOnlyList<int> prompt)
     {

@@ -12,6 +12,10 @@ namespace Momo.Engine.Telemetry;
 /// <c>sum by (tier) (rate(spec_decode_num_accepted_tokens_total[5m])) / sum by (tier) (rate(spec_decode_num_draft_tokens_total[5m]))</c>.
 /// Mean acceptance length (accepted tokens per verification):
 /// <c>sum by (tier) (rate(spec_decode_num_accepted_tokens_total[5m])) / sum by (tier) (rate(spec_decode_num_drafts_total[5m]))</c>.</para>
+/// <para>Prefix cache hit rate, in prompt tokens, over 5 minutes (vLLM's definition):
+/// <c>sum(rate(prefix_cache_hits_total[5m])) / sum(rate(prefix_cache_queries_total[5m]))</c>; by where the hits came
+/// from (<c>slot</c>, <c>running</c>, <c>host</c>): <c>sum by (source) (rate(prefix_cache_hits_total[5m])) / scalar(sum(rate(prefix_cache_queries_total[5m])))</c>.
+/// Prefill tokens the cache saved: <c>increase(prefix_cache_hits_total[1h])</c>.</para>
 /// </summary>
 public sealed class EngineMetrics
 {
@@ -24,6 +28,8 @@ public sealed class EngineMetrics
     private readonly Counter<long> _acceptedPerPosition;
     private readonly Counter<long> _promptTokens;
     private readonly Counter<long> _cachedPromptTokens;
+    private readonly Counter<long> _prefixQueries;
+    private readonly Counter<long> _prefixHits;
     private readonly Counter<long> _generationTokens;
     private readonly Counter<long> _finished;
     private readonly Counter<long> _degradations;
@@ -43,6 +49,9 @@ public sealed class EngineMetrics
         _acceptedPerPosition = meter.CreateCounter<long>("spec_decode_num_accepted_tokens_per_pos", description: "Accepted tokens by position in the proposal run (0 = first), by stage.");
         _promptTokens = meter.CreateCounter<long>("prompt_tokens", description: "Prompt tokens of admitted requests (cached ones included).");
         _cachedPromptTokens = meter.CreateCounter<long>("prompt_tokens_cached", description: "Prompt tokens served from the prefix cache.");
+        // vLLM's prefix cache counters, in tokens: hit rate = hits / queries.
+        _prefixQueries = meter.CreateCounter<long>("prefix_cache_queries", description: "Prompt tokens looked up in the prefix cache (every admitted prompt token).");
+        _prefixHits = meter.CreateCounter<long>("prefix_cache_hits", description: "Prompt tokens found in the prefix cache, by source (slot, running, host).");
         _generationTokens = meter.CreateCounter<long>("generation_tokens", description: "Completion tokens returned, by mode.");
         _finished = meter.CreateCounter<long>("request_success", description: "Finished requests by finish reason and mode.");
         _degradations = meter.CreateCounter<long>("mode_degradations", description: "Requests degraded to a cheaper mode under KV pressure (from, to).");
@@ -59,6 +68,11 @@ public sealed class EngineMetrics
         RecordDegradationCount(DecodingMode.TwoTier, DecodingMode.TargetOnly, 0);
         RecordDegradationCount(DecodingMode.Pyramid, DecodingMode.TargetOnly, 0);
         _preemptions.Add(0);
+        _prefixQueries.Add(0);
+        foreach (var source in new[] { "slot", "running", "host" })
+        {
+            _prefixHits.Add(0, new KeyValuePair<string, object?>("source", source));
+        }
         meter.CreateObservableGauge("num_requests_running", () => gauges.Running, description: "Sequences being decoded.");
         meter.CreateObservableGauge("num_requests_waiting", () => gauges.Waiting, description: "Requests waiting for a sequence.");
         meter.CreateObservableGauge("kv_cache_usage_ratio", gauges.KvUsage, description: "Fraction of each tier's KV cells in use.");
@@ -67,6 +81,8 @@ public sealed class EngineMetrics
         // carries the fullest tier under the name the picker expects by default (less the "vllm:" prefix, which
         // OpenTelemetry instrument names cannot hold). See docs/kubernetes.md.
         meter.CreateObservableGauge("kv_cache_usage_perc", () => gauges.FullestTierKvUsage, description: "KV use of the fullest tier (0-1), for the inference gateway's endpoint picker.");
+        meter.CreateObservableGauge("prompt_cache_bytes", () => gauges.PromptCacheBytes, "By", "Host memory the prompt cache's saved KV takes (Momo:PromptCacheMiB bounds it).");
+        meter.CreateObservableGauge("prompt_cache_entries", () => gauges.PromptCacheEntries, description: "Saved prompt prefixes in the host prompt cache.");
         meter.CreateObservableGauge("spec_decode_draft_length", gauges.DraftLengths, description: "Mean current draft length per stage (γ₁ inner, γ₂ outer, γ two-tier).");
     }
 
@@ -90,10 +106,15 @@ public sealed class EngineMetrics
         new KeyValuePair<string, object?>("tier", StepPhases.TierLabel(tier)));
 
     /// <summary>A request was admitted after waiting <paramref name="queueSeconds"/>.</summary>
-    public void RecordAdmission(int promptTokens, int cachedTokens, double queueSeconds)
+    public void RecordAdmission(int promptTokens, int cachedTokens, string source, double queueSeconds)
     {
         _promptTokens.Add(promptTokens);
         _cachedPromptTokens.Add(cachedTokens);
+        _prefixQueries.Add(promptTokens);
+        if (cachedTokens > 0)
+        {
+            _prefixHits.Add(cachedTokens, new KeyValuePair<string, object?>("source", source));
+        }
         _queueTime.Record(queueSeconds);
     }
 

@@ -64,6 +64,20 @@ internal sealed class MomoOptions
     /// <summary>Reuse the KV of shared prompt prefixes across requests (system prompts, continued conversations).</summary>
     public bool ReusePrefixes { get; set; } = true;
 
+    /// <summary>
+    /// Host memory (MiB) for the prompt cache: a slot's KV, every tier, is copied there before another request takes the
+    /// slot, and written back for a later prompt that starts the same way, so more conversations than MaxSequences keep
+    /// their prefixes (llama-server's --cache-ram). 0 turns it off; it needs ReusePrefixes. Unset: an eighth of the
+    /// machine's (or container's) memory, at most 4096 MiB, so a small container is not pushed past its limit.
+    /// </summary>
+    [Range(0, 1 << 24)]
+    public int? PromptCacheMiB { get; set; }
+
+    /// <summary>The host prompt cache's size in bytes: <see cref="PromptCacheMiB"/>, or its default.</summary>
+    public long PromptCacheBytes => PromptCacheMiB is { } mib
+        ? mib * 1024L * 1024L
+        : Math.Min(4096L * 1024 * 1024, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8);
+
     /// <summary>CPU threads per decode; null uses every logical processor.</summary>
     [Range(1, 1024)]
     public int? Threads { get; set; }

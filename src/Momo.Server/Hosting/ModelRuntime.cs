@@ -57,7 +57,7 @@ internal sealed class ModelRuntime : IDisposable
         {
             var engineOptions = new EngineOptions(
                 options.MaxSequences, contextSize, options.MaxQueuedRequests, options.PrefillTokensPerStep, options.ReusePrefixes,
-                DraftMinConfidence: (float)options.DraftMinConfidence);
+                DraftMinConfidence: (float)options.DraftMinConfidence, PromptCacheBytes: options.PromptCacheBytes);
             var costs = TierCostCalibration.Measure(tiers);
             TierCostLog.Write(logs.CreateLogger<ModelRuntime>(), costs);
             var engine = new InferenceEngine(

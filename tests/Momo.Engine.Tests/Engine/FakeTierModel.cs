@@ -42,6 +42,9 @@ internal sealed class FakeTierModel(
 
     public int UsedCells => _cache.Values.Sum(c => c.Count);
 
+    /// <summary>Decodes refused because the cache was full.</summary>
+    public int FullRefusals { get; private set; }
+
     /// <summary>A prompt starting with this token makes every decode that carries it fail (a fault in one sequence).</summary>
     public int? PoisonFirstToken { get; set; }
 
@@ -58,6 +61,7 @@ internal sealed class FakeTierModel(
         }
         if (UsedCells + batch.Count > kvCapacity)
         {
+            FullRefusals++;
             throw new KvCacheFullException(name, batch.Count);
         }
         DecodeCalls++;
@@ -110,6 +114,47 @@ internal sealed class FakeTierModel(
             throw new InvalidOperationException($"{name}: copying into sequence {destination}, which still caches {target.Count} tokens.");
         }
         target.AddRange(CacheOf(source).Take(length));
+    }
+
+    /// <summary>Bytes a saved token takes (a real tier's KV per token), so host cache limits can be tested.</summary>
+    public long SnapshotBytesPerToken { get; set; } = 1024;
+
+    /// <summary>When set, restoring a snapshot fails as llama.cpp's does when no contiguous cells are free.</summary>
+    public bool RefuseRestores { get; set; }
+
+    /// <summary>When set, saving a snapshot fails as an allocation with no host memory left would.</summary>
+    public bool FailSaves { get; set; }
+
+    /// <summary>Snapshots taken and written back so far.</summary>
+    public int Saves { get; private set; }
+    public int Restores { get; private set; }
+
+    public KvSnapshot SaveSequence(int sequence)
+    {
+        if (FailSaves)
+        {
+            throw new OutOfMemoryException($"{name}: no host memory for a snapshot");
+        }
+        Saves++;
+        return new FakeKvSnapshot(name, [.. CacheOf(sequence)], SnapshotBytesPerToken);
+    }
+
+    public bool RestoreSequence(int sequence, KvSnapshot snapshot)
+    {
+        var saved = (FakeKvSnapshot)snapshot;
+        if (saved.Tier != name)
+        {
+            throw new InvalidOperationException($"{name}: restoring a snapshot of the {saved.Tier} tier.");
+        }
+        var cache = CacheOf(sequence);
+        cache.Clear(); // llama.cpp empties the sequence first, and leaves it empty when the restore fails
+        if (RefuseRestores || UsedCells + saved.Tokens.Length > kvCapacity)
+        {
+            return false;
+        }
+        Restores++;
+        cache.AddRange(saved.Tokens);
+        return true;
     }
 
     public void Dispose()
