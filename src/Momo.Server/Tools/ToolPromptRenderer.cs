@@ -17,9 +17,11 @@ internal static class ToolPromptRenderer
     public static List<(string Role, string Content)> Render(IReadOnlyList<ChatTurn> turns, IReadOnlyList<ToolDefinition> tools, ToolCallSyntax syntax)
     {
         var result = new List<(string Role, string Content)>(turns.Count + 1);
+        var lastUser = -1;
         for (var i = 0; i < turns.Count; i++)
         {
             var turn = turns[i];
+            lastUser = turn.Role == "user" ? result.Count : lastUser;
             if (turn.Role != "tool")
             {
                 result.Add((turn.Role, turn.Calls.Count == 0 ? turn.Content : turn.Content + syntax.Block(turn.Calls.Select(c => (c.Name, c.Arguments)))));
@@ -39,7 +41,7 @@ internal static class ToolPromptRenderer
             i--;
             result.Add(("user", string.Join(syntax.Format == ChatFormat.Mistral ? "" : "\n", results)));
         }
-        return tools.Count == 0 ? result : WithTools(result, tools, syntax.Format);
+        return tools.Count == 0 ? result : WithTools(result, lastUser, tools, syntax.Format);
     }
 
     private static string Result(ChatTurn turn, ChatFormat format) => format == ChatFormat.Mistral
@@ -47,12 +49,12 @@ internal static class ToolPromptRenderer
             + JsonSerializer.Serialize(turn.Content, Relaxed) + "}[/TOOL_RESULTS]"
         : "<tool_response>\n" + turn.Content + "\n</tool_response>";
 
-    private static List<(string Role, string Content)> WithTools(List<(string Role, string Content)> chat, IReadOnlyList<ToolDefinition> tools, ChatFormat format)
+    private static List<(string Role, string Content)> WithTools(
+        List<(string Role, string Content)> chat, int last, IReadOnlyList<ToolDefinition> tools, ChatFormat format)
     {
         if (format == ChatFormat.Mistral)
         {
-            // Mistral lists the tools just before the last user instruction.
-            var last = chat.FindLastIndex(t => t.Role == "user");
+            // Mistral lists the tools just before the user's last instruction (not before tool results).
             var list = "[AVAILABLE_TOOLS][" + string.Join(", ", tools.Select(t => t.PromptJson)) + "][/AVAILABLE_TOOLS]";
             if (last < 0)
             {
