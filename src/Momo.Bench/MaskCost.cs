@@ -42,11 +42,11 @@ internal static class MaskCost
         {
             var family = FamilyForge.EnsureFamily(Path.Combine(directory, preset.Name), preset, 42);
             using var target = LlamaTierModel.Load(new TierLoadOptions("target", family.TargetPath, 0, 256, 1, 1, 64));
-            Measure(preset.Name, target.Vocabulary, target.VocabularySize);
+            Measure(preset.Name, target.Vocabulary, target.VocabularySize, family.TargetPath);
         }
     }
 
-    private static void Measure(string name, IModelText text, int size)
+    private static void Measure(string name, IModelText text, int size, string modelPath)
     {
         var build = Stopwatch.StartNew();
         var vocabulary = new GrammarVocabulary(text, size);
@@ -85,6 +85,7 @@ internal static class MaskCost
                 : "-";
             Console.WriteLine($"  {state,-40} {GrammarVocabulary.Count(mask),9:N0} {first,10:F1} {cached,10:F3} {next,9} {masked,12:F1}");
         }
+        LlamaGrammarCost.Run(modelPath, text, vocabulary, logits);
         // Last, once the code above has warmed up the same distribution code.
         Console.WriteLine($"  {"(row without a mask, temperature 0.8)",-40} {"",9} {"",10} {"",10} {"",9} {Median(() => distribution.Compute(logits, [], row), 101),12:F1}");
     }

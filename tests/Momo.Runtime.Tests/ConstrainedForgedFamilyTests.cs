@@ -109,7 +109,7 @@ public sealed class ConstrainedForgedFamilyTests
         try
         {
             using var parsed = JsonDocument.Parse(document);
-            return JsonSchema.FromText(schema, new BuildOptions { SchemaRegistry = new SchemaRegistry() }).Evaluate(parsed.RootElement).IsValid;
+            return JsonSchema.FromText(schema, new BuildOptions { SchemaRegistry = new SchemaRegistry(), Dialect = Dialect.Draft202012 }).Evaluate(parsed.RootElement).IsValid;
         }
         catch (JsonException)
         {

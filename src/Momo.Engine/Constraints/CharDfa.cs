@@ -8,11 +8,15 @@ internal sealed class CharDfa
     private readonly int[] _next; // [states, Symbols]: next state, −1 = dead
     private readonly bool[] _accepting;
 
-    private CharDfa(int[] next, bool[] accepting)
+    private CharDfa(int[] next, bool[] accepting, List<int[]> classes)
     {
         _next = next;
         _accepting = accepting;
+        Classes = classes;
     }
+
+    /// <summary>Symbols that move the automaton alike, in classes (a handful for most patterns).</summary>
+    public IReadOnlyList<int[]> Classes { get; }
 
     public int States => _accepting.Length;
 
@@ -24,61 +28,142 @@ internal sealed class CharDfa
     /// <summary>Subset construction; states from which no accepting state is reachable are dropped (they are dead ends).</summary>
     public static CharDfa FromNfa(RegexSubset.Nfa nfa, int start, int end, string path)
     {
-        var ids = new Dictionary<string, int>();
-        var sets = new List<SortedSet<int>>();
+        // NFA state sets are bit sets: patterns like [a-z0-9_-]{0,63} unroll into hundreds of NFA states.
+        var ids = new Dictionary<ulong[], int>(BitSetComparer.Instance);
+        var sets = new List<ulong[]>();
         var transitions = new List<int[]>();
-        int Intern(SortedSet<int> set)
+        var words = (nfa.Epsilons.Count + 63) / 64;
+        int Intern(ulong[] set)
         {
-            var key = string.Join(',', set);
-            if (!ids.TryGetValue(key, out var id))
+            if (!ids.TryGetValue(set, out var id))
             {
                 if (sets.Count >= MaxStates)
                 {
                     throw new GrammarException($"Pattern needs more than {MaxStates} automaton states.", path);
                 }
                 id = sets.Count;
-                ids[key] = id;
+                ids[set] = id;
                 sets.Add(set);
             }
             return id;
         }
-        Intern(Closure(nfa, [start]));
+        var first = new ulong[words];
+        first[start >> 6] |= 1UL << (start & 63);
+        Intern(Closure(nfa, first));
+        var classes = SymbolClasses(nfa);
         for (var s = 0; s < sets.Count; s++)
         {
             var row = new int[RegexSubset.Symbols];
-            for (var symbol = 0; symbol < RegexSubset.Symbols; symbol++)
+            foreach (var members in classes)
             {
-                var moved = new SortedSet<int>();
-                foreach (var state in sets[s])
+                var moved = new ulong[words];
+                var any = false;
+                foreach (var state in Members(sets[s]))
                 {
                     foreach (var (set, to) in nfa.Edges[state])
                     {
-                        if (set[symbol])
+                        if (set[members[0]])
                         {
-                            moved.Add(to);
+                            moved[to >> 6] |= 1UL << (to & 63);
+                            any = true;
                         }
                     }
                 }
-                row[symbol] = moved.Count == 0 ? -1 : Intern(Closure(nfa, moved));
+                var next = any ? Intern(Closure(nfa, moved)) : -1;
+                foreach (var member in members)
+                {
+                    row[member] = next;
+                }
             }
             transitions.Add(row);
         }
-        var accepting = sets.Select(s => s.Contains(end)).ToArray();
-        return Prune(transitions, accepting, path);
+        var accepting = sets.Select(set => (set[end >> 6] & (1UL << (end & 63))) != 0).ToArray();
+        return Prune(transitions, accepting, classes, path);
     }
 
-    private static CharDfa Prune(List<int[]> transitions, bool[] accepting, string path)
+    private static IEnumerable<int> Members(ulong[] set)
     {
-        // Live states reach an accepting state; edges into dead states become −1 so the matcher never enters one.
-        var live = (bool[])accepting.Clone();
-        for (var changed = true; changed;)
+        for (var w = 0; w < set.Length; w++)
         {
-            changed = false;
-            for (var s = 0; s < live.Length; s++)
+            for (var bits = set[w]; bits != 0; bits &= bits - 1)
             {
-                if (!live[s] && transitions[s].Any(t => t >= 0 && live[t]))
+                yield return (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+            }
+        }
+    }
+
+    private static ulong[] Closure(RegexSubset.Nfa nfa, ulong[] states)
+    {
+        var pending = new Stack<int>(Members(states));
+        while (pending.Count > 0)
+        {
+            foreach (var to in nfa.Epsilons[pending.Pop()])
+            {
+                if ((states[to >> 6] & (1UL << (to & 63))) == 0)
                 {
-                    live[s] = changed = true;
+                    states[to >> 6] |= 1UL << (to & 63);
+                    pending.Push(to);
+                }
+            }
+        }
+        return states;
+    }
+
+    private sealed class BitSetComparer : IEqualityComparer<ulong[]>
+    {
+        public static readonly BitSetComparer Instance = new();
+
+        public bool Equals(ulong[]? x, ulong[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(ulong[] set)
+        {
+            var hash = new HashCode();
+            foreach (var word in set)
+            {
+                hash.Add(word);
+            }
+            return hash.ToHashCode();
+        }
+    }
+
+    /// <summary>
+    /// Symbols no edge tells apart (every edge set holds all or none of them) move the automaton alike: the subset
+    /// construction steps once per class (a handful) instead of once per symbol (129).
+    /// </summary>
+    private static List<int[]> SymbolClasses(RegexSubset.Nfa nfa)
+    {
+        var edgeSets = nfa.Edges.SelectMany(e => e.Select(edge => edge.Set)).Distinct().ToList();
+        return [.. Enumerable.Range(0, RegexSubset.Symbols)
+            .GroupBy(symbol => string.Concat(edgeSets.Select(set => set[symbol] ? '1' : '0')))
+            .Select(g => g.ToArray())];
+    }
+
+    private static CharDfa Prune(List<int[]> transitions, bool[] accepting, List<int[]> classes, string path)
+    {
+        // Live states reach an accepting state (a search backwards from the accepting ones); edges into dead states
+        // become −1 so the matcher never enters one.
+        var predecessors = new List<int>[transitions.Count];
+        for (var t = 0; t < predecessors.Length; t++)
+        {
+            predecessors[t] = [];
+        }
+        for (var from = 0; from < transitions.Count; from++)
+        {
+            foreach (var to in transitions[from].Where(to => to >= 0).Distinct())
+            {
+                predecessors[to].Add(from);
+            }
+        }
+        var live = (bool[])accepting.Clone();
+        var pending = new Stack<int>(Enumerable.Range(0, live.Length).Where(state => live[state]));
+        while (pending.Count > 0)
+        {
+            foreach (var from in predecessors[pending.Pop()])
+            {
+                if (!live[from])
+                {
+                    live[from] = true;
+                    pending.Push(from);
                 }
             }
         }
@@ -95,23 +180,6 @@ internal sealed class CharDfa
                 next[(s * RegexSubset.Symbols) + symbol] = t >= 0 && live[t] ? t : -1;
             }
         }
-        return new CharDfa(next, accepting);
-    }
-
-    private static SortedSet<int> Closure(RegexSubset.Nfa nfa, IEnumerable<int> states)
-    {
-        var closure = new SortedSet<int>(states);
-        var stack = new Stack<int>(closure);
-        while (stack.Count > 0)
-        {
-            foreach (var to in nfa.Epsilons[stack.Pop()])
-            {
-                if (closure.Add(to))
-                {
-                    stack.Push(to);
-                }
-            }
-        }
-        return closure;
+        return new CharDfa(next, accepting, classes);
     }
 }

@@ -185,7 +185,11 @@ internal sealed class StringLexeme : Lexeme
         {
             throw new GrammarException($"A pattern with string lengths above {MaxPatternLength} is not supported.", path);
         }
-        // acceptIn[s, r]: an accepting state is reachable from s in exactly r characters (plain ones: no escapes).
+        // acceptIn[s, r]: an accepting state is reachable from s in exactly r characters (plain ones: no escapes), each
+        // class of symbols tried once through one of its plain members.
+        var plain = dfa.Classes
+            .Select(members => members.FirstOrDefault(m => m >= 0x20 && m is not ('"' or '\\'), -1))
+            .Where(m => m >= 0).ToArray();
         var acceptIn = new bool[dfa.States, horizon + 1];
         for (var s = 0; s < dfa.States; s++)
         {
@@ -195,10 +199,14 @@ internal sealed class StringLexeme : Lexeme
         {
             for (var s = 0; s < dfa.States; s++)
             {
-                for (var symbol = 0x20; symbol < RegexSubset.Symbols && !acceptIn[s, r]; symbol++)
+                foreach (var symbol in plain)
                 {
-                    var t = symbol is '"' or '\\' ? -1 : dfa.Next(s, symbol);
-                    acceptIn[s, r] = t >= 0 && acceptIn[t, r - 1];
+                    var t = dfa.Next(s, symbol);
+                    if (t >= 0 && acceptIn[t, r - 1])
+                    {
+                        acceptIn[s, r] = true;
+                        break;
+                    }
                 }
             }
         }
