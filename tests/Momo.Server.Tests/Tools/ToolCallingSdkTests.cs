@@ -82,32 +82,31 @@ public sealed class ToolCallingSdkTests(ToolServerFixture fixture)
         Assert.Equal(whole.Usage.OutputTokenCount, streamed.Usage.OutputTokenCount);
     }
 
+    // After a call the grammar allows the end of the answer or, when parallel calls are allowed, the separator (a
+    // newline in Hermes's format) and another call. A strong bias toward the newline (and against both ends of
+    // generation) makes the model take the separator wherever the grammar offers it; where it does not, the bias
+    // changes nothing.
     [Fact]
     public async Task With_parallel_tool_calls_false_a_required_answer_holds_exactly_one_call()
     {
-        // A strong bias toward the newline (Hermes's separator between calls) would take a second call wherever the
-        // grammar offered one: it offers none.
-        var single = SdkTools.Options(ChatToolChoice.CreateRequiredChoice(), maxTokens: 120, parallel: false);
-        single.LogitBiases[Momo.Forge.ForgeVocabulary.Newline] = 100;
+        ChatCompletion completion = await fixture.Server.Chat().CompleteChatAsync(SdkTools.Question, TowardAnotherCall(parallel: false));
 
-        ChatCompletion one = await fixture.Server.Chat().CompleteChatAsync(SdkTools.Question, single);
-
-        var call = Assert.Single(one.ToolCalls);
+        var call = Assert.Single(completion.ToolCalls);
         SdkTools.AssertValid(call.FunctionName, call.FunctionArguments.ToString());
-        Assert.Equal(ChatFinishReason.ToolCalls, one.FinishReason);
+        Assert.Equal(ChatFinishReason.ToolCalls, completion.FinishReason);
     }
 
-    [Fact(Skip = "Engine (grammar branch): after a Repeat's first item the mask still ends the answer under a +100 bias toward the next item; see the report. ToolGrammarTests show the grammar itself allows several calls.")]
+    [Fact(Skip = "Engine (grammar branch): on llama.cpp tiers the token after a complete call is always an end of generation, even "
+        + "with this bias, at temperature 0 and 1, although the mask computed for that state allows the separator; reported. "
+        + "ToolGrammarTests show the grammar itself allows several calls.")]
     public async Task With_parallel_tool_calls_true_calls_follow_one_another()
     {
-        var parallel = SdkTools.Options(ChatToolChoice.CreateRequiredChoice(), maxTokens: 120, parallel: true);
-        parallel.LogitBiases[Momo.Forge.ForgeVocabulary.Newline] = 100;
+        ChatCompletion completion = await fixture.Server.Chat().CompleteChatAsync(SdkTools.Question, TowardAnotherCall(parallel: true));
 
-        ChatCompletion many = await fixture.Server.Chat().CompleteChatAsync(SdkTools.Question, parallel);
-
-        Assert.True(many.ToolCalls.Count >= 2, $"expected several calls, got {many.ToolCalls.Count} ({many.FinishReason})");
-        SdkTools.AssertValid(many.ToolCalls[0].FunctionName, many.ToolCalls[0].FunctionArguments.ToString());
-        SdkTools.AssertValid(many.ToolCalls[1].FunctionName, many.ToolCalls[1].FunctionArguments.ToString());
+        Assert.True(completion.ToolCalls.Count >= 2, $"expected several calls, got {completion.ToolCalls.Count} ({completion.FinishReason})");
+        SdkTools.AssertValid(completion.ToolCalls[0].FunctionName, completion.ToolCalls[0].FunctionArguments.ToString());
+        SdkTools.AssertValid(completion.ToolCalls[1].FunctionName, completion.ToolCalls[1].FunctionArguments.ToString());
+        Assert.Equal(completion.ToolCalls.Count, completion.ToolCalls.Select(c => c.Id).Distinct().Count());
     }
 
     [Fact]
@@ -121,6 +120,15 @@ public sealed class ToolCallingSdkTests(ToolServerFixture fixture)
 
         Assert.Empty(answer.ToolCalls);
         Assert.True(answer.Usage.InputTokenCount > called.Usage.InputTokenCount + called.Usage.OutputTokenCount, "the call and its result are in the prompt");
+    }
+
+    private static ChatCompletionOptions TowardAnotherCall(bool parallel)
+    {
+        var options = SdkTools.Options(ChatToolChoice.CreateRequiredChoice(), maxTokens: 120, parallel: parallel);
+        options.LogitBiases[Momo.Forge.ForgeVocabulary.Newline] = 100;
+        options.LogitBiases[Momo.Forge.ForgeVocabulary.Eos] = -100;
+        options.LogitBiases[Momo.Forge.ForgeVocabulary.ImEnd] = -100;
+        return options;
     }
 
     // The SDK asks for the usage chunk on every stream.
