@@ -34,7 +34,8 @@ public sealed partial class InferenceEngine : IDisposable
     private readonly EngineTelemetry _telemetry;
     private readonly EngineMetrics _metrics;
     private readonly CancellationTokenSource _stopping = new();
-    // Built on the first request with a grammar (a trie over the whole vocabulary), then shared by all of them.
+    // Built on the first request with a grammar (a trie over the whole vocabulary), then shared by all of them; built
+    // by Submit, on the caller's thread, before the request reaches the engine thread.
     private readonly Lazy<GrammarVocabulary> _grammarVocabulary;
     private readonly Thread _thread;
     private int _disposed;
@@ -88,7 +89,8 @@ public sealed partial class InferenceEngine : IDisposable
 
     /// <summary>
     /// Queues a request. Throws <see cref="EngineQueueFullException"/> when the waiting queue is full and
-    /// <see cref="EngineStoppedException"/> once the engine is shutting down. The reader
+    /// <see cref="EngineStoppedException"/> once the engine is shutting down, and
+    /// <see cref="Constraints.GrammarException"/> when the request's grammar cannot be compiled. The reader
     /// yields updates until one carries a finish reason; cancelling <paramref name="cancellation"/> (client gone)
     /// frees the request's sequences within one step.
     /// </summary>
@@ -100,7 +102,13 @@ public sealed partial class InferenceEngine : IDisposable
         }
         // Checked here, on the caller's thread: a bad setting must never reach (and stop) the engine thread.
         request.Sampling.Validate(_tiers.Target.VocabularySize);
-        _ = request.Grammar?.Compiled; // a grammar that cannot be compiled throws GrammarException here
+        if (request.Grammar is { } grammar)
+        {
+            _ = grammar.Compiled; // a grammar that cannot be compiled throws GrammarException here
+            // The first grammar builds the vocabulary's mask index (about a second at 200k tokens) here, on the caller's
+            // thread, so the engine thread never stalls the other sequences for it.
+            _ = _grammarVocabulary.Value;
+        }
         if (!_tiers.Supports(request.Speculation.Mode))
         {
             throw new ArgumentException($"Mode '{request.Speculation.Mode.ToApiName()}' needs tiers that are not loaded.");

@@ -20,14 +20,22 @@ internal sealed class GrammarTrack(CompiledGrammar grammar, GrammarVocabulary vo
 
     public CompiledGrammar Grammar => grammar;
 
+    /// <summary>Masks computed so far (each position's once, unless its history changed).</summary>
+    public int MasksComputed { get; private set; }
+
     /// <summary>
     /// The allowed tokens after <paramref name="history"/> (the output so far), or an empty span when no constraint
     /// applies. Throws when the grammar allows no token at all there (a grammar no vocabulary token can continue).
     /// </summary>
     public ReadOnlySpan<ulong> MaskAfter(ReadOnlySpan<int> history)
     {
+        // Only a difference drops states: a shorter history that agrees (the qualifier's or target's rows behind the
+        // draft's) reuses them.
         var keep = history.CommonPrefixLength(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_tokens));
-        Truncate(keep);
+        if (keep < history.Length)
+        {
+            Truncate(keep);
+        }
         for (var k = _tokens.Count; k < history.Length; k++)
         {
             var token = history[k];
@@ -51,6 +59,7 @@ internal sealed class GrammarTrack(CompiledGrammar grammar, GrammarVocabulary vo
                     $"The output grammar allows no token after {n} generated tokens: no token of this vocabulary can continue it.");
             }
             _masks[n] = mask;
+            MasksComputed++;
         }
         return _masks[n];
     }
