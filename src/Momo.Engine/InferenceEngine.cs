@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Momo.Engine.Constraints;
 using Momo.Engine.Decoding;
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling;
@@ -33,6 +34,8 @@ public sealed partial class InferenceEngine : IDisposable
     private readonly EngineTelemetry _telemetry;
     private readonly EngineMetrics _metrics;
     private readonly CancellationTokenSource _stopping = new();
+    // Built on the first request with a grammar (a trie over the whole vocabulary), then shared by all of them.
+    private readonly Lazy<GrammarVocabulary> _grammarVocabulary;
     private readonly Thread _thread;
     private int _disposed;
 
@@ -52,6 +55,7 @@ public sealed partial class InferenceEngine : IDisposable
         _metrics = metrics;
         _tiers = tiers;
         _vocabulary = vocabulary;
+        _grammarVocabulary = new Lazy<GrammarVocabulary>(() => new GrammarVocabulary(vocabulary, tiers.Target.VocabularySize));
         _options = options;
         _logger = logger;
         _incoming = Channel.CreateBounded<PendingRequest>(new BoundedChannelOptions(options.MaxQueuedRequests)
@@ -96,6 +100,7 @@ public sealed partial class InferenceEngine : IDisposable
         }
         // Checked here, on the caller's thread: a bad setting must never reach (and stop) the engine thread.
         request.Sampling.Validate(_tiers.Target.VocabularySize);
+        _ = request.Grammar?.Compiled; // a grammar that cannot be compiled throws GrammarException here
         if (!_tiers.Supports(request.Speculation.Mode))
         {
             throw new ArgumentException($"Mode '{request.Speculation.Mode.ToApiName()}' needs tiers that are not loaded.");
@@ -227,6 +232,7 @@ public sealed partial class InferenceEngine : IDisposable
             {
                 Cancellation = pending.Cancellation,
                 SubmittedTimestamp = pending.SubmittedTimestamp,
+                Grammar = pending.Request.Grammar is { } grammar ? new GrammarTrack(grammar.Compiled, _grammarVocabulary.Value) : null,
             };
             _active.Add(sequence);
             _telemetry.Admitted(sequence);

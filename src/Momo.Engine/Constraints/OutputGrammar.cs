@@ -11,9 +11,18 @@ namespace Momo.Engine.Constraints;
 /// </summary>
 public sealed class OutputGrammar
 {
-    private OutputGrammar(GrammarNode root) => Root = root;
+    private readonly Lazy<CompiledGrammar> _compiled;
+
+    private OutputGrammar(GrammarNode root)
+    {
+        Root = root;
+        _compiled = new Lazy<CompiledGrammar>(() => new CompiledGrammar(root), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
 
     internal GrammarNode Root { get; }
+
+    /// <summary>The matcher, built on first use (the engine forces it when a request is submitted, so errors reach the caller).</summary>
+    internal CompiledGrammar Compiled => _compiled.Value;
 
     /// <summary>Text that must be a JSON value valid under <paramref name="schema"/> (the subset tools use).</summary>
     /// <exception cref="GrammarException">The schema uses a feature outside the supported subset, or is malformed.</exception>

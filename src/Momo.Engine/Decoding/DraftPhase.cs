@@ -37,7 +37,7 @@ internal sealed class DraftPhase(TierSet tiers, TierDecoder decoder)
     {
         var sequence = _fed[feed].Sequence;
         var row = sequence.TailRows.Row(sequence.TailLength);
-        sequence.Distribution.Compute(tiers[Tier.Draft]!.Logits(handle), sequence.HistoryBefore(sequence.WorkingLength), row);
+        sequence.ComputeRow(tiers[Tier.Draft]!.Logits(handle), sequence.WorkingLength, row);
         _proposals.Add((_fed[feed], sequence.Random.SampleFrom(row)));
     }
 }

@@ -18,8 +18,7 @@ internal static class VerifierRows
         var rows = sequence.VerifierRows.Rows(0, count + 1);
         for (var j = 0; j <= count; j++)
         {
-            sequence.Distribution.Compute(
-                model.Logits(firstHandle + j), sequence.HistoryBefore(firstPosition + j), rows.Slice(j * vocabulary, vocabulary));
+            sequence.ComputeRow(model.Logits(firstHandle + j), firstPosition + j, rows.Slice(j * vocabulary, vocabulary));
         }
         return rows;
     }

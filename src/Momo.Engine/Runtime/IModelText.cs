@@ -15,6 +15,10 @@ public interface IModelText : ITokenText
     /// <summary>True when the model carries no chat template, or one llama.cpp cannot render: chats then render as ChatML.</summary>
     bool UsesFallbackTemplate { get; }
 
+    /// <summary>The chat template text in use: the GGUF's own, or <c>chatml</c> when it falls back. The server reads its
+    /// markers to choose how tools and tool calls are written into the conversation.</summary>
+    string ChatTemplate { get; }
+
     /// <summary>Renders a chat with the model's own template (ChatML when the file has none), ready for the assistant's turn.</summary>
     string RenderChat(IEnumerable<(string Role, string Content)> messages);
 }

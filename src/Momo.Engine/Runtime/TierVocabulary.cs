@@ -32,6 +32,9 @@ public sealed class TierVocabulary : IModelText
     public int Count { get; }
 
     /// <inheritdoc />
+    public string ChatTemplate => _template;
+
+    /// <inheritdoc />
     public string RenderChat(IEnumerable<(string Role, string Content)> messages)
     {
         return ChatTemplates.TryRender(_template, messages)

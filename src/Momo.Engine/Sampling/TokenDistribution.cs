@@ -10,6 +10,8 @@ namespace Momo.Engine.Sampling;
 /// <remarks>
 /// Order of transforms (fixed; documented because it changes results):
 /// <list type="number">
+/// <item>the grammar mask, if any, sets every token it does not allow to −∞ (so each later step sees only allowed
+/// tokens, and greedy picks the argmax among them);</item>
 /// <item>logit bias is added;</item>
 /// <item>presence and frequency penalties are subtracted for tokens in the completion so far;</item>
 /// <item>greedy (temperature 0) stops here with a one-hot at the argmax, ties to the lowest id;</item>
@@ -51,9 +53,10 @@ internal sealed class TokenDistribution
     /// <summary>
     /// Writes the distribution at one position into <paramref name="probabilities"/> (length vocab).
     /// <paramref name="generatedSoFar"/> holds the completion's tokens before this position, drafted
-    /// ones included, so that every tier sees the same penalties at the same position.
+    /// ones included, so that every tier sees the same penalties at the same position. <paramref name="allowed"/> is the
+    /// grammar's mask at this position (bit t: token t allowed), empty when the output is free.
     /// </summary>
-    public void Compute(ReadOnlySpan<float> logits, ReadOnlySpan<int> generatedSoFar, Span<float> probabilities)
+    public void Compute(ReadOnlySpan<float> logits, ReadOnlySpan<int> generatedSoFar, Span<float> probabilities, ReadOnlySpan<ulong> allowed = default)
     {
         if (logits.Length != _vocab || probabilities.Length != _vocab)
         {
@@ -62,6 +65,10 @@ internal sealed class TokenDistribution
 
         // The output row doubles as the working buffer: no vocab-sized copy per call.
         logits.CopyTo(probabilities);
+        if (!allowed.IsEmpty)
+        {
+            ApplyMask(allowed, probabilities);
+        }
         foreach (var (id, bias) in _parameters.LogitBias)
         {
             probabilities[id] += bias;
@@ -90,6 +97,45 @@ internal sealed class TokenDistribution
         if (_parameters.MinP > 0f)
         {
             KeepMinP(probabilities, _parameters.MinP);
+        }
+    }
+
+    /// <summary>
+    /// Disallowed tokens get −∞. A row in which every allowed token is already −∞ (a smaller tier lacking those ids)
+    /// becomes uniform over the allowed tokens instead of NaN: any proposal distribution keeps speculation exact, since
+    /// the verifier corrects it, and the target's own logits are finite.
+    /// </summary>
+    private static void ApplyMask(ReadOnlySpan<ulong> allowed, Span<float> logits)
+    {
+        var anyFinite = false;
+        for (var w = 0; w < allowed.Length; w++)
+        {
+            var word = allowed[w];
+            var start = w << 6;
+            var length = Math.Min(64, logits.Length - start);
+            if (word == ulong.MaxValue && length == 64)
+            {
+                anyFinite |= TensorPrimitives.Max(logits.Slice(start, 64)) > float.NegativeInfinity;
+                continue;
+            }
+            for (var i = 0; i < length; i++)
+            {
+                if ((word & (1UL << i)) == 0)
+                {
+                    logits[start + i] = float.NegativeInfinity;
+                }
+                else
+                {
+                    anyFinite |= logits[start + i] > float.NegativeInfinity;
+                }
+            }
+        }
+        if (!anyFinite)
+        {
+            for (var token = 0; token < logits.Length; token++)
+            {
+                logits[token] = (allowed[token >> 6] & (1UL << (token & 63))) != 0 ? 0f : float.NegativeInfinity;
+            }
         }
     }
 

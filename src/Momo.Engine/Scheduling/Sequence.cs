@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
+using Momo.Engine.Constraints;
 using Momo.Engine.Sampling;
 using Momo.Engine.Speculation;
 
@@ -87,6 +88,20 @@ internal sealed class Sequence
     public int RemainingTokens => Request.MaxTokens - GeneratedCount;
     public ReadOnlySpan<int> Working => CollectionsMarshal.AsSpan(_working);
 
+    /// <summary>The output grammar's states and masks by position; null when the output is free text.</summary>
+    public GrammarTrack? Grammar { get; init; }
+
+    /// <summary>
+    /// Writes the request's distribution at working index <paramref name="position"/> from one tier's
+    /// <paramref name="logits"/>: every tier's row at a position goes through here, so all see the same penalties and
+    /// the same grammar mask (computed once per position, from the output before it).
+    /// </summary>
+    public void ComputeRow(ReadOnlySpan<float> logits, int position, Span<float> row)
+    {
+        var history = HistoryBefore(position);
+        Distribution.Compute(logits, history, row, Grammar is null ? default : Grammar.MaskAfter(history));
+    }
+
     /// <summary>Output tokens before working index <paramref name="position"/>: the history the penalties look at.</summary>
     public ReadOnlySpan<int> HistoryBefore(int position) => Working[PromptLength..position];
 
@@ -138,6 +153,7 @@ internal sealed class Sequence
         _working.RemoveRange(firstDropped, _working.Count - firstDropped);
         _working.Add(next);
         CommittedLength += accepted + 1;
+        Grammar?.ForgetMasksBefore(GeneratedCount);
         QualifiedCount = 0;
         DraftCount = 0;
     }

@@ -18,18 +18,56 @@ internal sealed class CompletionRequest : GenerationParameters
     public List<string>? Prompt { get; init; }
 }
 
-/// <summary>One chat message. <c>content</c> may be a string or an array of text parts.</summary>
+/// <summary>
+/// One chat message. <c>content</c> may be a string, null (an assistant turn that only calls tools) or an array of
+/// text parts; assistant turns may carry <c>tool_calls</c>, and <c>tool</c> turns answer one by <c>tool_call_id</c>.
+/// </summary>
 internal sealed class ChatMessage
 {
-    /// <summary>system, user, assistant (or developer, treated as system).</summary>
+    /// <summary>system, developer (treated as system), user, assistant or tool.</summary>
     public string? Role { get; init; }
 
-    /// <summary>Message text; an array of parts is joined.</summary>
+    /// <summary>Message text; an array of text parts is joined.</summary>
     [JsonConverter(typeof(MessageContentConverter))]
-    public string? Content { get; init; }
+    public MessageContent? Content { get; init; }
 
-    /// <summary>Optional author name (accepted, not used).</summary>
+    /// <summary>Optional author name (accepted, not used; on a tool message, the function's name).</summary>
     public string? Name { get; init; }
+
+    /// <summary>The calls an assistant turn made.</summary>
+    public List<RequestToolCall>? ToolCalls { get; init; }
+
+    /// <summary>On a tool message: the id of the call it answers.</summary>
+    public string? ToolCallId { get; init; }
+}
+
+/// <summary>
+/// Message content as read: the text of its text parts, and the first part of another type (image_url,
+/// input_audio, file), which the endpoint refuses naming its index.
+/// </summary>
+internal sealed record MessageContent(string Text, string? UnsupportedPartType = null, int UnsupportedPartIndex = -1);
+
+/// <summary>A tool call in an assistant message of the history.</summary>
+internal sealed class RequestToolCall
+{
+    /// <summary>The call's id, which a later tool message names.</summary>
+    public string? Id { get; init; }
+
+    /// <summary>Always function.</summary>
+    public string? Type { get; init; }
+
+    /// <summary>The function called and its arguments.</summary>
+    public RequestFunctionCall? Function { get; init; }
+}
+
+/// <summary>The function of a tool call in the history.</summary>
+internal sealed class RequestFunctionCall
+{
+    /// <summary>Function name.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Arguments as a JSON text, exactly as the model wrote them.</summary>
+    public string? Arguments { get; init; }
 }
 
 /// <summary>Sampling and control parameters shared by both generation endpoints.</summary>

@@ -42,15 +42,18 @@ internal sealed class StringOrArrayConverter : JsonConverter<List<string>>
     }
 }
 
-/// <summary>Reads message content given as a string or as an array of <c>{"type":"text","text":...}</c> parts.</summary>
-internal sealed class MessageContentConverter : JsonConverter<string>
+/// <summary>
+/// Reads message content given as a string or as an array of <c>{"type":"text","text":...}</c> parts. A part of
+/// another type is remembered, not dropped, so the endpoint can refuse it naming the part.
+/// </summary>
+internal sealed class MessageContentConverter : JsonConverter<MessageContent>
 {
     /// <inheritdoc />
-    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override MessageContent? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        if (reader.TokenType is JsonTokenType.String or JsonTokenType.Null)
+        if (reader.TokenType == JsonTokenType.String)
         {
-            return reader.GetString();
+            return new MessageContent(reader.GetString()!);
         }
         if (reader.TokenType != JsonTokenType.StartArray)
         {
@@ -58,19 +61,28 @@ internal sealed class MessageContentConverter : JsonConverter<string>
         }
         var text = new StringBuilder();
         using var parts = JsonDocument.ParseValue(ref reader);
+        var index = 0;
         foreach (var part in parts.RootElement.EnumerateArray())
         {
-            if (part.ValueKind != JsonValueKind.Object
-                || !part.TryGetProperty("type", out var type) || type.GetString() != "text"
-                || !part.TryGetProperty("text", out var partText) || partText.ValueKind != JsonValueKind.String)
+            if (part.ValueKind != JsonValueKind.Object || !part.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
             {
-                throw new JsonException("only text content parts ({\"type\":\"text\",\"text\":...}) are supported");
+                throw new JsonException("each content part must be an object with a type");
+            }
+            if (!type.ValueEquals("text"))
+            {
+                // The raw text, never decoded: a hostile type (a lone surrogate) cannot throw here.
+                return new MessageContent(text.ToString(), type.GetRawText().Trim('"'), index);
+            }
+            if (!part.TryGetProperty("text", out var partText) || partText.ValueKind != JsonValueKind.String)
+            {
+                throw new JsonException("a text content part needs a text string");
             }
             text.Append(partText.GetString());
+            index++;
         }
-        return text.ToString();
+        return new MessageContent(text.ToString());
     }
 
     /// <inheritdoc />
-    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+    public override void Write(Utf8JsonWriter writer, MessageContent value, JsonSerializerOptions options) => writer.WriteStringValue(value.Text);
 }

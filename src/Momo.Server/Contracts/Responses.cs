@@ -8,8 +8,26 @@ internal sealed record ChatCompletionResponse(
 /// <summary>One chat choice.</summary>
 internal sealed record ChatChoice(int Index, AssistantMessage Message, string FinishReason);
 
-/// <summary>The assistant's message.</summary>
-internal sealed record AssistantMessage(string Role, string Content);
+/// <summary>The assistant's message: its text (null, written as null, when it only called tools) and its tool calls.</summary>
+internal sealed record AssistantMessage(
+    string Role,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] string? Content,
+    IReadOnlyList<ToolCall>? ToolCalls = null);
+
+/// <summary>A tool call the model made: <c>call_</c> + random id, type function, arguments as a JSON text.</summary>
+internal sealed record ToolCall(string Id, string Type, FunctionCall Function);
+
+/// <summary>The function a tool call names, and its arguments exactly as generated.</summary>
+internal sealed record FunctionCall(string Name, string Arguments);
+
+/// <summary>
+/// A piece of a streamed tool call: the first piece of a call carries its index, id, type and name; later pieces
+/// carry only the index and a fragment of the arguments.
+/// </summary>
+internal sealed record ToolCallDelta(int Index, string? Id = null, string? Type = null, FunctionDelta? Function = null);
+
+/// <summary>The function part of a streamed tool call piece.</summary>
+internal sealed record FunctionDelta(string? Name = null, string? Arguments = null);
 
 /// <summary>A streamed chat chunk. <c>usage</c> and <c>speculative</c> appear only on the usage chunk.</summary>
 internal sealed record ChatCompletionChunk(
@@ -20,7 +38,7 @@ internal sealed record ChatCompletionChunk(
 internal sealed record ChatChunkChoice(int Index, ChatDelta Delta, string? FinishReason);
 
 /// <summary>The change carried by a chunk.</summary>
-internal sealed record ChatDelta(string? Role = null, string? Content = null);
+internal sealed record ChatDelta(string? Role = null, string? Content = null, IReadOnlyList<ToolCallDelta>? ToolCalls = null);
 
 /// <summary>A legacy completion, streamed or not (streamed chunks carry the new text only).</summary>
 internal sealed record CompletionResponse(

@@ -5,15 +5,14 @@ using Momo.Server.Contracts;
 using Momo.Server.Hosting;
 using Momo.Server.Streaming;
 using Momo.Server.Telemetry;
+using Momo.Server.Tools;
 using Momo.Server.Validation;
 
 namespace Momo.Server.Endpoints;
 
-/// <summary>POST /v1/chat/completions, streamed (SSE) or not.</summary>
+/// <summary>POST /v1/chat/completions, streamed (SSE) or not, with tool calls and structured output.</summary>
 internal static class ChatCompletionsEndpoints
 {
-    private static readonly HashSet<string> Roles = ["system", "developer", "user", "assistant", "tool"];
-
     public static IEndpointRouteBuilder MapChatCompletions(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/chat/completions", CreateAsync)
@@ -33,41 +32,28 @@ internal static class ChatCompletionsEndpoints
         var runtime = holder.Require();
         GenerationRequestFactory.CheckModel(body.Model, runtime);
         RequestLimitCheck.CheckBody(body, limits.Value);
-        var prompt = runtime.Text.RenderChat(Messages(body));
+        var turns = ChatTurn.Read(body.Messages);
+        var tools = ToolRequestReader.Read(body, chat: true);
+        var syntax = ToolCallSyntax.For(ToolCallSyntax.Detect(runtime.Text.ChatTemplate));
+        var grammar = ToolGrammar.Build(tools, syntax);
+        var prompt = runtime.Text.RenderChat(ToolPromptRenderer.Render(turns, tools.Tools, syntax));
         var tokens = runtime.Text.Tokenize(prompt, addBos: true, parseSpecial: true);
         RequestLimitCheck.CheckPrompt(tokens.Length, limits.Value, "messages");
         var id = EngineSubmission.NewId("chatcmpl-");
-        var request = GenerationRequestFactory.Create(body, tokens, runtime, id);
+        var request = GenerationRequestFactory.Create(body, tokens, runtime, id) with { Grammar = grammar };
+        var parser = tools.MayCall ? new ToolCallParser(syntax) : null;
         using var call = GenerationCall.Start(runtime, request, prompt, log, http.RequestAborted);
         if (body.Stream == true)
         {
-            await GenerationStream.WriteAsync(http, call, body.StreamOptions?.IncludeUsage == true, ChatStreamShape.Instance);
+            await GenerationStream.WriteAsync(http, call, body.StreamOptions?.IncludeUsage == true, new ChatStreamShape(parser));
             return Results.Empty;
         }
         var outcome = await GenerationOutcome.CollectAsync(call, http.RequestAborted);
-        var choice = new ChatChoice(0, new AssistantMessage("assistant", outcome.Text), outcome.Finish.ToApiName());
+        var (message, called) = parser is null ? (new AssistantMessage("assistant", outcome.Text), false) : ToolCallAnswer.Split(outcome.Text, parser);
+        var finish = called && outcome.Finish == FinishReason.Stop ? "tool_calls" : outcome.Finish.ToApiName();
         return TypedResults.Json(
-            new ChatCompletionResponse(id, "chat.completion", call.Created, runtime.ModelId, [choice],
+            new ChatCompletionResponse(id, "chat.completion", call.Created, runtime.ModelId, [new ChatChoice(0, message, finish)],
                 ResponseMapping.ToUsage(outcome.Statistics), ResponseMapping.ToSpeculative(outcome.Statistics), call.Fingerprint),
             MomoJsonContext.Default.ChatCompletionResponse);
-    }
-
-    private static List<(string Role, string Content)> Messages(ChatCompletionRequest body)
-    {
-        if (body.Messages is not { Count: > 0 } messages)
-        {
-            throw ApiException.Invalid("messages is required and must hold at least one message.", "messages");
-        }
-        var result = new List<(string, string)>(messages.Count);
-        for (var i = 0; i < messages.Count; i++)
-        {
-            var role = messages[i].Role;
-            if (role is null || !Roles.Contains(role))
-            {
-                throw ApiException.Invalid($"messages[{i}].role must be one of {string.Join(", ", Roles)}.", $"messages[{i}].role");
-            }
-            result.Add((role == "developer" ? "system" : role, messages[i].Content ?? ""));
-        }
-        return result;
     }
 }

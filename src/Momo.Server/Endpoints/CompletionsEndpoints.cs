@@ -5,6 +5,7 @@ using Momo.Server.Contracts;
 using Momo.Server.Hosting;
 using Momo.Server.Streaming;
 using Momo.Server.Telemetry;
+using Momo.Server.Tools;
 using Momo.Server.Validation;
 
 namespace Momo.Server.Endpoints;
@@ -35,10 +36,12 @@ internal static class CompletionsEndpoints
         {
             throw ApiException.Invalid("prompt is required: one string (batches of prompts are not supported).", "prompt");
         }
+        // response_format applies here too; tools do not (the reader refuses them).
+        var grammar = ToolGrammar.Build(ToolRequestReader.Read(body, chat: false), ToolCallSyntax.Generic);
         var tokens = runtime.Text.Tokenize(prompt[0], addBos: true, parseSpecial: false);
         RequestLimitCheck.CheckPrompt(tokens.Length, limits.Value, "prompt");
         var id = EngineSubmission.NewId("cmpl-");
-        var request = GenerationRequestFactory.Create(body, tokens, runtime, id);
+        var request = GenerationRequestFactory.Create(body, tokens, runtime, id) with { Grammar = grammar };
         using var call = GenerationCall.Start(runtime, request, prompt[0], log, http.RequestAborted);
         if (body.Stream == true)
         {

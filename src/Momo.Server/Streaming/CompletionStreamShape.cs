@@ -13,10 +13,10 @@ internal sealed class CompletionStreamShape : IStreamShape<CompletionResponse>
 
     public CompletionResponse? Opening(GenerationCall call) => null;
 
-    public CompletionResponse Text(GenerationCall call, string text) => Chunk(call, [new CompletionChoice(0, text, null)]);
+    public IEnumerable<CompletionResponse> Text(GenerationCall call, string text) => [Chunk(call, [new CompletionChoice(0, text, null)])];
 
-    public CompletionResponse Finish(GenerationCall call, string finishReason, SpeculativeStatistics speculative) =>
-        Chunk(call, [new CompletionChoice(0, "", finishReason)]) with { Speculative = speculative };
+    public IEnumerable<CompletionResponse> Finish(GenerationCall call, string finishReason, SpeculativeStatistics speculative) =>
+        [Chunk(call, [new CompletionChoice(0, "", finishReason)]) with { Speculative = speculative }];
 
     public CompletionResponse Usage(GenerationCall call, Usage usage, SpeculativeStatistics speculative) =>
         Chunk(call, []) with { Usage = usage, Speculative = speculative };

@@ -13,11 +13,12 @@ internal interface IStreamShape<TChunk>
     /// <summary>The chunk sent before any text (chat: the assistant role), or null for none.</summary>
     TChunk? Opening(GenerationCall call);
 
-    /// <summary>New text.</summary>
-    TChunk Text(GenerationCall call, string text);
+    /// <summary>The chunks new text makes (none while text is held back, e.g. what may begin a tool call).</summary>
+    IEnumerable<TChunk> Text(GenerationCall call, string text);
 
-    /// <summary>The last chunk with a choice: its finish reason and the speculative statistics.</summary>
-    TChunk Finish(GenerationCall call, string finishReason, SpeculativeStatistics speculative);
+    /// <summary>Chunks for text still held back, then the last chunk with a choice: its finish reason and the
+    /// speculative statistics.</summary>
+    IEnumerable<TChunk> Finish(GenerationCall call, string finishReason, SpeculativeStatistics speculative);
 
     /// <summary>The usage chunk (no choices), sent when the client asked for it.</summary>
     TChunk Usage(GenerationCall call, Usage usage, SpeculativeStatistics speculative);
@@ -43,7 +44,10 @@ internal static class GenerationStream
         {
             if (update.Text.Length > 0)
             {
-                await events.WriteAsync(shape.Text(call, update.Text), shape.Type, aborted);
+                foreach (var chunk in shape.Text(call, update.Text))
+                {
+                    await events.WriteAsync(chunk, shape.Type, aborted);
+                }
             }
             if (update.Finish is not { } finish)
             {
@@ -55,7 +59,10 @@ internal static class GenerationStream
                 break;
             }
             var speculative = ResponseMapping.ToSpeculative(update.Statistics!);
-            await events.WriteAsync(shape.Finish(call, finish.ToApiName(), speculative), shape.Type, aborted);
+            foreach (var chunk in shape.Finish(call, finish.ToApiName(), speculative))
+            {
+                await events.WriteAsync(chunk, shape.Type, aborted);
+            }
             if (includeUsage)
             {
                 await events.WriteAsync(shape.Usage(call, ResponseMapping.ToUsage(update.Statistics!), speculative), shape.Type, aborted);

@@ -4,10 +4,11 @@ using Momo.Server.Contracts;
 namespace Momo.Server.Validation;
 
 /// <summary>
-/// OpenAI request fields that would change the answer but that this server does not implement yet. Each is refused
-/// with a 400 naming it, never silently ignored: a client that sends tools must not believe the model saw them.
-/// Fields that change nothing here (<c>user</c>, <c>metadata</c>, <c>store</c>, <c>service_tier</c>, tools with
-/// <c>tool_choice: "none"</c>, <c>response_format: {"type":"text"}</c>) pass.
+/// OpenAI request fields that would change the answer but that this server does not implement. Each is refused
+/// with a 400 naming it, never silently ignored. The legacy <c>functions</c>/<c>function_call</c> pair is refused
+/// rather than mapped onto tools: its answers have another shape (<c>message.function_call</c>), and every current
+/// client sends <c>tools</c>. Fields that change nothing here (<c>user</c>, <c>metadata</c>, <c>store</c>,
+/// <c>service_tier</c>, <c>prompt_cache_key</c>) pass; tools and response_format are read by ToolRequestReader.
 /// </summary>
 internal static class UnsupportedFields
 {
@@ -18,24 +19,9 @@ internal static class UnsupportedFields
             return;
         }
         // Strings are compared as raw JSON text, never decoded: a hostile one (a lone surrogate) cannot throw here.
-        extra.TryGetValue("tool_choice", out var choice);
-        var choiceNone = IsString(choice, "none");
-        if (!choiceNone && NonEmptyArray(extra, "tools"))
-        {
-            throw Refuse("tools", "Tool calling is not supported yet: the model would not see the tools. Send tool_choice \"none\" or leave tools out.");
-        }
-        if (choice.ValueKind == JsonValueKind.Object || IsString(choice, "required"))
-        {
-            throw Refuse("tool_choice", "tool_choice other than \"none\" or \"auto\" needs tool calling, which is not supported yet.");
-        }
         if (NonEmptyArray(extra, "functions") || extra.TryGetValue("function_call", out var call) && call.ValueKind is JsonValueKind.Object)
         {
-            throw Refuse("functions", "Function calling is not supported yet.");
-        }
-        if (extra.TryGetValue("response_format", out var format) && format.ValueKind == JsonValueKind.Object
-            && !(format.TryGetProperty("type", out var type) && IsString(type, "text")))
-        {
-            throw Refuse("response_format", "Structured output (json_object, json_schema) is not supported yet; only {\"type\":\"text\"}.");
+            throw Refuse("functions", "The legacy functions/function_call fields are not supported; send the functions as tools (type function) with tool_choice.");
         }
         if (extra.TryGetValue("logprobs", out var logprobs) && (logprobs.ValueKind == JsonValueKind.True || logprobs.ValueKind == JsonValueKind.Number && NumberOf(logprobs) > 0))
         {
@@ -62,6 +48,10 @@ internal static class UnsupportedFields
             || extra.TryGetValue("audio", out var audio) && audio.ValueKind == JsonValueKind.Object)
         {
             throw Refuse("modalities", "Only text output is supported.");
+        }
+        if (extra.TryGetValue("web_search_options", out var search) && search.ValueKind == JsonValueKind.Object)
+        {
+            throw Refuse("web_search_options", "Web search is not supported: the model answers from its weights and the prompt only.");
         }
     }
 

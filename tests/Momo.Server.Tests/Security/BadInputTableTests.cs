@@ -72,7 +72,7 @@ public sealed class BadInputTableTests(LimitedServerFixture fixture) : IClassFix
             Add(Chat, """{"messages":"hi"}""", 400, null, "messages");
             Add(Chat, """{"messages":[1,2]}""", 400);
             Add(Chat, """{"messages":[{"role":"user","content":5}]}""", 400);
-            Add(Chat, """{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"x"}}]}]}""", 400);
+            Add(Chat, """{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"x"}}]}]}""", 400, "unsupported_parameter", "messages[0].content[0]");
             Add(Chat, """{"messages":[{"role":null,"content":"hi"}]}""", 400, null, "messages[0].role");
             Add(Chat, C($"'stream':'yes'"), 400, null, "stream");
             Add(Chat, C($"'n':0"), 400, "unsupported_value", "n");
@@ -157,12 +157,28 @@ public sealed class BadInputTableTests(LimitedServerFixture fixture) : IClassFix
             max_tokens = LimitedServerFixture.MaxTokensCap,
             stop = Enumerable.Range(0, LimitedServerFixture.MaxStopSequences).Select(i => new string((char)('p' + i), LimitedServerFixture.MaxStopLength)),
             logit_bias = Enumerable.Range(1, LimitedServerFixture.MaxLogitBias).ToDictionary(i => $"{i}", _ => 0),
-            tools = Enumerable.Range(0, LimitedServerFixture.MaxTools).Select(i => new { type = "function", function = new { name = $"t{i}" } }),
-            tool_choice = "none", // tool calling itself is refused until it is supported; the limit applies all the same
         });
 
         using var response = await fixture.Server.Http.PostAsync(Chat, new StringContent(body, Encoding.UTF8, "application/json"));
 
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_most_tools_allowed_pass_the_tool_limits_and_count_against_the_prompt_limit()
+    {
+        // Tools are written into the prompt, so on this server's 100-token prompt limit the request is refused for
+        // its prompt length, not for its tools.
+        var body = JsonSerializer.Serialize(new
+        {
+            messages = new[] { new { role = "user", content = "hi" } },
+            tools = Enumerable.Range(0, LimitedServerFixture.MaxTools).Select(i => new { type = "function", function = new { name = $"t{i}" } }),
+            tool_choice = "none",
+        });
+
+        using var response = await fixture.Server.Http.PostAsync(Chat, new StringContent(body, Encoding.UTF8, "application/json"));
+
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("prompt_too_long", document.RootElement.GetProperty("error").GetProperty("code").GetString());
     }
 }
