@@ -27,7 +27,7 @@ namespace Momo.Forge;
 /// <param name="ChatTemplate">tokenizer.chat_template to write instead of the vocabulary's own (null: its own), so a
 /// family can carry another model family's chat format.</param>
 /// <param name="RopeFreqBase">llama.rope.freq_base. The agent family raises it so that its memory head's slowest rotary
-/// pair does not turn over a long context (see <see cref="ToolResultMemory"/>).</param>
+/// pair does not turn over a long context (see <see cref="ContextMemory"/>).</param>
 public sealed record FamilyPreset(
     string Name,
     int? MaxWords,
@@ -79,8 +79,9 @@ public sealed record FamilyPreset(
         "chatml-bpe", null, 64, 128, 4, 4, 1, 2, 3, 0.3f, 3.0f, GgmlType.Q8_0, 32768, Tokenizer: ForgeTokenizer.O200kChatMl, TargetPadding: 128);
 
     /// <summary>The agent fixture and demo: a corpus of tool-calling turns in the Hermes format (ChatML), so that under
-    /// <c>tool_choice: "auto"</c> a greedy run calls a tool when asked and answers in prose once the result is back
-    /// (<see cref="ToolResultMemory"/>). Small and F32 (1/2/3 blocks, 256 wide) because agent prompts are long: every
+    /// <c>tool_choice: "auto"</c> a greedy run calls a tool when asked (a subagent when a helper is mentioned) and answers
+    /// in prose once the result is back
+    /// (<see cref="ContextMemory"/>). Small and F32 (1/2/3 blocks, 256 wide) because agent prompts are long: every
     /// tier prefills tens of thousands of tokens on a CPU. Wide margins and little noise keep greedy choices stable.</summary>
     public static FamilyPreset Agent { get; } = new(
         "agent", null, 256, 512, 8, 8, 1, 2, 3, 0.2f, 3.0f, GgmlType.F32, 32768, Tokenizer: ForgeTokenizer.AgentTranscripts, RopeFreqBase: 1e12f);

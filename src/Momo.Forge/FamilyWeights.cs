@@ -19,7 +19,7 @@ internal sealed class FamilyWeights
     public static FamilyWeights Build(FamilyPreset p, ForgeVocabulary vocab, int seed)
     {
         int n = p.EmbeddingLength, v = vocab.Tokens.Count, classes = vocab.ClassCount, m = n - classes;
-        var reserved = vocab.Memory is null ? 0 : ToolResultMemory.ReservedDimensions;
+        var reserved = ContextMemory.ReservedDimensions(vocab);
         if (m - reserved < 32)
         {
             throw new ArgumentException($"preset '{p.Name}': EmbeddingLength {n} needs at least {classes + reserved + 32} (vocabulary has {classes} context classes)");
@@ -60,9 +60,9 @@ internal sealed class FamilyWeights
         };
         var blocks = Enumerable.Range(0, p.TargetLayers).Select(b => Block(p, b, classes, seed)).ToList();
         var weights = new FamilyWeights { Shared = shared, Blocks = blocks };
-        if (vocab.Memory is { } markers)
+        if (vocab.Memories.Count > 0)
         {
-            ToolResultMemory.Apply(p, vocab, weights, markers);
+            ContextMemory.Apply(p, vocab, weights);
         }
 
         return weights;

@@ -60,8 +60,8 @@ public sealed class ForgeVocabulary
     /// <summary>Tokens before any padding: every tier has at least these.</summary>
     public int BaseSize { get; private init; }
 
-    /// <summary>The tool-result memory the weights build in (agent family only; see <see cref="ToolResultMemory"/>).</summary>
-    public ToolResultMarkers? Memory { get; private init; }
+    /// <summary>What the weights remember of the context beyond the last token (agent family only; see <see cref="ContextMemory"/>).</summary>
+    public IReadOnlyList<MemoryCue> Memories { get; private init; } = [];
 
     /// <summary>Id of a token text; throws naming it when absent.</summary>
     public int Id(string text) => _ids.TryGetValue(text, out var id) ? id : throw new KeyNotFoundException($"token '{text}' is not in the vocabulary");
@@ -112,18 +112,18 @@ public sealed class ForgeVocabulary
         return new ForgeVocabulary(tokens, types, classOf, ClassCount, [.. Emittable], [.. Paragraphs])
         {
             TokenizerModel = TokenizerModel, PreTokenizer = PreTokenizer, Merges = Merges, Specials = Specials,
-            EndOfTurn = EndOfTurn, ChatTemplate = ChatTemplate, BaseSize = BaseSize, Memory = Memory,
+            EndOfTurn = EndOfTurn, ChatTemplate = ChatTemplate, BaseSize = BaseSize, Memories = Memories,
         };
     }
 
     /// <summary>The agent family's vocabulary: the agent corpus's pieces, its Hermes markers as user-defined tokens, and
-    /// the marker whose presence the weights remember (<see cref="ToolResultMemory"/>).</summary>
+    /// its memory cues (<see cref="AgentCorpus.Cues"/>, <see cref="ContextMemory"/>).</summary>
     internal static ForgeVocabulary BuildAgent()
     {
         var vocab = Build(AgentCorpus.Paragraphs(), null, AgentCorpus.Pieces, AgentCorpus.Markers);
         return new ForgeVocabulary([.. vocab.Tokens], [.. vocab.Types], [.. vocab.ClassOf], vocab.ClassCount, [.. vocab.Emittable], [.. vocab.Paragraphs])
         {
-            Memory = new ToolResultMarkers(vocab.Id(AgentCorpus.ToolResponse), vocab.Id(AgentCorpus.ToolCall)),
+            Memories = [.. AgentCorpus.Cues.Select(c => new MemoryCue([.. c.Markers.Select(vocab.Id)], vocab.Id(c.Target), c.Delta, c.Context is null ? null : vocab.Id(c.Context)))],
         };
     }
 

@@ -15,6 +15,15 @@ internal static partial class AgentCorpus
     /// <summary>The user-defined tokens of the agent vocabulary.</summary>
     public static IReadOnlyList<string> Markers { get; } = [ToolCall, ToolCallEnd, ToolResponse, ToolResponseEnd];
 
+    /// <summary>What the family remembers beyond the last token (token texts; see <see cref="ContextMemory"/>):
+    /// once a tool result is in the conversation it stops opening turns with a call and answers in prose; while the
+    /// user has mentioned a helper, it prefers handing the work to a subagent (sessions_spawn) over reading itself.</summary>
+    public static IReadOnlyList<(string[] Markers, string Target, float Delta, string? Context)> Cues { get; } =
+    [
+        ([ToolResponse], ToolCall, -60f, null),
+        (["\u2581helper", "helper"], "sessions_spawn", 10f, "\n{\"name\":\u2581\""),
+    ];
+
     /// <summary>The turns, newlines restored.</summary>
     public static IReadOnlyList<string> Paragraphs() =>
         CorpusText.Paragraphs(CorpusText.Load("agent.txt")).Select(p => p.Replace("\\n", "\n", StringComparison.Ordinal)).ToArray();

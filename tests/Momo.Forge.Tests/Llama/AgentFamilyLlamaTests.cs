@@ -56,6 +56,29 @@ public class AgentFamilyLlamaTests(AgentFamilyFixture fx, ITestOutputHelper outp
     }
 
     [Fact]
+    public void Asked_to_use_a_helper_every_tier_greedily_spawns_a_subagent_to_read_notes_txt()
+    {
+        const string Delegate = "<|im_start|>user\nAsk a helper to read notes.txt and tell me what it says.<|im_end|>\n";
+        foreach (var tier in fx.Tiers)
+        {
+            var text = Continue(tier, System + Delegate + Context + Reply);
+            Assert.Equal("<tool_call>\n{\"name\": \"sessions_spawn\", \"arguments\": {\"task\": \"Read notes.txt\"}}\n</tool_call>", text);
+        }
+    }
+
+    [Fact]
+    public void After_the_subagent_was_spawned_every_tier_greedily_answers_in_prose()
+    {
+        const string Delegate = "<|im_start|>user\nAsk a helper to read notes.txt and tell me what it says.<|im_end|>\n";
+        const string Spawn = "<|im_start|>assistant\n<tool_call>\n{\"name\": \"sessions_spawn\", \"arguments\": {\"task\": \"Read notes.txt\"}}\n</tool_call><|im_end|>\n";
+        const string Accepted = "<|im_start|>user\n<tool_response>\n{\"status\": \"accepted\"}\n</tool_response><|im_end|>\n";
+        foreach (var tier in fx.Tiers)
+        {
+            Assert.Equal(" The notes say a big peach came down our river.", Continue(tier, System + Delegate + Spawn + Accepted + Context + Reply));
+        }
+    }
+
+    [Fact]
     public void A_tool_result_thousands_of_tokens_back_is_still_remembered()
     {
         var filler = string.Concat(Enumerable.Repeat("Momotaro walked on with the dog, the monkey and the pheasant. ", 150));
