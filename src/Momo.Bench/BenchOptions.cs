@@ -92,6 +92,8 @@ internal sealed record BenchOptions(
           --native-lib PATH      load this llama.cpp build (a folder or libllama.so)
                                  instead of the bundled one; refused unless it is the commit LLamaSharp binds
           --row-cost [V]         time the managed work per probability row at a vocabulary of V tokens (default 152064)
+          --mask-cost [DIR]      time grammar token masks per row over the forged BPE vocabularies (100,512 and
+                                 200,001 tokens) in the states of a tool call; families are forged into DIR
           --list-presets         print the forge presets
           --soak --url URL ...   many clients for a set time, some disconnecting; see --soak --help
           --combine-html OUT.html REPORT.json...

@@ -22,6 +22,11 @@ if (args is ["--row-cost", .. var rest])
     RowCost.Run(rest is [var size] ? int.Parse(size, System.Globalization.CultureInfo.InvariantCulture) : 152_064);
     return 0;
 }
+if (args is ["--mask-cost", .. var maskArgs])
+{
+    MaskCost.Run(maskArgs is [var folder] ? folder : Path.Combine(Path.GetTempPath(), "momo-mask-cost"));
+    return 0;
+}
 if (args.Contains("--list-presets"))
 {
     foreach (var preset in FamilyPreset.All)

@@ -1,5 +1,11 @@
 namespace Momo.Engine.Constraints;
 
+/// <summary>One step of a small automaton over packed int states; −1 refuses the byte.</summary>
+internal interface IByteStep
+{
+    int Next(int state, byte value);
+}
+
 /// <summary>
 /// The tokens' byte strings as a trie in preorder arrays: node 0 is the root, a node's subtree is the contiguous range
 /// [node, node + size), its first child is node + 1 and each next sibling follows the previous one's subtree. A walk
@@ -86,6 +92,39 @@ internal sealed class ByteTrie
             if (_size[child] > 1)
             {
                 count += Walk(grammar, child, next, mask);
+            }
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// Sets every token reached from the root in <paramref name="state"/> by <paramref name="step"/> (a cheap automaton
+    /// over packed int states, −1 = refused) without building grammar states; returns how many were set.
+    /// </summary>
+    public int Walk<TStep>(int state, TStep step, Span<ulong> mask)
+        where TStep : struct, IByteStep => Walk(0, state, step, mask);
+
+    private int Walk<TStep>(int node, int state, TStep step, Span<ulong> mask)
+        where TStep : struct, IByteStep
+    {
+        var count = 0;
+        var end = node + _size[node];
+        for (var child = node + 1; child < end; child += _size[child])
+        {
+            var next = step.Next(state, _edge[child]);
+            if (next < 0)
+            {
+                continue;
+            }
+            for (var i = _tokenStart[child]; i < _tokenStart[child + 1]; i++)
+            {
+                var token = _tokens[i];
+                mask[token >> 6] |= 1UL << (token & 63);
+                count++;
+            }
+            if (_size[child] > 1)
+            {
+                count += Walk(child, next, step, mask);
             }
         }
         return count;

@@ -26,6 +26,7 @@ internal sealed class CompiledGrammar
             _triggers = [.. lazy.Triggers.Select(Encoding.UTF8.GetBytes)];
             _failure = [.. _triggers.Select(Failure)];
             _root = GrammarRules.Lower(lazy.Structured);
+            TriggerLastBytes = [.. _triggers.Select(t => t[^1]).Distinct()];
         }
         else
         {
@@ -39,8 +40,8 @@ internal sealed class CompiledGrammar
     /// <summary>The state before any output.</summary>
     public MatchState Start { get; }
 
-    /// <summary>The bytes that begin a trigger (free text without them leaves a lazy grammar free).</summary>
-    public IEnumerable<byte> TriggerFirstBytes => _triggers.Select(t => t[0]).Distinct();
+    /// <summary>The bytes that end a trigger: free text without them cannot complete one, so it stays free.</summary>
+    public IReadOnlyList<byte> TriggerLastBytes { get; private init; } = [];
 
     /// <summary>The state after <paramref name="bytes"/>, or null when the grammar does not allow them.</summary>
     public MatchState? Advance(MatchState state, ReadOnlySpan<byte> bytes)

@@ -9,8 +9,9 @@ namespace Momo.Engine.Constraints;
 /// What masking needs of a vocabulary, built once per engine and shared by every request: each token's bytes, the
 /// end-of-generation tokens, a byte trie of all tokens, and the fast paths. Inside a JSON string almost every token is
 /// plain text (complete UTF-8 characters, no quote, backslash or control byte) that only lengthens the string: those
-/// are allowed wholesale by length (<see cref="PlainUpTo"/>), and only the rest walk a trie. In a lazy grammar's free
-/// text, a token without any trigger's first byte cannot start a trigger: allowed wholesale too.
+/// are allowed wholesale by length (<see cref="PlainUpTo"/>), or for a string with a pattern by a walk of the pattern's
+/// automaton alone over <see cref="Plain"/>; only the rest walk a trie with the grammar. In a lazy grammar's free text,
+/// a token without any trigger's last byte cannot complete a trigger: allowed wholesale too.
 /// </summary>
 internal sealed class GrammarVocabulary
 {
@@ -27,6 +28,7 @@ internal sealed class GrammarVocabulary
         var ends = new List<int>();
         var spelled = new List<int>();
         var complex = new List<int>();
+        var plain = new List<int>();
         var plainLength = new int[size];
         var containing = Enumerable.Range(0, 256).Select(_ => new List<int>()).ToArray();
         for (var token = 0; token < size; token++)
@@ -43,10 +45,7 @@ internal sealed class GrammarVocabulary
             }
             spelled.Add(token);
             plainLength[token] = PlainCharacters(_pieces[token]);
-            if (plainLength[token] == 0)
-            {
-                complex.Add(token);
-            }
+            (plainLength[token] == 0 ? complex : plain).Add(token);
             foreach (var b in _pieces[token].Distinct())
             {
                 containing[b].Add(token);
@@ -55,6 +54,7 @@ internal sealed class GrammarVocabulary
         EndTokens = [.. ends];
         All = new ByteTrie(spelled, t => _pieces[t]);
         Complex = new ByteTrie(complex, t => _pieces[t]);
+        Plain = new ByteTrie(plain, t => _pieces[t]);
         _containing = [.. containing.Select(c => c.ToArray())];
         var longest = plainLength.Max();
         _plainUpTo = new ulong[longest + 1][];
@@ -86,6 +86,9 @@ internal sealed class GrammarVocabulary
 
     /// <summary>The tokens that are not plain string text.</summary>
     public ByteTrie Complex { get; }
+
+    /// <summary>The tokens that are plain string text.</summary>
+    public ByteTrie Plain { get; }
 
     public ReadOnlySpan<byte> Piece(int token) => _pieces[token];
 

@@ -37,7 +37,4 @@ internal sealed class MatchState(Head[] heads, bool complete, int[]? triggerProg
 
     /// <summary>Whether generation may end here (free text may end anywhere).</summary>
     public bool CanEnd => IsFree || Complete;
-
-    /// <summary>Free text with no trigger partly written.</summary>
-    public bool IsFreeAtRest => TriggerProgress is { } progress && Array.TrueForAll(progress, p => p == 0);
 }

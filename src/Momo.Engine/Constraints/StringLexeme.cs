@@ -16,7 +16,8 @@ internal sealed class StringLexeme : Lexeme
     private const byte Closed = 2;
     private const int MaxPatternLength = 1024;
 
-    private readonly bool[,]? _feasible; // [dfa state, characters so far (capped)]: a match within the limits is still reachable
+    private readonly bool[,]? _feasible;
+    private readonly PatternMasks? _patternMasks; // [dfa state, characters so far (capped)]: a match within the limits is still reachable
 
     public StringLexeme(StringConstraints constraints, string path)
     {
@@ -28,6 +29,7 @@ internal sealed class StringLexeme : Lexeme
             {
                 throw new GrammarException("No string within the length limits matches the pattern.", path);
             }
+            _patternMasks = new PatternMasks(constraints, _feasible);
         }
     }
 
@@ -52,12 +54,22 @@ internal sealed class StringLexeme : Lexeme
         };
     }
 
-    /// <summary>Whether <paramref name="state"/> is inside the string between characters, with no pattern: where plain text can follow.</summary>
-    public bool IsPlainInside(object state, out int remaining)
+    /// <summary>
+    /// The plain-text tokens allowed in <paramref name="state"/> when it is inside the string between characters (where
+    /// plain text only lengthens the string); false elsewhere (before the quote, inside an escape or a character).
+    /// </summary>
+    public bool TryPlainTokens(object state, GrammarVocabulary vocabulary, out ReadOnlySpan<ulong> allowed)
     {
         var s = (StringState)state;
-        remaining = Constraints.MaxLength - s.Count;
-        return s.Phase == Inside && s.Escape == 0 && s.Utf8Left == 0 && Constraints.Pattern is null;
+        allowed = default;
+        if (s.Phase != Inside || s.Escape != 0 || s.Utf8Left != 0)
+        {
+            return false;
+        }
+        allowed = _patternMasks is null
+            ? vocabulary.PlainUpTo(Constraints.MaxLength - s.Count)
+            : _patternMasks.Allowed(vocabulary, s.Dfa, s.Count);
+        return true;
     }
 
     private StringState? StepInside(StringState s, byte b)

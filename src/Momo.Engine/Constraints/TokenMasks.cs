@@ -11,17 +11,17 @@ internal static class TokenMasks
     {
         mask.Clear();
         var count = 0;
-        if (state.IsFreeAtRest)
+        if (state.IsFree)
         {
             count = FreeText(grammar, vocabulary, state, mask);
         }
-        else if (PlainStringRoom(state) is { } room)
+        else if (InsideString(state) is { } text && text.Lexeme.TryPlainTokens(text.State, vocabulary, out var plain))
         {
-            // Plain text only lengthens the string: allowed by length, and only the other tokens are walked.
-            vocabulary.PlainUpTo(room).CopyTo(mask);
+            // Plain text only lengthens the string: allowed by length (and pattern); only the other tokens are walked.
+            plain.CopyTo(mask);
             count = GrammarVocabulary.Count(mask) + vocabulary.Complex.Walk(grammar, state, mask);
         }
-        else if (state.Heads.Length > 0 || state.IsFree)
+        else if (state.Heads.Length > 0)
         {
             count = vocabulary.All.Walk(grammar, state, mask);
         }
@@ -36,27 +36,30 @@ internal static class TokenMasks
         return count;
     }
 
-    /// <summary>Characters left in the string when the state is a single stack inside a plain JSON string; else null.</summary>
-    private static int? PlainStringRoom(MatchState state)
+    /// <summary>The string lexeme and its state when the state is a single stack inside a JSON string; else null.</summary>
+    private static (StringLexeme Lexeme, object State)? InsideString(MatchState state)
     {
         if (state.Heads.Length != 1 || state.Heads[0] is not { Lexeme: { } lexemeState } head)
         {
             return null;
         }
-        var lexeme = ((Element.Token)head.Alternative[head.Position]).Lexeme;
-        return lexeme is StringLexeme text && text.IsPlainInside(lexemeState, out var room) ? room : null;
+        return ((Element.Token)head.Alternative[head.Position]).Lexeme is StringLexeme text ? (text, lexemeState) : null;
     }
 
+    /// <summary>
+    /// Free text can only be refused where a token completes a trigger and what follows breaks the structured grammar.
+    /// A token without any trigger's last byte completes none: allowed wholesale, whatever part of a trigger the text
+    /// ends with. The few others are matched one by one.
+    /// </summary>
     private static int FreeText(CompiledGrammar grammar, GrammarVocabulary vocabulary, MatchState state, Span<ulong> mask)
     {
-        var firsts = ByteSet.Empty;
-        foreach (var b in grammar.TriggerFirstBytes)
+        var lasts = ByteSet.Empty;
+        foreach (var b in grammar.TriggerLastBytes)
         {
-            firsts = firsts.With(b);
+            lasts = lasts.With(b);
         }
-        vocabulary.Without(firsts).CopyTo(mask);
-        // Tokens holding a trigger's first byte may start (or complete) a trigger: each is matched on its own.
-        foreach (var b in grammar.TriggerFirstBytes)
+        vocabulary.Without(lasts).CopyTo(mask);
+        foreach (var b in grammar.TriggerLastBytes)
         {
             foreach (var token in vocabulary.Containing(b))
             {

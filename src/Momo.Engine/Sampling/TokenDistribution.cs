@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace Momo.Engine.Sampling;
@@ -101,36 +102,37 @@ internal sealed class TokenDistribution
     }
 
     /// <summary>
-    /// Disallowed tokens get −∞. A row in which every allowed token is already −∞ (a smaller tier lacking those ids)
-    /// becomes uniform over the allowed tokens instead of NaN: any proposal distribution keeps speculation exact, since
-    /// the verifier corrects it, and the target's own logits are finite.
+    /// Disallowed tokens get −∞, a 64-token word at a time (whole words allowed or banned are the common case). A row in
+    /// which every allowed token is already −∞ (a smaller tier lacking those ids) becomes uniform over the allowed tokens
+    /// instead of NaN: any proposal distribution keeps speculation exact, since the verifier corrects it, and the
+    /// target's own logits are finite.
     /// </summary>
     private static void ApplyMask(ReadOnlySpan<ulong> allowed, Span<float> logits)
     {
-        var anyFinite = false;
         for (var w = 0; w < allowed.Length; w++)
         {
             var word = allowed[w];
-            var start = w << 6;
-            var length = Math.Min(64, logits.Length - start);
-            if (word == ulong.MaxValue && length == 64)
+            if (word == ulong.MaxValue)
             {
-                anyFinite |= TensorPrimitives.Max(logits.Slice(start, 64)) > float.NegativeInfinity;
                 continue;
             }
-            for (var i = 0; i < length; i++)
+            var start = w << 6;
+            var length = Math.Min(64, logits.Length - start);
+            if (word == 0)
             {
-                if ((word & (1UL << i)) == 0)
+                logits.Slice(start, length).Fill(float.NegativeInfinity);
+                continue;
+            }
+            for (var banned = ~word; banned != 0; banned &= banned - 1)
+            {
+                var i = BitOperations.TrailingZeroCount(banned);
+                if (i < length)
                 {
                     logits[start + i] = float.NegativeInfinity;
                 }
-                else
-                {
-                    anyFinite |= logits[start + i] > float.NegativeInfinity;
-                }
             }
         }
-        if (!anyFinite)
+        if (TensorPrimitives.Max(logits) == float.NegativeInfinity)
         {
             for (var token = 0; token < logits.Length; token++)
             {

@@ -1,3 +1,4 @@
+using Momo.Engine.Constraints;
 using Momo.Engine.Runtime;
 using Momo.Engine.Sampling;
 using Momo.Engine.Speculation;
@@ -73,6 +74,18 @@ public sealed class EngineExactnessTests
         Assert.InRange(await ChiSquareOfEngine(mode, draft, qualified, sampling, draftVocabulary: V + 2, qualifierVocabulary: V - 2), 0, Critical);
     }
 
+    [Theory]
+    [InlineData(DecodingMode.Pyramid, 2, 2)]
+    [InlineData(DecodingMode.TwoTier, 2, null)]
+    [InlineData(DecodingMode.Auto, null, null)]
+    public async Task Under_a_grammar_sampled_tokens_follow_the_constrained_target_distribution(DecodingMode mode, int? draft, int? qualified)
+    {
+        // Only tokens 2, 3 and 5 (and the end, anywhere): the draft and qualifier favour the banned 0 and 4 as often as not.
+        var grammar = OutputGrammar.Repeat(OutputGrammar.Choice(OutputGrammar.Literal("t2 "), OutputGrammar.Literal("t3 "), OutputGrammar.Literal("t5 ")), 0, int.MaxValue);
+        var sampling = new SamplingParameters { Temperature = 1 };
+        Assert.InRange(await ChiSquareOfEngine(mode, draft, qualified, sampling, grammar: grammar, allowed: [1, 2, 3, 5]), 0, Critical);
+    }
+
     // 30 degrees of freedom at p = 0.001: 59.7.
     private const double Critical = 62;
 
@@ -80,17 +93,18 @@ public sealed class EngineExactnessTests
 
     private static async Task<double> ChiSquareOfEngine(
         DecodingMode mode, int? draft, int? qualified, SamplingParameters sampling, AcceptanceRule? rule = null,
-        int[]? prompt = null, bool? lookup = null, int? draftVocabulary = null, int? qualifierVocabulary = null)
+        int[]? prompt = null, bool? lookup = null, int? draftVocabulary = null, int? qualifierVocabulary = null,
+        OutputGrammar? grammar = null, int[]? allowed = null)
     {
         using var harness = EngineHarness.Create(
             vocabulary: V, rule: rule, draftVocabulary: draftVocabulary, qualifierVocabulary: qualifierVocabulary, paddingBias: 5f);
         prompt ??= [2, 3, 4];
-        var expected = ExpectedJoint(prompt, sampling);
+        var expected = ExpectedJoint(prompt, sampling, allowed);
         var counts = new int[expected.Length];
         for (var batch = 0; batch < Trials; batch += 64)
         {
             var runs = Enumerable.Range(batch, 64).Select(trial => harness.RunAsync(EngineHarness.Request(
-                prompt, mode, maxTokens: 4, draft, qualified, sampling with { Seed = (ulong)trial }, lookup: lookup)));
+                prompt, mode, maxTokens: 4, draft, qualified, sampling with { Seed = (ulong)trial }, lookup: lookup) with { Grammar = grammar }));
             foreach (var (text, _) in await Task.WhenAll(runs))
             {
                 counts[Cell(Tokens(text))]++;
@@ -121,14 +135,15 @@ public sealed class EngineExactnessTests
         text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(3).Select(t => int.Parse(t[1..], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
     /// <summary>The target's joint distribution of the second and third tokens after the request's sampling transforms.</summary>
-    private static double[] ExpectedJoint(int[] prompt, SamplingParameters sampling)
+    private static double[] ExpectedJoint(int[] prompt, SamplingParameters sampling, int[]? allowed = null)
     {
+        ulong[] mask = allowed is null ? [] : [allowed.Aggregate(0UL, (m, t) => m | (1UL << t))];
         var target = new FakeTierModel("target", V, disagreement: 0);
         var transform = new TokenDistribution(sampling, V);
         double[] Row(int[] context, int[] generated)
         {
             var row = new float[V];
-            transform.Compute(LogitsAfter(target, [.. prompt, .. context]), generated, row);
+            transform.Compute(LogitsAfter(target, [.. prompt, .. context]), generated, row, mask);
             return Array.ConvertAll(row, p => (double)p);
         }
         const int End = FakeVocabulary.EndOfText;

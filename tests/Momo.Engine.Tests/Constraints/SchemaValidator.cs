@@ -1,0 +1,29 @@
+using System.Text;
+using System.Text.Json;
+using Json.Schema;
+
+namespace Momo.Engine.Tests.Constraints;
+
+/// <summary>The independent check: JsonSchema.Net evaluating a document against the schema.</summary>
+internal static class SchemaValidator
+{
+    public static bool IsValid(string schema, byte[] document) => IsValid(schema, Encoding.UTF8.GetString(document));
+
+    public static bool IsValid(string schema, string document)
+    {
+        JsonDocument parsed;
+        try
+        {
+            parsed = JsonDocument.Parse(document);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        using (parsed)
+        {
+            var compiled = JsonSchema.FromText(schema, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+            return compiled.Evaluate(parsed.RootElement, new EvaluationOptions()).IsValid;
+        }
+    }
+}
