@@ -17,11 +17,12 @@ internal static partial class AgentCorpus
 
     /// <summary>What the family remembers beyond the last token (token texts; see <see cref="ContextMemory"/>):
     /// once a tool result is in the conversation it stops opening turns with a call and answers in prose; while the
-    /// user has mentioned a helper, it prefers handing the work to a subagent (sessions_spawn) over reading itself.</summary>
+    /// user has mentioned a helper, it prefers handing the work to a subagent over reading itself. It spawns one the way
+    /// OpenClaw's default tool surface offers it: sessions_spawn is a deferred tool, reached through tool_call.</summary>
     public static IReadOnlyList<(string[] Markers, string Target, float Delta, string? Context)> Cues { get; } =
     [
         ([ToolResponse], ToolCall, -60f, null),
-        (["\u2581helper", "helper"], "sessions_spawn", 10f, "\n{\"name\":\u2581\""),
+        (["\u2581helper", "helper"], "tool_call", 10f, "\n{\"name\":\u2581\""),
     ];
 
     /// <summary>The turns, newlines restored.</summary>
