@@ -81,10 +81,10 @@ public sealed record FamilyPreset(
     /// <summary>The agent fixture and demo: a corpus of tool-calling turns in the Hermes format (ChatML), so that under
     /// <c>tool_choice: "auto"</c> a greedy run calls a tool when asked (a subagent when a helper is mentioned) and answers
     /// in prose once the result is back
-    /// (<see cref="ContextMemory"/>). Small and F32 (1/2/3 blocks, 256 wide) because agent prompts are long: every
+    /// (<see cref="ContextMemory"/>). Small and F32 (1/2/3 blocks, 128 wide) because agent prompts are long: every
     /// tier prefills tens of thousands of tokens on a CPU. Wide margins and little noise keep greedy choices stable.</summary>
     public static FamilyPreset Agent { get; } = new(
-        "agent", null, 256, 512, 8, 8, 1, 2, 3, 0.2f, 3.0f, GgmlType.F32, 32768, Tokenizer: ForgeTokenizer.AgentTranscripts, RopeFreqBase: 1e12f);
+        "agent", null, 128, 256, 4, 4, 1, 2, 3, 0.2f, 3.0f, GgmlType.F32, 32768, Tokenizer: ForgeTokenizer.AgentTranscripts, RopeFreqBase: 1e12f);
 
     /// <summary>All built-in presets.</summary>
     public static IReadOnlyList<FamilyPreset> All { get; } = [Demo, Tiny, BenchPyramid, BenchTwoTier, Llama3Bpe, ChatMlBpe, Agent];

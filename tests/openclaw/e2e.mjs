@@ -161,7 +161,7 @@ async function until(predicate, seconds) {
     if (await predicate()) {
       return true;
     }
-    await new Promise(r => setTimeout(r, 2000));
+    await new Promise(r => setTimeout(r, 5000));
   }
   return false;
 }
@@ -204,29 +204,32 @@ async function gatewayScenario() {
     writeFileSync(join(dir, 'stderr.log'), turn.stderr);
     const envelope = parseJson(turn.stdout);
     // The subagent runs in the background after the parent's turn; its completion is announced to the parent,
-    // which answers it. Wait until the subagent's session is done and the announcement answered.
+    // which answers it (the gateway logs "run announce:… ended"). Wait for both.
     const sessions = async () => parseJson((await run(process.execPath, [options.openclaw, 'sessions', '--json'], { env, cwd: dir, seconds: 60 })).stdout)?.sessions ?? [];
     const waitStarted = performance.now();
     let children = [];
+    let subagentDoneSeconds = null;
     const settled = await until(async () => {
-      const all = await sessions();
-      children = all.filter(s => s.spawnedBy);
-      const main = all.find(s => s.key === 'agent:main:main');
-      return children.length > 0 && children.every(s => s.status === 'done') && main?.status === 'done'
-        && (await momoCounters()).requests - before.requests >= 5;
-    }, turnSeconds);
+      children = (await sessions()).filter(s => s.spawnedBy);
+      if (subagentDoneSeconds === null && children.length > 0 && children.every(s => s.status === 'done')) {
+        subagentDoneSeconds = round((performance.now() - started) / 1000);
+      }
+      return subagentDoneSeconds !== null && /run announce:\S+ ended with stopReason=stop/.test(gatewayLog);
+    }, turnSeconds * 2);
     const meta = envelope?.result?.meta;
     const tools = meta?.toolSummary?.tools ?? [];
     const checks = {
       exitCode0: turn.code === 0,
       spawnedThroughToolCall: tools.includes('tool_call') && tools.includes('sessions_spawn'),
-      subagentRanAndFinished: settled && children.length === 1,
+      subagentRanAndFinished: subagentDoneSeconds !== null && children.length === 1 && children[0].outputTokens > 0,
+      parentAnsweredTheAnnouncement: settled,
       parentAnsweredInProse: (envelope?.result?.payloads ?? []).some(p => typeof p.text === 'string' && p.text.includes('peach')),
     };
     return {
       command: `openclaw gateway run --port ${port} --bind loopback --auth token --token …; openclaw agent --agent main --message "${message}" --json --timeout ${turnSeconds}`,
       exitCode: turn.code, gatewayStartSeconds: gatewaySeconds, turnSeconds: turn.seconds,
-      subagentWaitSeconds: round((performance.now() - waitStarted) / 1000), totalSeconds: round((performance.now() - started) / 1000),
+      subagentDoneAfterSeconds: subagentDoneSeconds, announceAnsweredAfterSeconds: settled ? round((performance.now() - started) / 1000) : null,
+      waitedSeconds: round((performance.now() - waitStarted) / 1000),
       final: envelope?.result?.payloads?.map(p => p.text).join('\n') ?? null, tools,
       subagents: children.map(s => ({ key: s.key, status: s.status, inputTokens: s.inputTokens, outputTokens: s.outputTokens })),
       momo: delta(before, await momoCounters()), checks, ok: Object.values(checks).every(Boolean),
