@@ -15,6 +15,8 @@ internal sealed class GrammarTrack(CompiledGrammar grammar, GrammarVocabulary vo
     private readonly List<MatchState?> _states = [grammar.Start];
     private readonly List<ulong[]?> _masks = [null];
     private readonly Stack<ulong[]> _spare = new();
+    private readonly StringMaskCache _strings = new();
+    private int _forgotten;
 
     public CompiledGrammar Grammar => grammar;
 
@@ -42,7 +44,7 @@ internal sealed class GrammarTrack(CompiledGrammar grammar, GrammarVocabulary vo
         if (_masks[n] is null)
         {
             var mask = _spare.Count > 0 ? _spare.Pop() : new ulong[vocabulary.Words];
-            if (TokenMasks.Compute(grammar, vocabulary, current, mask) == 0)
+            if (TokenMasks.Compute(grammar, vocabulary, current, mask, _strings) == 0)
             {
                 _spare.Push(mask);
                 throw new InvalidOperationException(
@@ -56,7 +58,7 @@ internal sealed class GrammarTrack(CompiledGrammar grammar, GrammarVocabulary vo
     /// <summary>Releases the masks before output index <paramref name="index"/> (committed positions are never masked again).</summary>
     public void ForgetMasksBefore(int index)
     {
-        for (var k = 0; k < Math.Min(index, _masks.Count); k++)
+        for (var k = Math.Min(_forgotten, _masks.Count); k < Math.Min(index, _masks.Count); k++)
         {
             if (_masks[k] is { } mask)
             {
@@ -64,10 +66,12 @@ internal sealed class GrammarTrack(CompiledGrammar grammar, GrammarVocabulary vo
                 _masks[k] = null;
             }
         }
+        _forgotten = Math.Max(_forgotten, Math.Min(index, _masks.Count));
     }
 
     private void Truncate(int count)
     {
+        _forgotten = Math.Min(_forgotten, count + 1);
         for (var k = count + 1; k < _masks.Count; k++)
         {
             if (_masks[k] is { } mask)

@@ -86,6 +86,7 @@ internal sealed partial class JsonSchemaCompiler
 
     private GrammarNode? ExtraMember(JsonElement schema, string path, List<string> declared)
     {
+        var keys = KeySchema(schema, path);
         var additional = schema.TryGetProperty("additionalProperties", out var a) ? a : default;
         if (additional.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.True or JsonValueKind.False or JsonValueKind.Object))
         {
@@ -100,13 +101,12 @@ internal sealed partial class JsonSchemaCompiler
             }
             var entries = patterns.EnumerateObject().ToList();
             // Compiled even when not generated, so an unsupported pattern is reported.
-            var dfas = entries.Select(e => RegexSubset.Compile(e.Name, Pointer(here, e.Name))).ToList();
-            if (entries.Count != 1 || declared.Any(name => Matches(dfas[0], name)))
+            var lexemes = entries.Select(e => StringLexemes.Get(e.Name, 0, int.MaxValue, Pointer(here, e.Name))).ToList();
+            if (entries.Count != 1 || declared.Any(name => Matches(lexemes[0].Constraints.Pattern!, name)) || keys is not null)
             {
                 return null;
             }
-            var key = new StringLexeme(new StringConstraints(0, int.MaxValue, dfas[0]), Pointer(here, entries[0].Name));
-            return Seq(new GrammarNode.Token(key), Colon, Schema(entries[0].Value, Pointer(here, entries[0].Name)));
+            return Seq(new GrammarNode.Token(lexemes[0]), Colon, Schema(entries[0].Value, Pointer(here, entries[0].Name)));
         }
         var isMap = declared.Count == 0 && additional.ValueKind != JsonValueKind.False;
         if (!isMap)
@@ -114,7 +114,40 @@ internal sealed partial class JsonSchemaCompiler
             return null;
         }
         var value = additional.ValueKind == JsonValueKind.Object ? Schema(additional, Pointer(path, "additionalProperties")) : AnyValue();
-        return Seq(AnyString(), Colon, value);
+        return Seq(keys ?? AnyString(), Colon, value);
+    }
+
+    /// <summary>
+    /// The keys <c>propertyNames</c> allows, as a string grammar; null when it allows every string (absent, <c>true</c>
+    /// or <c>{"type":"string"}</c>, as TypeBox writes records). Only string keywords are supported there.
+    /// </summary>
+    private GrammarNode? KeySchema(JsonElement schema, string path)
+    {
+        if (!schema.TryGetProperty("propertyNames", out var names) || names.ValueKind == JsonValueKind.True)
+        {
+            return null;
+        }
+        var here = Pointer(path, "propertyNames");
+        if (names.ValueKind != JsonValueKind.Object)
+        {
+            throw new GrammarException("propertyNames must be a schema object or true.", here);
+        }
+        var assertions = names.EnumerateObject().Where(k => Assertions.Contains(k.Name)).ToList();
+        var unsupported = assertions.FirstOrDefault(k => k.Name is not ("type" or "pattern" or "minLength" or "maxLength" or "enum" or "const"));
+        if (unsupported.Value.ValueKind != JsonValueKind.Undefined)
+        {
+            throw new GrammarException($"Keyword '{unsupported.Name}' in propertyNames is not supported.", Pointer(here, unsupported.Name));
+        }
+        var nonString = assertions.FirstOrDefault(k =>
+            (k.Name == "type" && k.Value.GetRawText() != "\"string\"") ||
+            (k.Name == "enum" && (k.Value.ValueKind != JsonValueKind.Array || k.Value.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String))) ||
+            (k.Name == "const" && k.Value.ValueKind != JsonValueKind.String));
+        if (nonString.Value.ValueKind != JsonValueKind.Undefined)
+        {
+            throw new GrammarException("propertyNames must describe strings.", Pointer(here, nonString.Name));
+        }
+        // Every form left is a string: type string, enum or const of strings, or string keywords (which imply type string).
+        return assertions.All(k => k.Name == "type") ? null : Schema(names, here);
     }
 
     private static bool Matches(CharDfa dfa, string name)
@@ -158,7 +191,7 @@ internal sealed partial class JsonSchemaCompiler
         return withoutComma;
     }
 
-    private static GrammarNode.Token AnyString() => new(new StringLexeme(new StringConstraints(0, int.MaxValue, null), ""));
+    private static GrammarNode.Token AnyString() => new(StringLexemes.Get(null, 0, int.MaxValue, ""));
 
     /// <summary>Any JSON value (the schema <c>true</c> or <c>{}</c>), one shared recursive definition per compiled schema.</summary>
     private GrammarNode AnyValue()

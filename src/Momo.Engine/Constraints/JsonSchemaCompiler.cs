@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -13,17 +12,22 @@ namespace Momo.Engine.Constraints;
 /// </summary>
 internal sealed partial class JsonSchemaCompiler
 {
-    private static readonly HashSet<string> Annotations =
-    [
-        "description", "title", "default", "examples", "$schema", "$id", "$comment", "format", "deprecated", "readOnly",
-        "writeOnly", "nullable", "$defs", "definitions",
-    ];
-
     private static readonly HashSet<string> Assertions =
     [
-        "type", "properties", "required", "additionalProperties", "patternProperties", "items", "minItems", "maxItems",
-        "minLength", "maxLength", "pattern", "enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-        "anyOf", "oneOf", "allOf", "$ref",
+        "type", "properties", "required", "additionalProperties", "patternProperties", "propertyNames", "items", "minItems",
+        "maxItems", "minLength", "maxLength", "pattern", "enum", "const", "minimum", "maximum", "exclusiveMinimum",
+        "exclusiveMaximum", "anyOf", "oneOf", "allOf", "$ref",
+    ];
+
+    // Annotations (description, title, default, examples, format, $schema, $id, $comment, …) are every other keyword:
+    // ignored. JSON Schema keywords (drafts 4 to 2020-12) with meaning the grammar does not implement: refused. Keywords JSON Schema
+    // does not define (vendor extensions such as TypeBox's "~optional" or "x-…") are ignored, as validators ignore them.
+    private static readonly HashSet<string> Refused =
+    [
+        "not", "if", "then", "else", "uniqueItems", "multipleOf", "prefixItems", "additionalItems", "contains", "minContains",
+        "maxContains", "minProperties", "maxProperties", "dependentSchemas", "dependentRequired", "dependencies",
+        "unevaluatedProperties", "unevaluatedItems", "$dynamicRef", "$recursiveRef", "contentSchema", "contentMediaType",
+        "contentEncoding",
     ];
 
     private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -55,7 +59,7 @@ internal sealed partial class JsonSchemaCompiler
         }
         foreach (var keyword in schema.EnumerateObject())
         {
-            if (!Annotations.Contains(keyword.Name) && !Assertions.Contains(keyword.Name))
+            if (Refused.Contains(keyword.Name))
             {
                 throw new GrammarException($"Keyword '{keyword.Name}' is not supported.", Pointer(path, keyword.Name));
             }
@@ -125,7 +129,7 @@ internal sealed partial class JsonSchemaCompiler
     private GrammarNode Reference(JsonElement schema, JsonElement reference, string path)
     {
         var here = Pointer(path, "$ref");
-        var extra = schema.EnumerateObject().FirstOrDefault(k => k.Name != "$ref" && !Annotations.Contains(k.Name));
+        var extra = schema.EnumerateObject().FirstOrDefault(k => k.Name != "$ref" && Assertions.Contains(k.Name));
         if (extra.Value.ValueKind != JsonValueKind.Undefined)
         {
             throw new GrammarException($"Keyword '{extra.Name}' beside $ref is not supported.", Pointer(path, extra.Name));
@@ -160,7 +164,7 @@ internal sealed partial class JsonSchemaCompiler
         {
             throw new GrammarException("Only allOf with exactly one schema is supported.", here);
         }
-        var extra = schema.EnumerateObject().FirstOrDefault(k => k.Name != "allOf" && !Annotations.Contains(k.Name));
+        var extra = schema.EnumerateObject().FirstOrDefault(k => k.Name != "allOf" && Assertions.Contains(k.Name));
         if (extra.Value.ValueKind != JsonValueKind.Undefined)
         {
             throw new GrammarException($"Keyword '{extra.Name}' beside allOf is not supported.", Pointer(path, extra.Name));
@@ -180,7 +184,7 @@ internal sealed partial class JsonSchemaCompiler
         {
             throw new GrammarException("anyOf and oneOf together are not supported.", Pointer(path, "oneOf"));
         }
-        var siblings = schema.EnumerateObject().Where(k => k.Name != keyword && !Annotations.Contains(k.Name)).ToList();
+        var siblings = schema.EnumerateObject().Where(k => k.Name != keyword && Assertions.Contains(k.Name)).ToList();
         // oneOf is read as anyOf: a document matching two branches would be invalid, which exclusive branches never do.
         var options = new List<GrammarNode>();
         for (var i = 0; i < anyOf.GetArrayLength(); i++)
@@ -244,77 +248,6 @@ internal sealed partial class JsonSchemaCompiler
 
     /// <summary>A JSON value written compactly.</summary>
     private static GrammarNode.Literal Literal(JsonElement value) => new(JsonSerializer.Serialize(value, Compact));
-
-    private static StringLexeme StringToken(JsonElement schema, string path)
-    {
-        var min = Count(schema, "minLength", path) ?? 0;
-        var max = Count(schema, "maxLength", path) ?? int.MaxValue;
-        if (min > max)
-        {
-            throw new GrammarException("minLength is above maxLength.", Pointer(path, "minLength"));
-        }
-        CharDfa? pattern = null;
-        if (schema.TryGetProperty("pattern", out var text))
-        {
-            pattern = text.ValueKind == JsonValueKind.String
-                ? RegexSubset.Compile(text.GetString()!, Pointer(path, "pattern"))
-                : throw new GrammarException("pattern must be a string.", Pointer(path, "pattern"));
-        }
-        return new StringLexeme(new StringConstraints(min, max, pattern), Pointer(path, "pattern"));
-    }
-
-    private static NumberLexeme NumberToken(JsonElement schema, bool integer, string path)
-    {
-        var (minimum, minExclusive) = Bound(schema, "minimum", "exclusiveMinimum", path);
-        var (maximum, maxExclusive) = Bound(schema, "maximum", "exclusiveMaximum", path);
-        return new NumberLexeme(new NumberConstraints(integer, minimum, minExclusive, maximum, maxExclusive), path);
-    }
-
-    /// <summary>The tighter of <c>minimum</c> and a numeric <c>exclusiveMinimum</c> (or the draft-4 boolean form).</summary>
-    private static (decimal? Value, bool Exclusive) Bound(JsonElement schema, string inclusive, string exclusive, string path)
-    {
-        var lower = inclusive == "minimum";
-        var value = schema.TryGetProperty(inclusive, out var i) ? Number(i, Pointer(path, inclusive), lower) : null;
-        var isExclusive = false;
-        if (schema.TryGetProperty(exclusive, out var e))
-        {
-            if (e.ValueKind is JsonValueKind.True or JsonValueKind.False)
-            {
-                isExclusive = e.ValueKind == JsonValueKind.True && value is not null;
-            }
-            else if (Number(e, Pointer(path, exclusive), lower) is { } x && (value is not { } v || (lower ? x >= v : x <= v)))
-            {
-                (value, isExclusive) = (x, true);
-            }
-        }
-        return (value, isExclusive);
-    }
-
-    /// <summary>A bound as a decimal; one beyond ±10²⁰ is no bound at all on that side (numbers stay below 10¹⁵).</summary>
-    private static decimal? Number(JsonElement value, string path, bool lower)
-    {
-        if (value.ValueKind != JsonValueKind.Number)
-        {
-            throw new GrammarException("A bound must be a number.", path);
-        }
-        if (decimal.TryParse(value.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && Math.Abs(d) < 1e20m)
-        {
-            return d;
-        }
-        var huge = value.GetDouble();
-        return (huge > 0) == lower ? throw new GrammarException("The bound excludes every number the grammar can write.", path) : null;
-    }
-
-    private static int? Count(JsonElement schema, string keyword, string path)
-    {
-        if (!schema.TryGetProperty(keyword, out var value))
-        {
-            return null;
-        }
-        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) && n >= 0
-            ? n
-            : throw new GrammarException($"{keyword} must be a non-negative integer.", Pointer(path, keyword));
-    }
 
     /// <summary>A JSON pointer one step below <paramref name="path"/>.</summary>
     private static string Pointer(string path, string token) =>

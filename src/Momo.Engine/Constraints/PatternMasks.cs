@@ -11,6 +11,7 @@ namespace Momo.Engine.Constraints;
 internal sealed class PatternMasks(StringConstraints constraints, bool[,] feasible)
 {
     private const int CountBits = 12;
+    private const int MaxCached = 64;
     private readonly ConcurrentDictionary<(GrammarVocabulary, int), ulong[]> _cache = new();
     private readonly CharDfa _dfa = constraints.Pattern!;
     private readonly int _cap = feasible.GetLength(1) - 1;
@@ -23,12 +24,18 @@ internal sealed class PatternMasks(StringConstraints constraints, bool[,] feasib
             return vocabulary.PlainUpTo(int.MaxValue);
         }
         var key = (vocabulary, Pack(dfa, count));
-        return _cache.GetOrAdd(key, k =>
+        if (_cache.TryGetValue(key, out var cached))
         {
-            var mask = new ulong[k.Item1.Words];
-            k.Item1.Plain.Walk(k.Item2, new Step(this), mask);
-            return mask;
-        });
+            return cached;
+        }
+        var mask = new ulong[vocabulary.Words];
+        vocabulary.Plain.Walk(key.Item2, new Step(this), mask);
+        // Bounded: a long length limit times many automaton states would otherwise keep a mask per combination.
+        if (_cache.Count < MaxCached)
+        {
+            _cache[key] = mask;
+        }
+        return mask;
     }
 
     private int Pack(int dfa, int count) => (dfa << CountBits) | Math.Min(count, _cap);

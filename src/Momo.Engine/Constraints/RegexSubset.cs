@@ -8,7 +8,7 @@ namespace Momo.Engine.Constraints;
 /// Patterns are searches, as in ECMA-262: a side without its anchor may have any text there. Anything else
 /// (backreferences, lookaround, lazy quantifiers, non-ASCII characters in the pattern) is refused.
 /// </summary>
-internal sealed class RegexSubset
+internal sealed partial class RegexSubset
 {
     /// <summary>Symbols: 0..127 are ASCII characters, 128 is any non-ASCII character.</summary>
     public const int Symbols = 129;
@@ -245,104 +245,6 @@ internal sealed class RegexSubset
         }
     }
 
-    private bool[] Class()
-    {
-        var negated = Eat('^');
-        var set = new bool[Symbols];
-        var first = true;
-        while (_at < _pattern.Length && (_pattern[_at] != ']' || first))
-        {
-            first = false;
-            bool[] item;
-            int low;
-            if (_pattern[_at] == '\\')
-            {
-                _at++;
-                item = Escape(inClass: true);
-                low = SingleMember(item);
-            }
-            else
-            {
-                low = Ascii(_pattern[_at++]);
-                item = SetOf(low);
-            }
-            if (low >= 0 && _at + 1 < _pattern.Length && _pattern[_at] == '-' && _pattern[_at + 1] != ']')
-            {
-                _at++;
-                var high = _pattern[_at] == '\\' ? EscapedSingle() : Ascii(_pattern[_at++]);
-                if (high < low)
-                {
-                    throw Fail("class range out of order");
-                }
-                for (var x = low; x <= high; x++)
-                {
-                    set[x] = true;
-                }
-                continue;
-            }
-            Union(set, item);
-        }
-        if (!Eat(']'))
-        {
-            throw Fail("unterminated character class");
-        }
-        if (negated)
-        {
-            for (var x = 0; x < Symbols; x++)
-            {
-                set[x] = !set[x];
-            }
-        }
-        return set;
-    }
-
-    private int EscapedSingle()
-    {
-        _at++;
-        var member = SingleMember(Escape(inClass: true));
-        return member >= 0 ? member : throw Fail("a class range must end in one character");
-    }
-
-    private bool[] Escape(bool inClass)
-    {
-        if (_at >= _pattern.Length)
-        {
-            throw Fail("pattern ends in a backslash");
-        }
-        var c = _pattern[_at++];
-        var set = new bool[Symbols];
-        switch (c)
-        {
-            case 'd':
-                Range(set, '0', '9');
-                return set;
-            case 'w':
-                Range(set, 'a', 'z');
-                Range(set, 'A', 'Z');
-                Range(set, '0', '9');
-                set['_'] = true;
-                return set;
-            case 's':
-                foreach (var x in " \t\n\r\f\v")
-                {
-                    set[x] = true;
-                }
-                return set;
-            case 'n':
-                return SetOf('\n');
-            case 't':
-                return SetOf('\t');
-            case 'r':
-                return SetOf('\r');
-            default:
-                if (char.IsAsciiLetterOrDigit(c) || c > 127)
-                {
-                    throw Fail($"escape \\{c} is not supported" + (inClass ? " in a class" : ""));
-                }
-                return SetOf(c);
-        }
-    }
-
     private static (int Start, int End) AnyChar(Nfa nfa, bool newline = true)
     {
         var set = new bool[Symbols];
@@ -360,31 +262,6 @@ internal sealed class RegexSubset
         return (start, end);
     }
 
-    private static bool[] SetOf(int symbol)
-    {
-        var set = new bool[Symbols];
-        set[symbol] = true;
-        return set;
-    }
-
-    private static int SingleMember(bool[] set) => set.Count(b => b) == 1 ? Array.IndexOf(set, true) : -1;
-
-    private static void Range(bool[] set, char low, char high)
-    {
-        for (var x = low; x <= high; x++)
-        {
-            set[x] = true;
-        }
-    }
-
-    private static void Union(bool[] into, bool[] from)
-    {
-        for (var x = 0; x < Symbols; x++)
-        {
-            into[x] |= from[x];
-        }
-    }
-
     private int Ascii(char c) => c < 128 ? c : throw Fail("non-ASCII characters in patterns are not supported");
 
     private bool Eat(char c)
@@ -399,22 +276,4 @@ internal sealed class RegexSubset
 
     private GrammarException Fail(string why) =>
         new($"Unsupported or malformed pattern '{_pattern}' at character {_at}: {why}.", _path);
-
-    /// <summary>A Thompson NFA: epsilon edges and edges on symbol sets.</summary>
-    internal sealed class Nfa
-    {
-        public List<List<int>> Epsilons { get; } = [];
-        public List<List<(bool[] Set, int To)>> Edges { get; } = [];
-
-        public int Add()
-        {
-            Epsilons.Add([]);
-            Edges.Add([]);
-            return Epsilons.Count - 1;
-        }
-
-        public void Epsilon(int from, int to) => Epsilons[from].Add(to);
-
-        public void Edge(int from, bool[] set, int to) => Edges[from].Add((set, to));
-    }
 }

@@ -72,6 +72,17 @@ internal sealed class StringLexeme : Lexeme
         return true;
     }
 
+    /// <summary>
+    /// What the tokens that are not plain text can do from <paramref name="state"/> depends on the pattern state and on
+    /// the length only while a limit can still bite: two states with the same key allow the same such tokens.
+    /// </summary>
+    public (int Dfa, int Count) ComplexKey(object state)
+    {
+        var s = (StringState)state;
+        var free = Constraints.MaxLength == int.MaxValue && s.Count >= Constraints.MinLength && Constraints.Pattern is null;
+        return (s.Dfa, free ? -1 : s.Count);
+    }
+
     private StringState? StepInside(StringState s, byte b)
     {
         if (s.Utf8Left > 0)

@@ -6,8 +6,11 @@ namespace Momo.Engine.Constraints;
 /// </summary>
 internal static class TokenMasks
 {
-    /// <summary>Fills <paramref name="mask"/> (cleared first); returns the number of allowed tokens.</summary>
-    public static int Compute(CompiledGrammar grammar, GrammarVocabulary vocabulary, MatchState state, Span<ulong> mask)
+    /// <summary>
+    /// Fills <paramref name="mask"/> (cleared first); returns the number of allowed tokens. <paramref name="strings"/>,
+    /// when given, keeps the walk of the non-plain tokens inside one string for its next positions.
+    /// </summary>
+    public static int Compute(CompiledGrammar grammar, GrammarVocabulary vocabulary, MatchState state, Span<ulong> mask, StringMaskCache? strings = null)
     {
         mask.Clear();
         var count = 0;
@@ -19,7 +22,15 @@ internal static class TokenMasks
         {
             // Plain text only lengthens the string: allowed by length (and pattern); only the other tokens are walked.
             plain.CopyTo(mask);
-            count = GrammarVocabulary.Count(mask) + vocabulary.Complex.Walk(grammar, state, mask);
+            if (strings is null)
+            {
+                count = GrammarVocabulary.Count(mask) + vocabulary.Complex.Walk(grammar, state, mask);
+            }
+            else
+            {
+                strings.OrComplex(grammar, vocabulary, state, text.Lexeme.ComplexKey(text.State), mask);
+                count = GrammarVocabulary.Count(mask);
+            }
         }
         else if (state.Heads.Length > 0)
         {

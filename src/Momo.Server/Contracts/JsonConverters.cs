@@ -68,7 +68,7 @@ internal sealed class MessageContentConverter : JsonConverter<MessageContent>
             {
                 throw new JsonException("each content part must be an object with a type");
             }
-            if (!type.ValueEquals("text"))
+            if (type.GetRawText() != "\"text\"")
             {
                 // The raw text, never decoded: a hostile type (a lone surrogate) cannot throw here.
                 return new MessageContent(text.ToString(), type.GetRawText().Trim('"'), index);

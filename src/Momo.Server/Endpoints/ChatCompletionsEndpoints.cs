@@ -42,7 +42,7 @@ internal static class ChatCompletionsEndpoints
         var id = EngineSubmission.NewId("chatcmpl-");
         var request = GenerationRequestFactory.Create(body, tokens, runtime, id) with { Grammar = grammar };
         var parser = tools.MayCall ? new ToolCallParser(syntax) : null;
-        using var call = GenerationCall.Start(runtime, request, prompt, log, http.RequestAborted);
+        using var call = GenerationCall.Start(runtime, request, prompt, log, http.RequestAborted, tools.MayCall ? "tools" : "response_format");
         if (body.Stream == true)
         {
             await GenerationStream.WriteAsync(http, call, body.StreamOptions?.IncludeUsage == true, new ChatStreamShape(parser));

@@ -42,7 +42,7 @@ internal static class CompletionsEndpoints
         RequestLimitCheck.CheckPrompt(tokens.Length, limits.Value, "prompt");
         var id = EngineSubmission.NewId("cmpl-");
         var request = GenerationRequestFactory.Create(body, tokens, runtime, id) with { Grammar = grammar };
-        using var call = GenerationCall.Start(runtime, request, prompt[0], log, http.RequestAborted);
+        using var call = GenerationCall.Start(runtime, request, prompt[0], log, http.RequestAborted, "response_format");
         if (body.Stream == true)
         {
             await GenerationStream.WriteAsync(http, call, body.StreamOptions?.IncludeUsage == true, CompletionStreamShape.Instance);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Momo.Engine;
+using Momo.Engine.Constraints;
 using Momo.Server.Contracts;
 using Momo.Server.Hosting;
 using Momo.Server.Telemetry;
@@ -41,9 +42,12 @@ internal sealed class GenerationCall : IDisposable
     public long Created { get; } = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
     public string Fingerprint => $"momo-{Runtime.DefaultMode.ToApiName()}";
 
-    /// <summary>Queues the request; a full queue is a 429 with Retry-After.</summary>
+    /// <summary>
+    /// Queues the request; a full queue is a 429 with Retry-After. The engine builds the grammar's matcher here, so a
+    /// grammar it cannot build (a recursive schema it cannot lower) is a 400 naming <paramref name="grammarParam"/>.
+    /// </summary>
     public static GenerationCall Start(
-        ModelRuntime runtime, GenerationRequest request, string prompt, RequestSummaryLog log, CancellationToken aborted)
+        ModelRuntime runtime, GenerationRequest request, string prompt, RequestSummaryLog log, CancellationToken aborted, string? grammarParam = null)
     {
         // The engine stops the sequence when the client goes away or the time limit passes, whichever comes first.
         var limit = CancellationTokenSource.CreateLinkedTokenSource(aborted);
@@ -67,6 +71,12 @@ internal sealed class GenerationCall : IDisposable
         {
             limit.Dispose();
             throw new ApiException(503, new ApiError(stopped.Message, "server_error", null, "shutting_down"));
+        }
+        catch (GrammarException refused)
+        {
+            limit.Dispose();
+            var where = string.IsNullOrEmpty(refused.SchemaPath) ? "" : $" at {refused.SchemaPath}";
+            throw ApiException.Invalid($"{grammarParam} cannot be used for constrained output{where}: {refused.Message}", grammarParam, "invalid_schema");
         }
         catch
         {

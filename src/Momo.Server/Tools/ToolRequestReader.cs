@@ -6,8 +6,8 @@ namespace Momo.Server.Tools;
 
 /// <summary>
 /// Reads <c>tools</c>, <c>tool_choice</c>, <c>parallel_tool_calls</c> and <c>response_format</c> from a request body.
-/// Every refusal is a 400 naming the exact field (<c>tools[2].function.name</c>). Strings are compared without
-/// decoding, and a name is decoded only once its raw text matched the name rule, so a hostile string (a lone
+/// Every refusal is a 400 naming the exact field (<c>tools[2].function.name</c>). Strings are compared as raw
+/// JSON text, and a name is decoded only once its raw text matched the name rule, so a hostile string (a lone
 /// surrogate) is a 400, never an exception.
 /// </summary>
 internal static partial class ToolRequestReader
@@ -62,7 +62,7 @@ internal static partial class ToolRequestReader
             {
                 throw ApiException.Invalid($"{at} must be an object.", at);
             }
-            if (!tool.TryGetProperty("type", out var type) || !type.ValueEquals("function"))
+            if (!tool.TryGetProperty("type", out var type) || !Is(type, "function"))
             {
                 throw ApiException.Invalid($"{at}.type must be \"function\" (the only tool type served).", $"{at}.type", "unsupported_value");
             }
@@ -100,9 +100,9 @@ internal static partial class ToolRequestReader
         var kind = choice.ValueKind switch
         {
             JsonValueKind.Undefined or JsonValueKind.Null => tools.Count > 0 ? ToolChoiceKind.Auto : ToolChoiceKind.None,
-            JsonValueKind.String when choice.ValueEquals("auto") => tools.Count > 0 ? ToolChoiceKind.Auto : ToolChoiceKind.None,
-            JsonValueKind.String when choice.ValueEquals("none") => ToolChoiceKind.None,
-            JsonValueKind.String when choice.ValueEquals("required") => ToolChoiceKind.Required,
+            JsonValueKind.String when Is(choice, "auto") => tools.Count > 0 ? ToolChoiceKind.Auto : ToolChoiceKind.None,
+            JsonValueKind.String when Is(choice, "none") => ToolChoiceKind.None,
+            JsonValueKind.String when Is(choice, "required") => ToolChoiceKind.Required,
             JsonValueKind.Object => ToolChoiceKind.Named,
             _ => throw ApiException.Invalid(
                 "tool_choice must be \"auto\", \"none\", \"required\" or {\"type\":\"function\",\"function\":{\"name\":...}}.", "tool_choice"),
@@ -115,7 +115,7 @@ internal static partial class ToolRequestReader
         {
             return (kind, null);
         }
-        if (!choice.TryGetProperty("type", out var type) || !type.ValueEquals("function")
+        if (!choice.TryGetProperty("type", out var type) || !Is(type, "function")
             || !choice.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object)
         {
             throw ApiException.Invalid("tool_choice as an object must be {\"type\":\"function\",\"function\":{\"name\":...}}.", "tool_choice");
@@ -136,15 +136,15 @@ internal static partial class ToolRequestReader
         {
             throw ApiException.Invalid("response_format must be an object with a type: text, json_object or json_schema.", "response_format");
         }
-        if (type.ValueEquals("text"))
+        if (Is(type, "text"))
         {
             return (ResponseFormatKind.Text, null);
         }
-        if (type.ValueEquals("json_object"))
+        if (Is(type, "json_object"))
         {
             return (ResponseFormatKind.JsonObject, null);
         }
-        if (!type.ValueEquals("json_schema"))
+        if (!Is(type, "json_schema"))
         {
             throw ApiException.Invalid("response_format.type must be text, json_object or json_schema.", "response_format.type", "unsupported_value");
         }
@@ -164,6 +164,9 @@ internal static partial class ToolRequestReader
             ? (ResponseFormatKind.JsonSchema, schema)
             : throw ApiException.Invalid("response_format.json_schema.schema must be a JSON schema object.", "response_format.json_schema.schema");
     }
+
+    // Raw JSON text, never decoded: ValueEquals throws on a lone surrogate escape ("\ud800").
+    private static bool Is(JsonElement value, string text) => value.ValueKind == JsonValueKind.String && value.GetRawText() == $"\"{text}\"";
 
     private static string FunctionName(JsonElement function, string param) =>
         function.TryGetProperty("name", out var name) && ValidName(name)

@@ -27,6 +27,9 @@ public sealed class SchemaRefusalTests
     [InlineData("""{"anyOf":[{"type":"string"},false]}""", "/anyOf/1")]
     [InlineData("""{"type":"string","pattern":"^[a-z]{2}$","minLength":3}""", "/pattern")]
     [InlineData("""{"$defs":{"a":{"$ref":"#/$defs/a"}},"$ref":"#/$defs/a"}""", "")]
+    [InlineData("""{"type":"object","propertyNames":{"type":"integer"}}""", "/propertyNames/type")]
+    [InlineData("""{"type":"object","propertyNames":{"anyOf":[{"const":"a"}]}}""", "/propertyNames/anyOf")]
+    [InlineData("""{"type":"object","minProperties":1}""", "/minProperties")]
     public void An_unsupported_or_unsatisfiable_schema_is_refused_with_the_json_pointer_of_the_keyword(string schema, string pointer)
     {
         var failure = Assert.Throws<GrammarException>(() => OutputGrammar.JsonSchema(JsonDocument.Parse(schema).RootElement).Compiled);
@@ -41,6 +44,8 @@ public sealed class SchemaRefusalTests
     [InlineData("""{}""")]
     [InlineData("""{"definitions":{"n":{"type":"integer"}},"type":"array","items":{"$ref":"#/definitions/n"}}""")]
     [InlineData("""{"type":"number","minimum":0,"exclusiveMinimum":true}""")]
+    [InlineData("""{"type":"object","properties":{"a":{"type":"string","~optional":true,"x-order":2,"markdownDescription":"m"}}}""")]
+    [InlineData("""{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"type":"integer"}}""")]
     public void Annotations_and_supported_forms_compile(string schema)
     {
         _ = OutputGrammar.JsonSchema(JsonDocument.Parse(schema).RootElement).Compiled;

@@ -22,7 +22,7 @@ internal static class SchemaValidator
         }
         using (parsed)
         {
-            var compiled = JsonSchema.FromText(schema, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+            var compiled = JsonSchema.FromText(schema, new BuildOptions { SchemaRegistry = new SchemaRegistry(), Dialect = Dialect.Draft202012 });
             return compiled.Evaluate(parsed.RootElement, new EvaluationOptions()).IsValid;
         }
     }

@@ -88,6 +88,18 @@ public sealed class StructuredOutputSdkTests(ToolServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_left_recursive_schema_is_a_400_not_a_server_error()
+    {
+        const string Body = """{"messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{"$defs":{"a":{"anyOf":[{"$ref":"#/$defs/a"},{"type":"string"}]}},"$ref":"#/$defs/a"}}}}""";
+
+        using var response = await fixture.Server.Http.PostAsync("v1/chat/completions", new StringContent(Body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.StartsWith("response_format", document.RootElement.GetProperty("error").GetProperty("param").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_completions_endpoint_honours_a_json_schema_response_format()
     {
         var body = """{"prompt":"The peach:","max_tokens":200,"temperature":0,"response_format":{"type":"json_schema","json_schema":{"name":"peach","schema":"""

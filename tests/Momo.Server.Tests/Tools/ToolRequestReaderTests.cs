@@ -70,6 +70,8 @@ public sealed class ToolRequestReaderTests
     [InlineData("{\"tools\":[" + Weather + "],\"tool_choice\":\"always\"}", "tool_choice")]
     [InlineData("{\"tools\":[" + Weather + "],\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"nope\"}}}", "tool_choice.function.name")]
     [InlineData("{\"tools\":[" + Weather + "],\"tool_choice\":{\"type\":\"allowed_tools\"}}", "tool_choice")]
+    [InlineData("{\"tools\":[" + Weather + "],\"tool_choice\":\"\\ud800\"}", "tool_choice")]
+    [InlineData("{\"response_format\":{\"type\":\"\\ud800\"}}", "response_format.type")]
     [InlineData("{\"parallel_tool_calls\":1}", "parallel_tool_calls")]
     [InlineData("{\"response_format\":\"json\"}", "response_format")]
     [InlineData("{\"response_format\":{\"type\":\"yaml\"}}", "response_format.type")]
