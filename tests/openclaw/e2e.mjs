@@ -67,7 +67,7 @@ function run(file, args, { env, cwd, seconds }) {
     child.stdout.on('data', d => { stdout += d; });
     child.stderr.on('data', d => { stderr += d; });
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; kill(child); }, seconds * 1000);
+    const timer = setTimeout(() => { timedOut = true; void kill(child); }, seconds * 1000);
     child.on('close', code => {
       clearTimeout(timer);
       done({ code: timedOut ? 124 : code, seconds: round((performance.now() - started) / 1000), stdout, stderr });
@@ -75,12 +75,21 @@ function run(file, args, { env, cwd, seconds }) {
   });
 }
 
-function kill(child) {
-  try {
-    process.kill(-child.pid, 'SIGTERM'); // the whole process group: OpenClaw starts workers of its own
-  } catch {
-    // already gone
+// The whole process group (OpenClaw starts workers of its own): SIGTERM, then SIGKILL after a grace period.
+async function kill(child, graceSeconds = 15) {
+  const signal = name => {
+    try {
+      process.kill(-child.pid, name);
+    } catch {
+      // already gone
+    }
+  };
+  signal('SIGTERM');
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise(r => child.once('exit', r));
+    await Promise.race([exited, new Promise(r => setTimeout(r, graceSeconds * 1000))]);
   }
+  signal('SIGKILL');
 }
 
 async function momoCounters() {
@@ -235,7 +244,7 @@ async function gatewayScenario() {
       momo: delta(before, await momoCounters()), checks, ok: Object.values(checks).every(Boolean),
     };
   } finally {
-    kill(gateway);
+    await kill(gateway);
     writeFileSync(join(dir, 'gateway.log'), gatewayLog);
   }
 }

