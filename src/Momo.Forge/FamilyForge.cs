@@ -29,9 +29,12 @@ public static class FamilyForge
         + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
     /// <summary>The vocabulary a preset forges before padding (also useful to tests: token ids of corpus words).</summary>
-    public static ForgeVocabulary Vocabulary(FamilyPreset preset) => preset.Tokenizer == ForgeTokenizer.CorpusWords
-        ? ForgeVocabulary.Build(CorpusText.Paragraphs(CorpusText.Momotaro), preset.MaxWords)
-        : Bpe.BpeVocabulary.Build(preset.Tokenizer);
+    public static ForgeVocabulary Vocabulary(FamilyPreset preset) => preset.Tokenizer switch
+    {
+        ForgeTokenizer.CorpusWords => ForgeVocabulary.Build(CorpusText.Paragraphs(CorpusText.Momotaro), preset.MaxWords),
+        ForgeTokenizer.AgentTranscripts => ForgeVocabulary.BuildAgent(),
+        _ => Bpe.BpeVocabulary.Build(preset.Tokenizer),
+    };
 
     /// <summary>Reuses the family in <paramref name="directory"/> when its manifest matches preset, seed and forge
     /// version and all files are present with their recorded sizes; otherwise forges it anew.</summary>
@@ -89,7 +92,7 @@ public static class FamilyForge
             .Set("llama.attention.head_count", (uint)p.HeadCount)
             .Set("llama.attention.head_count_kv", (uint)p.HeadCountKv)
             .Set("llama.rope.dimension_count", (uint)(p.EmbeddingLength / p.HeadCount))
-            .Set("llama.rope.freq_base", 10000f)
+            .Set("llama.rope.freq_base", p.RopeFreqBase)
             .Set("llama.attention.layer_norm_rms_epsilon", 1e-5f)
             .Set("llama.vocab_size", (uint)n)
             .Set(GgufKeys.TokenizerModel, vocab.TokenizerModel);

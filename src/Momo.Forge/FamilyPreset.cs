@@ -26,6 +26,8 @@ namespace Momo.Forge;
 /// <param name="TargetPadding">Unused tokens appended to the target's vocabulary.</param>
 /// <param name="ChatTemplate">tokenizer.chat_template to write instead of the vocabulary's own (null: its own), so a
 /// family can carry another model family's chat format.</param>
+/// <param name="RopeFreqBase">llama.rope.freq_base. The agent family raises it so that its memory head's slowest rotary
+/// pair does not turn over a long context (see <see cref="ContextMemory"/>).</param>
 public sealed record FamilyPreset(
     string Name,
     int? MaxWords,
@@ -45,7 +47,8 @@ public sealed record FamilyPreset(
     int DraftPadding = 0,
     int QualifierPadding = 0,
     int TargetPadding = 0,
-    string? ChatTemplate = null)
+    string? ChatTemplate = null,
+    float RopeFreqBase = 10000f)
 {
     /// <summary>The server's no-configuration default: the whole tale, Q8_0, 1/3/8 blocks. Its context_length says 32k
     /// (the forged attention has no trained length), so an agent client may configure a long context; the server
@@ -75,8 +78,16 @@ public sealed record FamilyPreset(
     public static FamilyPreset ChatMlBpe { get; } = new(
         "chatml-bpe", null, 64, 128, 4, 4, 1, 2, 3, 0.3f, 3.0f, GgmlType.Q8_0, 32768, Tokenizer: ForgeTokenizer.O200kChatMl, TargetPadding: 128);
 
+    /// <summary>The agent fixture and demo: a corpus of tool-calling turns in the Hermes format (ChatML), so that under
+    /// <c>tool_choice: "auto"</c> a greedy run calls a tool when asked (a subagent when a helper is mentioned) and answers
+    /// in prose once the result is back
+    /// (<see cref="ContextMemory"/>). Small and F32 (1/2/3 blocks, 128 wide) because agent prompts are long: every
+    /// tier prefills tens of thousands of tokens on a CPU. Wide margins and little noise keep greedy choices stable.</summary>
+    public static FamilyPreset Agent { get; } = new(
+        "agent", null, 128, 256, 4, 4, 1, 2, 3, 0.2f, 3.0f, GgmlType.F32, 32768, Tokenizer: ForgeTokenizer.AgentTranscripts, RopeFreqBase: 1e12f);
+
     /// <summary>All built-in presets.</summary>
-    public static IReadOnlyList<FamilyPreset> All { get; } = [Demo, Tiny, BenchPyramid, BenchTwoTier, Llama3Bpe, ChatMlBpe];
+    public static IReadOnlyList<FamilyPreset> All { get; } = [Demo, Tiny, BenchPyramid, BenchTwoTier, Llama3Bpe, ChatMlBpe, Agent];
 
     /// <summary>The built-in preset with this name; throws listing the valid names.</summary>
     public static FamilyPreset Named(string name) =>
@@ -95,6 +106,7 @@ public sealed record FamilyPreset(
         Check(PerturbationScale >= 0 && TieMargin >= 0 && Smoothing > 0, "PerturbationScale and TieMargin must be >= 0, Smoothing > 0");
         Check(WeightType is GgmlType.F32 or GgmlType.F16 or GgmlType.Q8_0, $"WeightType {WeightType} must be F32, F16 or Q8_0");
         Check(ContextLength >= 64, "ContextLength must be at least 64");
+        Check(RopeFreqBase > 0, "RopeFreqBase must be positive");
         Check(DraftPadding >= 0 && QualifierPadding >= 0 && TargetPadding >= 0, "paddings must be >= 0");
     }
 }
@@ -104,6 +116,10 @@ public enum ForgeTokenizer
 {
     /// <summary>SPM ("llama") over the corpus's words, with byte fallback and ChatML markers.</summary>
     CorpusWords,
+
+    /// <summary>SPM ("llama") over the agent corpus's words and JSON pieces, with the Hermes tool markers as
+    /// user-defined tokens and ChatML markers.</summary>
+    AgentTranscripts,
 
     /// <summary>Byte-level BPE ("gpt2", pre-tokenizer llama-bpe) from cl100k_base, with Llama 3's special tokens and template.</summary>
     Cl100kLlama3,

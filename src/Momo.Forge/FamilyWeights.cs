@@ -19,9 +19,10 @@ internal sealed class FamilyWeights
     public static FamilyWeights Build(FamilyPreset p, ForgeVocabulary vocab, int seed)
     {
         int n = p.EmbeddingLength, v = vocab.Tokens.Count, classes = vocab.ClassCount, m = n - classes;
-        if (m < 32)
+        var reserved = ContextMemory.ReservedDimensions(vocab);
+        if (m - reserved < 32)
         {
-            throw new ArgumentException($"preset '{p.Name}': EmbeddingLength {n} needs at least {classes + 32} (vocabulary has {classes} context classes)");
+            throw new ArgumentException($"preset '{p.Name}': EmbeddingLength {n} needs at least {classes + reserved + 32} (vocabulary has {classes} context classes)");
         }
 
         var embd = new float[(long)v * n];
@@ -58,7 +59,13 @@ internal sealed class FamilyWeights
             ("output.weight", [n, v], output),
         };
         var blocks = Enumerable.Range(0, p.TargetLayers).Select(b => Block(p, b, classes, seed)).ToList();
-        return new FamilyWeights { Shared = shared, Blocks = blocks };
+        var weights = new FamilyWeights { Shared = shared, Blocks = blocks };
+        if (vocab.Memories.Count > 0)
+        {
+            ContextMemory.Apply(p, vocab, weights);
+        }
+
+        return weights;
     }
 
     private static List<(string, long[], float[])> Block(FamilyPreset p, int b, int classes, int seed)

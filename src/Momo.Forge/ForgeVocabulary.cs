@@ -60,6 +60,9 @@ public sealed class ForgeVocabulary
     /// <summary>Tokens before any padding: every tier has at least these.</summary>
     public int BaseSize { get; private init; }
 
+    /// <summary>What the weights remember of the context beyond the last token (agent family only; see <see cref="ContextMemory"/>).</summary>
+    public IReadOnlyList<MemoryCue> Memories { get; private init; } = [];
+
     /// <summary>Id of a token text; throws naming it when absent.</summary>
     public int Id(string text) => _ids.TryGetValue(text, out var id) ? id : throw new KeyNotFoundException($"token '{text}' is not in the vocabulary");
 
@@ -109,15 +112,29 @@ public sealed class ForgeVocabulary
         return new ForgeVocabulary(tokens, types, classOf, ClassCount, [.. Emittable], [.. Paragraphs])
         {
             TokenizerModel = TokenizerModel, PreTokenizer = PreTokenizer, Merges = Merges, Specials = Specials,
-            EndOfTurn = EndOfTurn, ChatTemplate = ChatTemplate, BaseSize = BaseSize,
+            EndOfTurn = EndOfTurn, ChatTemplate = ChatTemplate, BaseSize = BaseSize, Memories = Memories,
+        };
+    }
+
+    /// <summary>The agent family's vocabulary: the agent corpus's pieces, its Hermes markers as user-defined tokens, and
+    /// its memory cues (<see cref="AgentCorpus.Cues"/>, <see cref="ContextMemory"/>).</summary>
+    internal static ForgeVocabulary BuildAgent()
+    {
+        var vocab = Build(AgentCorpus.Paragraphs(), null, AgentCorpus.Pieces, AgentCorpus.Markers);
+        return new ForgeVocabulary([.. vocab.Tokens], [.. vocab.Types], [.. vocab.ClassOf], vocab.ClassCount, [.. vocab.Emittable], [.. vocab.Paragraphs])
+        {
+            Memories = [.. AgentCorpus.Cues.Select(c => new MemoryCue([.. c.Markers.Select(vocab.Id)], vocab.Id(c.Target), c.Delta, c.Context is null ? null : vocab.Id(c.Context)))],
         };
     }
 
     /// <summary>Builds the vocabulary from corpus paragraphs, keeping the <paramref name="maxWords"/> most frequent
-    /// words (all when null); other words are left out of the vocabulary and of <see cref="Paragraphs"/>.</summary>
-    public static ForgeVocabulary Build(IReadOnlyList<string> paragraphs, int? maxWords)
+    /// words (all when null); other words are left out of the vocabulary and of <see cref="Paragraphs"/>.
+    /// <paramref name="splitter"/> cuts a paragraph into pieces (default <see cref="WordSplitter.Pieces"/>);
+    /// <paramref name="userDefined"/> are whole tokens that llama.cpp matches before splitting text.</summary>
+    public static ForgeVocabulary Build(IReadOnlyList<string> paragraphs, int? maxWords,
+        Func<string, IEnumerable<string>>? splitter = null, IReadOnlyList<string>? userDefined = null)
     {
-        var pieces = paragraphs.Select(p => WordSplitter.Pieces(p).ToArray()).ToArray();
+        var pieces = paragraphs.Select(p => (splitter ?? WordSplitter.Pieces)(p).ToArray()).ToArray();
         var freq = pieces.SelectMany(p => p).Where(WordSplitter.IsWord).GroupBy(Stem, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var words = freq.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
@@ -126,6 +143,11 @@ public sealed class ForgeVocabulary
         var tokens = new List<string> { "<unk>", "<s>", "</s>", "<|im_start|>", "<|im_end|>" };
         var types = new List<int> { (int)TokenType.Unknown, (int)TokenType.Control, (int)TokenType.Control, (int)TokenType.Control, (int)TokenType.Control };
         for (var b = 0; b < 256; b++) { tokens.Add($"<0x{b:X2}>"); types.Add((int)TokenType.Byte); }
+        foreach (var marker in userDefined ?? [])
+        {
+            tokens.Add(marker);
+            types.Add((int)TokenType.UserDefined);
+        }
         var seen = new HashSet<string>(tokens, StringComparer.Ordinal);
         void Add(string t) { if (seen.Add(t)) { tokens.Add(t); types.Add((int)TokenType.Normal); } }
 
@@ -147,9 +169,17 @@ public sealed class ForgeVocabulary
                 Add(w[..n]);
             }
         }
-        foreach (var p in pieces.SelectMany(p => p).Where(p => !WordSplitter.IsWord(p)).Order(StringComparer.Ordinal))
+        foreach (var p in pieces.SelectMany(p => p).Where(p => !WordSplitter.IsWord(p) && !seen.Contains(p)).Order(StringComparer.Ordinal))
         {
-            Add(p);
+            // Every prefix, so llama.cpp's merges reach a multi-character piece (JSON glue such as "}}\n), except a
+            // lone newline: that must stay the byte token that starts a paragraph.
+            for (var n = 1; n <= p.Length; n++)
+            {
+                if (p[..n] != "\n")
+                {
+                    Add(p[..n]);
+                }
+            }
         }
 
         var ids = tokens.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i, StringComparer.Ordinal);

@@ -23,6 +23,10 @@ public static class TestFamilies
         new(() => Forge(FamilyPreset.Tiny with { Name = "tiny-over-padded", TargetPadding = 129 }));
     private static readonly Lazy<ForgedFamily> Llama3BpeFamily = new(() => Forge(FamilyPreset.Llama3Bpe));
     private static readonly Lazy<ForgedFamily> ChatMlBpeFamily = new(() => Forge(FamilyPreset.ChatMlBpe));
+    private static readonly Lazy<ForgedFamily> AgentFamily = new(() => Forge(FamilyPreset.Agent));
+
+    /// <summary>The agent family: Hermes tool calls under greedy decoding, for agent clients (OpenClaw).</summary>
+    public static ForgedFamily Agent => AgentFamily.Value;
 
     /// <summary><see cref="Tiny"/> with 64 padding tokens in the qualifier's vocabulary and 128 in the target's (the
     /// most the compatibility rule allows), as Qwen2.5 7B's against 0.5B's.</summary>

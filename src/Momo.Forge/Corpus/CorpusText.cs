@@ -11,7 +11,8 @@ internal static class CorpusText
     public static IReadOnlyList<string> Paragraphs(string text) =>
         text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
 
-    private static string Load(string file)
+    /// <summary>The text of an embedded corpus file, with Unix line ends.</summary>
+    public static string Load(string file)
     {
         var asm = typeof(CorpusText).Assembly;
         var name = asm.GetManifestResourceNames().Single(n => n.EndsWith("." + file, StringComparison.Ordinal));

@@ -89,6 +89,11 @@ internal sealed class MomoOptions
     /// <summary>Where the demo family is forged when no target is configured.</summary>
     public string? DemoDirectory { get; set; }
 
+    /// <summary>The forged preset served when no target is configured: <c>demo</c> (the Momotaro tale) or another
+    /// built-in one, e.g. <c>agent</c> (tool-calling turns in the Hermes format, a fixture for agent clients).</summary>
+    [Required]
+    public string DemoFamily { get; set; } = "demo";
+
     /// <summary>Log prompt and completion text (off: only counts are logged).</summary>
     public bool LogText { get; set; }
 

@@ -11,9 +11,10 @@ internal static partial class DemoFamily
 
     public static ResolvedTiers Ensure(MomoOptions settings, ILogger logger)
     {
-        var directory = settings.DemoDirectory ?? DefaultDirectory();
-        LogForging(logger, directory);
-        var family = FamilyForge.EnsureFamily(directory, FamilyPreset.Demo, Seed);
+        var preset = FamilyPreset.Named(settings.DemoFamily);
+        var directory = settings.DemoDirectory ?? DefaultDirectory(preset);
+        LogForging(logger, preset.Name, directory);
+        var family = FamilyForge.EnsureFamily(directory, preset, Seed);
         LogDemo(logger, directory);
         return new ResolvedTiers(
             new TierOptions { Path = family.TargetPath, GpuLayers = 0 },
@@ -22,18 +23,19 @@ internal static partial class DemoFamily
             IsDemo: true);
     }
 
-    private static string DefaultDirectory()
+    // The demo keeps its historical folder name, so caches forged before presets were selectable stay in use.
+    private static string DefaultDirectory(FamilyPreset preset)
     {
         var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
         if (string.IsNullOrEmpty(cache))
         {
             cache = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
         }
-        return Path.Combine(cache, "momo", "demo-family");
+        return Path.Combine(cache, "momo", preset == FamilyPreset.Demo ? "demo-family" : preset.Name + "-family");
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "No models configured: preparing the demo model family in {Directory}")]
-    private static partial void LogForging(ILogger logger, string directory);
+    [LoggerMessage(Level = LogLevel.Information, Message = "No models configured: preparing the forged '{Preset}' model family in {Directory}")]
+    private static partial void LogForging(ILogger logger, string preset, string directory);
 
     [LoggerMessage(Level = LogLevel.Warning, Message =
         "Serving DEMO models (tiny synthetic llama models forged from the Momotaro tale, in {Directory}); their text " +

@@ -26,6 +26,7 @@ internal static class MomoServiceExtensions
             .PostConfigure(o => o.ApiKeys = ApiKeys(o.ApiKeys, builder.Configuration[$"{MomoOptions.Section}:ApiKeys"]))
             .ValidateOnStart();
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<MomoOptions>, NativeLibraryValidation>();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<MomoOptions>, DemoFamilyValidation>();
         builder.Services.AddOptions<LimitOptions>()
             .Bind(builder.Configuration.GetSection(LimitOptions.Section))
             .ValidateDataAnnotations()

@@ -1,0 +1,54 @@
+using System.Text.RegularExpressions;
+
+namespace Momo.Forge.Corpus;
+
+/// <summary>The agent family's corpus (agent.txt, the author's own text): assistant turns of tool-using conversations in
+/// the Hermes format that ChatML models use (<c>&lt;tool_call&gt;\n{"name": …, "arguments": …}\n&lt;/tool_call&gt;</c>),
+/// each followed by the prose answer given once the tool's result came back. One turn per line; a literal <c>\n</c> in
+/// the file is a newline in the turn.</summary>
+internal static partial class AgentCorpus
+{
+    /// <summary>Hermes markers: single user-defined tokens, as in Qwen's vocabularies, so the rendered prompt and the
+    /// generated text carry them whole.</summary>
+    public const string ToolCall = "<tool_call>", ToolCallEnd = "</tool_call>", ToolResponse = "<tool_response>", ToolResponseEnd = "</tool_response>";
+
+    /// <summary>The user-defined tokens of the agent vocabulary.</summary>
+    public static IReadOnlyList<string> Markers { get; } = [ToolCall, ToolCallEnd, ToolResponse, ToolResponseEnd];
+
+    /// <summary>What the family remembers beyond the last token (token texts; see <see cref="ContextMemory"/>):
+    /// once a tool result is in the conversation it stops opening turns with a call and answers in prose; while the
+    /// user has mentioned a helper, it prefers handing the work to a subagent over reading itself. It spawns one the way
+    /// OpenClaw's default tool surface offers it: sessions_spawn is a deferred tool, reached through tool_call.</summary>
+    public static IReadOnlyList<(string[] Markers, string Target, float Delta, string? Context)> Cues { get; } =
+    [
+        ([ToolResponse], ToolCall, -60f, null),
+        (["\u2581helper", "helper"], "tool_call", 10f, "\n{\"name\":\u2581\""),
+    ];
+
+    /// <summary>The turns, newlines restored.</summary>
+    public static IReadOnlyList<string> Paragraphs() =>
+        CorpusText.Paragraphs(CorpusText.Load("agent.txt")).Select(p => p.Replace("\\n", "\n", StringComparison.Ordinal)).ToArray();
+
+    /// <summary>The pieces of one turn: Hermes markers; JSON glue up to and including the opening quote of a value
+    /// (<c>", "arguments": {"path": "</c>), so each key has its own context; a closing quote with its brackets and newline;
+    /// words (file names and snake_case tool names whole); other punctuation one character at a time. Spaces become
+    /// U+2581, and a piece after a space (or first in a prose turn) carries one in front, as in <see cref="WordSplitter"/>.</summary>
+    public static IEnumerable<string> Pieces(string turn)
+    {
+        foreach (Match m in Piece().Matches(turn))
+        {
+            var tok = m.Groups["tok"].Value;
+            if (Markers.Contains(tok))
+            {
+                yield return tok;
+                continue;
+            }
+
+            var spaced = m.Index == 0 || m.Groups["sp"].Length > 0;
+            yield return (spaced ? WordSplitter.Space : "") + tok.Replace(" ", WordSplitter.Space, StringComparison.Ordinal);
+        }
+    }
+
+    [GeneratedRegex("""(?<sp> *)(?<tok></?tool_call>|</?tool_response>|\n?(?:[{ ,"]*"\w+": ?)+[{"]*|"[}\]]*\n?|[\p{L}\p{N}_]+(?:[.'][\p{L}\p{N}_]+)*|[^\s])""")]
+    private static partial Regex Piece();
+}
