@@ -12,6 +12,14 @@ public class AgentCorpusTests
     }
 
     [Fact]
+    public void Two_calls_in_a_row_split_with_the_separator_and_the_second_opening_as_one_piece()
+    {
+        var pieces = AgentCorpus.Pieces("<tool_call>\n{\"name\": \"read\", \"arguments\": {\"path\": \"a.txt\"}}\n</tool_call>\n<tool_call>\n{\"name\": \"read\", \"arguments\": {\"path\": \"b.txt\"}}\n</tool_call>");
+        Assert.Equal(["<tool_call>", "\n{\"name\":▁\"", "read", "\",▁\"arguments\":▁{\"path\":▁\"", "a.txt", "\"}}\n", "</tool_call>",
+            "\n<tool_call>", "\n{\"name\":▁\"", "read", "\",▁\"arguments\":▁{\"path\":▁\"", "b.txt", "\"}}\n", "</tool_call>"], pieces);
+    }
+
+    [Fact]
     public void A_prose_turn_splits_into_words_with_their_space_marks_and_punctuation()
     {
         Assert.Equal(["▁The", "▁helper", "▁is", "▁done", ":", "▁our", "▁notes", "."], AgentCorpus.Pieces("The helper is done: our notes."));

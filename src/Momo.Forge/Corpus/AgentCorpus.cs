@@ -12,17 +12,26 @@ internal static partial class AgentCorpus
     /// generated text carry them whole.</summary>
     public const string ToolCall = "<tool_call>", ToolCallEnd = "</tool_call>", ToolResponse = "<tool_response>", ToolResponseEnd = "</tool_response>";
 
+    /// <summary>The separator and opening of a further call in one turn: one ordinary token, which the model emits but
+    /// the tokenizer never makes from a prompt (it splits &lt;tool_call&gt; out first), so its presence tells the
+    /// weights that this turn already holds a second call.</summary>
+    public const string NextToolCall = "\n" + ToolCall;
+
     /// <summary>The user-defined tokens of the agent vocabulary.</summary>
     public static IReadOnlyList<string> Markers { get; } = [ToolCall, ToolCallEnd, ToolResponse, ToolResponseEnd];
 
     /// <summary>What the family remembers beyond the last token (token texts; see <see cref="ContextMemory"/>):
     /// once a tool result is in the conversation it stops opening turns with a call and answers in prose; while the
     /// user has mentioned a helper, it prefers handing the work to a subagent over reading itself. It spawns one the way
-    /// OpenClaw's default tool surface offers it: sessions_spawn is a deferred tool, reached through tool_call.</summary>
+    /// OpenClaw's default tool surface offers it: sessions_spawn is a deferred tool, reached through tool_call. When
+    /// the user asks for both of two things, a finished call is followed by a second one (parallel calls), and once
+    /// the turn holds a second call it ends: a bigram alone would end every turn after one call, or never.</summary>
     public static IReadOnlyList<(string[] Markers, string Target, float Delta, string? Context)> Cues { get; } =
     [
         ([ToolResponse], ToolCall, -60f, null),
         (["\u2581helper", "helper"], "tool_call", 10f, "\n{\"name\":\u2581\""),
+        (["\u2581both", "both"], NextToolCall, 10f, ToolCallEnd),
+        ([NextToolCall], NextToolCall, -60f, ToolCallEnd),
     ];
 
     /// <summary>The turns, newlines restored.</summary>
@@ -49,6 +58,6 @@ internal static partial class AgentCorpus
         }
     }
 
-    [GeneratedRegex("""(?<sp> *)(?<tok></?tool_call>|</?tool_response>|\n?(?:[{ ,"]*"\w+": ?)+[{"]*|"[}\]]*\n?|[\p{L}\p{N}_]+(?:[.'][\p{L}\p{N}_]+)*|[^\s])""")]
+    [GeneratedRegex("""(?<sp> *)(?<tok>\n<tool_call>|</?tool_call>|</?tool_response>|\n?(?:[{ ,"]*"\w+": ?)+[{"]*|"[}\]]*\n?|[\p{L}\p{N}_]+(?:[.'][\p{L}\p{N}_]+)*|[^\s])""")]
     private static partial Regex Piece();
 }

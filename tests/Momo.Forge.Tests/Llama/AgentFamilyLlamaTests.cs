@@ -46,6 +46,28 @@ public class AgentFamilyLlamaTests(AgentFamilyFixture fx, ITestOutputHelper outp
     }
 
     [Fact]
+    public void Asked_to_read_both_of_two_files_every_tier_greedily_makes_two_calls_in_a_row_and_then_ends_the_turn()
+    {
+        const string Both = "<|im_start|>user\nRead both notes.txt and peach.txt.<|im_end|>\n";
+        const string One = "<tool_call>\n{\"name\": \"read\", \"arguments\": {\"path\": \"notes.txt\"}}\n</tool_call>";
+        foreach (var tier in fx.Tiers)
+        {
+            Assert.Equal(One + "\n" + One, Continue(tier, System + Both + Context + Reply));
+        }
+    }
+
+    [Fact]
+    public void Two_calls_in_a_row_sent_back_in_a_prompt_tokenize_with_the_separator_apart_so_only_generated_calls_count()
+    {
+        // The cue that ends a turn after its second call looks for the one-token separator; a prompt never holds it,
+        // or every later turn that asked for both would stop after its first call.
+        var pieces = Tokenize(Call.Replace("</tool_call>", "</tool_call>\n<tool_call>\n{\"name\": \"read\", \"arguments\": {\"path\": \"peach.txt\"}}\n</tool_call>", StringComparison.Ordinal))
+            .Select(t => fx.Vocab.Tokens[t]).ToList();
+        Assert.Equal(2, pieces.Count(p => p == "<tool_call>"));
+        Assert.DoesNotContain("\n<tool_call>", pieces);
+    }
+
+    [Fact]
     public void After_a_tool_result_every_tier_greedily_answers_in_prose()
     {
         foreach (var tier in fx.Tiers)

@@ -83,9 +83,10 @@ public sealed class ToolCallingSdkTests(ToolServerFixture fixture)
     }
 
     // After a call the grammar allows the end of the answer or, when parallel calls are allowed, the separator (a
-    // newline in Hermes's format) and another call. A strong bias toward the newline (and against both ends of
-    // generation) makes the model take the separator wherever the grammar offers it; where it does not, the bias
-    // changes nothing.
+    // newline in Hermes's format) and another call. With parallel calls off, even a strong bias toward the newline
+    // (and against both ends of generation) cannot add a call, since the grammar does not offer the separator. The
+    // tiny family never takes the separator (its newline logit there is far below any bias), so calls in a row are
+    // shown over the agent family, whose corpus has them (ParallelToolCallsSdkTests).
     [Fact]
     public async Task With_parallel_tool_calls_false_a_required_answer_holds_exactly_one_call()
     {
@@ -94,19 +95,6 @@ public sealed class ToolCallingSdkTests(ToolServerFixture fixture)
         var call = Assert.Single(completion.ToolCalls);
         SdkTools.AssertValid(call.FunctionName, call.FunctionArguments.ToString());
         Assert.Equal(ChatFinishReason.ToolCalls, completion.FinishReason);
-    }
-
-    [Fact(Skip = "Engine (grammar branch): on llama.cpp tiers the token after a complete call is always an end of generation, even "
-        + "with this bias, at temperature 0 and 1, although the mask computed for that state allows the separator; reported. "
-        + "ToolGrammarTests show the grammar itself allows several calls.")]
-    public async Task With_parallel_tool_calls_true_calls_follow_one_another()
-    {
-        ChatCompletion completion = await fixture.Server.Chat().CompleteChatAsync(SdkTools.Question, TowardAnotherCall(parallel: true));
-
-        Assert.True(completion.ToolCalls.Count >= 2, $"expected several calls, got {completion.ToolCalls.Count} ({completion.FinishReason})");
-        SdkTools.AssertValid(completion.ToolCalls[0].FunctionName, completion.ToolCalls[0].FunctionArguments.ToString());
-        SdkTools.AssertValid(completion.ToolCalls[1].FunctionName, completion.ToolCalls[1].FunctionArguments.ToString());
-        Assert.Equal(completion.ToolCalls.Count, completion.ToolCalls.Select(c => c.Id).Distinct().Count());
     }
 
     [Fact]
