@@ -20,4 +20,12 @@ public sealed record GenerationRequest(
 {
     /// <summary>The grammar the completion must follow (structured output, tool calls); null = free text.</summary>
     public OutputGrammar? Grammar { get; init; }
+
+    /// <summary>
+    /// Names a <see cref="FinishReason.Stop"/> finish in the <c>request_success</c> metric from the whole completion
+    /// text, for callers whose answer names it otherwise (the chat endpoint answers <c>tool_calls</c> when the completion
+    /// ended in tool calls), so the metric agrees with the answers; null counts it as <c>stop</c>. Called once, on the
+    /// engine thread, when the request stops; the engine keeps the completion text for it meanwhile.
+    /// </summary>
+    public Func<string, string>? StopLabel { get; init; }
 }

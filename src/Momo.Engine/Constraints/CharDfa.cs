@@ -1,6 +1,6 @@
 namespace Momo.Engine.Constraints;
 
-/// <summary>A deterministic automaton over pattern symbols (ASCII characters and "any non-ASCII character").</summary>
+/// <summary>A deterministic automaton over pattern symbols (<see cref="PatternSymbols"/>).</summary>
 internal sealed class CharDfa
 {
     private const int MaxStates = 4096;
@@ -21,7 +21,7 @@ internal sealed class CharDfa
     public int States => _accepting.Length;
 
     /// <summary>The state after <paramref name="symbol"/> from <paramref name="state"/>, −1 when no match can follow.</summary>
-    public int Next(int state, int symbol) => _next[(state * RegexSubset.Symbols) + symbol];
+    public int Next(int state, int symbol) => _next[(state * PatternSymbols.Count) + symbol];
 
     public bool IsAccepting(int state) => _accepting[state];
 
@@ -53,7 +53,7 @@ internal sealed class CharDfa
         var classes = SymbolClasses(nfa);
         for (var s = 0; s < sets.Count; s++)
         {
-            var row = new int[RegexSubset.Symbols];
+            var row = new int[PatternSymbols.Count];
             foreach (var members in classes)
             {
                 var moved = new ulong[words];
@@ -133,7 +133,7 @@ internal sealed class CharDfa
     private static List<int[]> SymbolClasses(RegexSubset.Nfa nfa)
     {
         var edgeSets = nfa.Edges.SelectMany(e => e.Select(edge => edge.Set)).Distinct().ToList();
-        return [.. Enumerable.Range(0, RegexSubset.Symbols)
+        return [.. Enumerable.Range(0, PatternSymbols.Count)
             .GroupBy(symbol => string.Concat(edgeSets.Select(set => set[symbol] ? '1' : '0')))
             .Select(g => g.ToArray())];
     }
@@ -171,13 +171,13 @@ internal sealed class CharDfa
         {
             throw new GrammarException("Pattern matches no string.", path);
         }
-        var next = new int[transitions.Count * RegexSubset.Symbols];
+        var next = new int[transitions.Count * PatternSymbols.Count];
         for (var s = 0; s < transitions.Count; s++)
         {
-            for (var symbol = 0; symbol < RegexSubset.Symbols; symbol++)
+            for (var symbol = 0; symbol < PatternSymbols.Count; symbol++)
             {
                 var t = transitions[s][symbol];
-                next[(s * RegexSubset.Symbols) + symbol] = t >= 0 && live[t] ? t : -1;
+                next[(s * PatternSymbols.Count) + symbol] = t >= 0 && live[t] ? t : -1;
             }
         }
         return new CharDfa(next, accepting, classes);

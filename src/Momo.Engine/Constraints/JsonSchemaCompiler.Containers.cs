@@ -155,7 +155,7 @@ internal sealed partial class JsonSchemaCompiler
         var state = 0;
         foreach (var rune in name.EnumerateRunes())
         {
-            state = dfa.Next(state, rune.Value < 128 ? rune.Value : RegexSubset.NonAscii);
+            state = dfa.Next(state, PatternSymbols.Of(rune.Value));
             if (state < 0)
             {
                 return false;

@@ -11,6 +11,7 @@ namespace Momo.Engine.Constraints;
 internal sealed class PatternMasks(StringConstraints constraints, bool[,] feasible)
 {
     private const int CountBits = 12;
+    private const int PendingShift = 24; // above the automaton state (at most 4096, 12 bits) and the count
     private const int MaxCached = 64;
     private readonly ConcurrentDictionary<(GrammarVocabulary, int), ulong[]> _cache = new();
     private readonly CharDfa _dfa = constraints.Pattern!;
@@ -42,7 +43,7 @@ internal sealed class PatternMasks(StringConstraints constraints, bool[,] feasib
 
     private bool LoopsOnEveryPlainCharacter(int dfa)
     {
-        for (var symbol = 0x20; symbol < RegexSubset.Symbols; symbol++)
+        for (var symbol = 0x20; symbol < PatternSymbols.Count; symbol++)
         {
             if (symbol is not ('"' or '\\') && _dfa.Next(dfa, symbol) != dfa)
             {
@@ -52,23 +53,49 @@ internal sealed class PatternMasks(StringConstraints constraints, bool[,] feasib
         return true;
     }
 
-    /// <summary>One byte of plain text: continuation bytes change nothing, a character's first byte steps the automaton.</summary>
+    /// <summary>
+    /// One byte of plain text: a character's first byte counts it and steps the automaton, unless the character's
+    /// pattern symbol is still open (some non-ASCII lead bytes start white space and other characters alike): then it
+    /// is pending in the state's high bits, and the continuation byte that decides it steps the automaton. Other
+    /// continuation bytes change nothing.
+    /// </summary>
     private readonly struct Step(PatternMasks owner) : IByteStep
     {
         public int Next(int state, byte value)
         {
+            var pending = state >> PendingShift;
+            var packed = state & ((1 << PendingShift) - 1);
+            var dfa = packed >> CountBits;
+            var count = packed & ((1 << CountBits) - 1);
             if ((value & 0xC0) == 0x80)
             {
-                return state;
+                return pending == 0 ? state : owner.Read(dfa, count, PatternSymbols.Continue(pending, value));
             }
-            var count = (state & ((1 << CountBits) - 1)) + 1;
+            count++;
             if (count > owner.MaxLength)
             {
                 return -1;
             }
-            var dfa = owner._dfa.Next(state >> CountBits, value < 0x80 ? value : RegexSubset.NonAscii);
-            return dfa >= 0 && owner.IsFeasible(dfa, count) ? owner.Pack(dfa, count) : -1;
+            return owner.Read(dfa, count, value < 0x80 ? (0, value) : PatternSymbols.Lead(value));
         }
+    }
+
+    private int Read(int dfa, int count, (int Node, int Symbol) read)
+    {
+        if (read.Symbol >= 0)
+        {
+            var next = _dfa.Next(dfa, read.Symbol);
+            return next >= 0 && IsFeasible(next, count) ? Pack(next, count) : -1;
+        }
+        foreach (var symbol in PatternSymbols.ReachableFrom(read.Node))
+        {
+            var next = _dfa.Next(dfa, symbol);
+            if (next >= 0 && IsFeasible(next, count))
+            {
+                return Pack(dfa, count) | (read.Node << PendingShift);
+            }
+        }
+        return -1;
     }
 
     private int MaxLength => constraints.MaxLength;

@@ -6,7 +6,7 @@ internal sealed partial class RegexSubset
     private bool[] Class()
     {
         var negated = Eat('^');
-        var set = new bool[Symbols];
+        var set = new bool[PatternSymbols.Count];
         var first = true;
         while (_at < _pattern.Length && (_pattern[_at] != ']' || first))
         {
@@ -44,14 +44,7 @@ internal sealed partial class RegexSubset
         {
             throw Fail("unterminated character class");
         }
-        if (negated)
-        {
-            for (var x = 0; x < Symbols; x++)
-            {
-                set[x] = !set[x];
-            }
-        }
-        return set;
+        return negated ? Complement(set) : set;
     }
 
     private int EscapedSingle()
@@ -68,24 +61,27 @@ internal sealed partial class RegexSubset
             throw Fail("pattern ends in a backslash");
         }
         var c = _pattern[_at++];
-        var set = new bool[Symbols];
+        var set = new bool[PatternSymbols.Count];
         switch (c)
         {
-            case 'd':
+            case 'd' or 'D':
                 Range(set, '0', '9');
-                return set;
-            case 'w':
+                return char.IsUpper(c) ? Complement(set) : set;
+            case 'w' or 'W':
                 Range(set, 'a', 'z');
                 Range(set, 'A', 'Z');
                 Range(set, '0', '9');
                 set['_'] = true;
-                return set;
-            case 's':
+                return char.IsUpper(c) ? Complement(set) : set;
+            case 's' or 'S':
+                // ECMAScript's WhiteSpace and LineTerminator: the ASCII ones and every non-ASCII space class.
                 foreach (var x in " \t\n\r\f\v")
                 {
                     set[x] = true;
                 }
-                return set;
+                set[PatternSymbols.Space] = true;
+                set[PatternSymbols.LineSeparator] = true;
+                return char.IsUpper(c) ? Complement(set) : set;
             case 'n':
                 return SetOf('\n');
             case 't':
@@ -101,9 +97,18 @@ internal sealed partial class RegexSubset
         }
     }
 
+    private static bool[] Complement(bool[] set)
+    {
+        for (var x = 0; x < PatternSymbols.Count; x++)
+        {
+            set[x] = !set[x];
+        }
+        return set;
+    }
+
     private static bool[] SetOf(int symbol)
     {
-        var set = new bool[Symbols];
+        var set = new bool[PatternSymbols.Count];
         set[symbol] = true;
         return set;
     }
@@ -120,7 +125,7 @@ internal sealed partial class RegexSubset
 
     private static void Union(bool[] into, bool[] from)
     {
-        for (var x = 0; x < Symbols; x++)
+        for (var x = 0; x < PatternSymbols.Count; x++)
         {
             into[x] |= from[x];
         }

@@ -2,17 +2,16 @@ namespace Momo.Engine.Constraints;
 
 /// <summary>
 /// Parses the regular-expression subset JSON schemas use for <c>pattern</c> and <c>patternProperties</c> into an NFA
-/// over characters (ASCII, plus one symbol standing for every non-ASCII character): literal characters and escapes,
-/// classes (<c>[a-z0-9_-]</c>, negated, <c>\d \w \s</c>), <c>.</c>, groups, alternation, <c>* + ?</c>,
-/// <c>{m} {m,} {m,n}</c>, and <c>^</c> / <c>$</c> at the ends of the whole pattern or of its top-level alternatives.
-/// Patterns are searches, as in ECMA-262: a side without its anchor may have any text there. Anything else
-/// (backreferences, lookaround, lazy quantifiers, non-ASCII characters in the pattern) is refused.
+/// over <see cref="PatternSymbols"/> (ASCII, and three classes of non-ASCII characters): literal characters and
+/// escapes, classes (<c>[a-z0-9_-]</c>, negated), the class escapes <c>\d \D \w \W \s \S</c> in and out of classes,
+/// <c>.</c>, groups (capturing or <c>(?:…)</c>), alternation, <c>* + ?</c>, <c>{m} {m,} {m,n}</c>, and <c>^</c> /
+/// <c>$</c> at the ends of the whole pattern or of its top-level alternatives, all with ECMAScript's meanings as JSON
+/// Schema specifies (<c>\s</c> includes Unicode white space and line terminators; <c>.</c> matches neither line
+/// terminator). Patterns are searches, as in ECMA-262: a side without its anchor may have any text there. Anything
+/// else (backreferences, lookaround, lazy quantifiers, non-ASCII characters in the pattern) is refused.
 /// </summary>
 internal sealed partial class RegexSubset
 {
-    /// <summary>Symbols: 0..127 are ASCII characters, 128 is any non-ASCII character.</summary>
-    public const int Symbols = 129;
-    public const int NonAscii = 128;
     private const int MaxRepeat = 256;
 
     private readonly string _pattern;
@@ -247,10 +246,11 @@ internal sealed partial class RegexSubset
 
     private static (int Start, int End) AnyChar(Nfa nfa, bool newline = true)
     {
-        var set = new bool[Symbols];
+        var set = new bool[PatternSymbols.Count];
         Array.Fill(set, true);
         set['\n'] = newline;
         set['\r'] = newline;
+        set[PatternSymbols.LineSeparator] = newline;
         return Single(nfa, set);
     }
 

@@ -87,7 +87,12 @@ internal sealed class StringLexeme : Lexeme
     {
         if (s.Utf8Left > 0)
         {
-            return b >= s.Low && b <= s.High ? s with { Utf8Left = (byte)(s.Utf8Left - 1), Low = 0x80, High = 0xBF } : null;
+            if (b < s.Low || b > s.High)
+            {
+                return null;
+            }
+            var continued = s with { Utf8Left = (byte)(s.Utf8Left - 1), Low = 0x80, High = 0xBF };
+            return s.Pending == 0 ? continued : Symbol(continued, PatternSymbols.Continue(s.Pending, b), s.Count);
         }
         if (s.Escape > 0)
         {
@@ -129,7 +134,7 @@ internal sealed class StringLexeme : Lexeme
         {
             return null;
         }
-        var next = Character(s, RegexSubset.NonAscii);
+        var next = Constraints.Pattern is null ? Character(s, PatternSymbols.Other) : Symbol(s, PatternSymbols.Lead(b), s.Count + 1);
         return next is null ? null : next with { Utf8Left = (byte)left, Low = (byte)low, High = (byte)high };
     }
 
@@ -161,8 +166,26 @@ internal sealed class StringLexeme : Lexeme
             return s with { Count = count };
         }
         var dfa = pattern.Next(s.Dfa, symbol);
-        return dfa >= 0 && _feasible![dfa, Math.Min(count, _feasible.GetLength(1) - 1)] ? s with { Count = count, Dfa = dfa } : null;
+        return IsFeasible(dfa, count) ? s with { Count = count, Dfa = dfa } : null;
     }
+
+    /// <summary>
+    /// A non-ASCII character's byte that the pattern sees: the automaton steps once the character's class is known;
+    /// until then the character stays pending, allowed while one of the classes it can still be keeps a match reachable.
+    /// </summary>
+    private StringState? Symbol(StringState s, (int Node, int Symbol) read, int count)
+    {
+        var pattern = Constraints.Pattern!;
+        if (read.Symbol >= 0)
+        {
+            var dfa = pattern.Next(s.Dfa, read.Symbol);
+            return IsFeasible(dfa, count) ? s with { Count = count, Dfa = dfa, Pending = 0 } : null;
+        }
+        var open = PatternSymbols.ReachableFrom(read.Node).Any(symbol => IsFeasible(pattern.Next(s.Dfa, symbol), count));
+        return open ? s with { Count = count, Pending = (byte)read.Node } : null;
+    }
+
+    private bool IsFeasible(int dfa, int count) => dfa >= 0 && _feasible![dfa, Math.Min(count, _feasible.GetLength(1) - 1)];
 
     private static int HexValue(byte b) => b switch
     {
@@ -225,5 +248,6 @@ internal sealed class StringLexeme : Lexeme
         return feasible;
     }
 
-    private sealed record StringState(byte Phase, int Count, byte Escape, byte Utf8Left, byte Low, byte High, int Dfa, int Hex);
+    // Pending: a non-ASCII character whose pattern symbol its remaining bytes decide (a PatternSymbols node), else 0.
+    private sealed record StringState(byte Phase, int Count, byte Escape, byte Utf8Left, byte Low, byte High, int Dfa, int Hex, byte Pending = 0);
 }

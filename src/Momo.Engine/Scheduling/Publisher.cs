@@ -25,6 +25,7 @@ internal sealed partial class Publisher(EngineTelemetry telemetry, int contextPe
             Finish(sequence, reason, text, null, newTokens);
             return;
         }
+        sequence.Completion?.Append(text);
         Write(sequence, new GenerationUpdate(text, newTokens));
     }
 
@@ -35,6 +36,7 @@ internal sealed partial class Publisher(EngineTelemetry telemetry, int contextPe
         {
             return;
         }
+        sequence.Completion?.Append(text);
         sequence.State = reason switch
         {
             FinishReason.Error => SequenceState.Failed,

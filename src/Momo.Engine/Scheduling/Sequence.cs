@@ -24,6 +24,7 @@ internal sealed class Sequence
         Mode = request.Speculation.Mode;
         Output = output;
         Text = text;
+        Completion = request.StopLabel is null ? null : new System.Text.StringBuilder();
         _working = new List<int>(request.PromptTokens.Count + request.MaxTokens + SpeculationSettings.MaxQualifiedTokens + 2);
         _working.AddRange(request.PromptTokens);
         PromptLength = request.PromptTokens.Count;
@@ -40,6 +41,9 @@ internal sealed class Sequence
     public DecodingMode Mode { get; set; }
     public ChannelWriter<GenerationUpdate> Output { get; }
     public OutputText Text { get; }
+
+    /// <summary>The text published so far, kept only for <see cref="GenerationRequest.StopLabel"/>.</summary>
+    public System.Text.StringBuilder? Completion { get; }
     public int PromptLength { get; }
     public int CommittedLength { get; private set; }
     public int QualifiedCount { get; private set; }

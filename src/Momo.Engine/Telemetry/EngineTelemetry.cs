@@ -31,9 +31,27 @@ internal sealed class EngineTelemetry(EngineMetrics metrics, EngineCounters coun
         sequence.LastTokenTimestamp = now;
     }
 
-    /// <summary>A request finished for <paramref name="reason"/>.</summary>
-    public void Finished(Sequence sequence, FinishReason reason) => metrics.RecordFinish(
-        sequence.Mode.ToApiName(), reason.ToApiName(), Stopwatch.GetElapsedTime(sequence.SubmittedTimestamp).TotalSeconds);
+    /// <summary>A request finished for <paramref name="reason"/>; a stop is named by the request's <see cref="GenerationRequest.StopLabel"/>.</summary>
+    public void Finished(Sequence sequence, FinishReason reason)
+    {
+        var label = reason == FinishReason.Stop && sequence.Request.StopLabel is { } name && sequence.Completion is { } text
+            ? StopLabel(name, text.ToString())
+            : reason.ToApiName();
+        metrics.RecordFinish(sequence.Mode.ToApiName(), label, Stopwatch.GetElapsedTime(sequence.SubmittedTimestamp).TotalSeconds);
+    }
+
+    // The caller's code runs on the engine thread: a failure there must cost the label, not the engine.
+    private static string StopLabel(Func<string, string> name, string text)
+    {
+        try
+        {
+            return name(text);
+        }
+        catch (Exception)
+        {
+            return FinishReason.Stop.ToApiName();
+        }
+    }
 
     /// <summary>Publishes the gauges after a step: KV use per tier, and the mean draft lengths the step planned.</summary>
     public void StepDone(StepPlan plan, KvLedger ledger)

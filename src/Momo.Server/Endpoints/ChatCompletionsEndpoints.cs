@@ -40,7 +40,12 @@ internal static class ChatCompletionsEndpoints
         var tokens = runtime.Text.Tokenize(prompt, addBos: true, parseSpecial: true);
         RequestLimitCheck.CheckPrompt(tokens.Length, limits.Value, "messages");
         var id = EngineSubmission.NewId("chatcmpl-");
-        var request = GenerationRequestFactory.Create(body, tokens, runtime, id) with { Grammar = grammar };
+        var request = GenerationRequestFactory.Create(body, tokens, runtime, id) with
+        {
+            Grammar = grammar,
+            // request_success counts an answer that called tools as tool_calls, as the answer itself says.
+            StopLabel = tools.MayCall ? text => ToolCallAnswer.Split(text, new ToolCallParser(syntax)).Called ? "tool_calls" : "stop" : null,
+        };
         var parser = tools.MayCall ? new ToolCallParser(syntax) : null;
         using var call = GenerationCall.Start(runtime, request, prompt, log, http.RequestAborted, tools.MayCall ? "tools" : "response_format");
         if (body.Stream == true)

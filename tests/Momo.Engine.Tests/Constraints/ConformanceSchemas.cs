@@ -86,5 +86,13 @@ internal sealed record ConformanceSchema(string Name, string Schema, string[] In
             ["""["a"]""", """["abcd","b"]""", """["a","b","c","d","e"]""", """["","x"]"""],
             ["""["\u00e9\n","\ud83d\ude00"]""".Replace("\\ud83d\\ude00", "😀", StringComparison.Ordinal)],
             Bounded: true),
+        // OpenClaw's sessions_spawn trims strings with ^\S(?:.*\S)?$. JsonSchema.Net matches patterns with .NET's default
+        // semantics, not ECMA-262's (Unicode digits in \d, U+0085 but not U+FEFF in \s), so the walks here keep to \S,
+        // \w and \d, where what the grammar can write is valid either way; PatternClassEscapeTests covers the rest.
+        new("spawn tool with trimmed strings",
+            """{"type":"object","required":["task"],"properties":{"task":{"type":"string","pattern":"^\\S(?:.*\\S)?$"},"label":{"type":"string","description":"Short task title"},"runtime":{"enum":["subagent"],"type":"string"},"runTimeoutSeconds":{"type":"integer","minimum":0},"placement":{"anyOf":[{"type":"object","required":["kind"],"properties":{"kind":{"type":"string","const":"local"}},"additionalProperties":false},{"type":"object","required":["kind","profileId"],"properties":{"kind":{"type":"string","const":"profile"},"profileId":{"type":"string","minLength":1,"maxLength":16,"pattern":"^\\S(?:.*\\S)?$"},"os":{"type":"string","minLength":1,"maxLength":8}},"additionalProperties":false}],"~optional":true},"ticket":{"type":"string","pattern":"^[\\w-]+ ?\\d{2}$"}}}""",
+            ["""{"task":" x"}""", """{"task":"x "}""", """{"task":""}""", """{"task":"a\nb"}""", """{}""", """{"task":"a","placement":{"kind":"profile","profileId":"p\t"}}""", """{"task":"a","ticket":"ab 1"}""", """{"task":"a","ticket":"a.b 12"}"""],
+            ["""{"task":"spawn a helper","placement":{"kind":"profile","profileId":"gpu-1"},"ticket":"AB-7 12"}"""],
+            Bounded: false),
     ];
 }
