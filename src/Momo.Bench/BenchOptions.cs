@@ -25,6 +25,8 @@ namespace Momo.Bench;
 /// <param name="Sweep">Measure the cost curves of candidate target shapes instead of benchmarking.</param>
 /// <param name="NativeLibraryPath">A llama.cpp build (folder or libllama.so) to load instead of the bundled one.</param>
 /// <param name="Peers">Other OpenAI-compatible servers run in the same interleaving (name → base URL).</param>
+/// <param name="BanEndTokens">Send logit_bias −100 on the model's end-of-generation tokens (in process and to every peer),
+/// so answers run to <paramref name="MaxTokens"/> and decode speed is measured on whole answers.</param>
 internal sealed record BenchOptions(
     string Preset = "bench-pyramid",
     string? ModelsDirectory = null,
@@ -45,7 +47,8 @@ internal sealed record BenchOptions(
     int? Threads = null,
     bool Sweep = false,
     string? NativeLibraryPath = null,
-    IReadOnlyList<(string Name, string Url)>? Peers = null)
+    IReadOnlyList<(string Name, string Url)>? Peers = null,
+    bool BanEndTokens = false)
 {
     /// <summary>Peers in interleaving order.</summary>
     public IReadOnlyList<(string Name, string Url)> PeerList => Peers ?? [];
@@ -83,6 +86,8 @@ internal sealed record BenchOptions(
           --draft-tokens N       fixed γ₁ (and two-tier γ)
           --qualified-tokens M   fixed γ₂
           --adaptive             let the engine adapt γ per sequence (default: best fixed γ from a warm-up)
+          --ban-end              logit_bias -100 on the end-of-generation tokens (in process and to peers), so every
+                                 answer runs to --max-tokens (needs the models in process: --preset or --models)
           --calibration-reps N   repetitions per cost-curve point (default 7)
           --seed N               forge and sampling seed (default 42)
           --threads N            CPU threads per tier
@@ -130,6 +135,7 @@ internal sealed record BenchOptions(
                 "--draft-tokens" => options with { DraftTokens = Int() },
                 "--qualified-tokens" => options with { QualifiedTokens = Int() },
                 "--adaptive" => options with { Adaptive = true },
+                "--ban-end" => options with { BanEndTokens = true },
                 "--calibration-reps" => options with { CalibrationRepetitions = Int() },
                 "--seed" => options with { Seed = Int() },
                 "--threads" => options with { Threads = Int() },

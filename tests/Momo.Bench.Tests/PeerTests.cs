@@ -24,4 +24,11 @@ public sealed class PeerTests
         Assert.Equal([("llama-server", "http://127.0.0.1:8080/v1"), ("md", "http://127.0.0.1:8081/v1")], options.PeerList);
         Assert.Throws<ArgumentException>(() => BenchOptions.Parse(["--peer", "no-url"]));
     }
+
+    [Fact]
+    public void Banning_the_end_tokens_is_off_unless_asked()
+    {
+        Assert.False(BenchOptions.Parse([]).BanEndTokens);
+        Assert.True(BenchOptions.Parse(["--ban-end"]).BanEndTokens);
+    }
 }

@@ -24,4 +24,17 @@ public sealed class BenchHttpTargetTests(ServerFixture fixture)
         Assert.Equal(mode.ToApiName(), result.Statistics.Mode);
         Assert.True(result.Statistics.TargetCalls > 0);
     }
+
+    [Fact]
+    public async Task Banned_end_tokens_make_every_answer_run_to_its_token_limit()
+    {
+        using var target = new HttpTarget(new Uri(fixture.Server.Address, "v1").ToString(), ServerInstance.ModelId);
+        var request = new BenchRequest("story", "The old man went to the mountain", DecodingMode.TargetOnly, 0, 1, 48, null, null);
+
+        var free = await target.RunAsync(request, 0, CancellationToken.None);
+        var banned = await target.RunAsync(request with { BannedTokens = [Momo.Forge.ForgeVocabulary.Eos, Momo.Forge.ForgeVocabulary.ImEnd] }, 0, CancellationToken.None);
+
+        Assert.True(free.CompletionTokens < 48, $"the tiny family answered {free.CompletionTokens} tokens without a ban; the test needs an early end");
+        Assert.Equal(48, banned.CompletionTokens);
+    }
 }

@@ -82,7 +82,8 @@ internal sealed class BenchRunner(IBenchTarget target, BenchOptions options, Acc
             var index = ((batch.Round * batch.Cell.Concurrency) + i) % _prompts.Count;
             var (set, text) = _prompts[index];
             var seed = (ulong)((options.Seed * 1000L) + (batch.Round * 64) + i);
-            var request = new BenchRequest(set, text, batch.Cell.Mode, batch.Cell.Temperature, seed, options.MaxTokens, draft, qualified);
+            var request = new BenchRequest(set, text, batch.Cell.Mode, batch.Cell.Temperature, seed, options.MaxTokens, draft, qualified,
+                options.BanEndTokens ? target.EndTokens : null);
             var runner = batch.Cell.Peer is { } peer ? _peers[peer] : target;
             return runner.RunAsync(request, _clock.Elapsed.TotalSeconds, cancellation);
         });

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -22,6 +23,9 @@ internal sealed class HttpTarget(string baseUrl, string model) : IBenchTarget
 
     /// <inheritdoc />
     public double[]?[]? CostCurves => null;
+
+    /// <inheritdoc />
+    public IReadOnlyList<int> EndTokens => [];
 
     /// <inheritdoc />
     public async Task<RequestResult> RunAsync(BenchRequest request, double sentAt, CancellationToken cancellation)
@@ -91,6 +95,10 @@ internal sealed class HttpTarget(string baseUrl, string model) : IBenchTarget
                 ["qualified_tokens"] = request.Mode == DecodingMode.Pyramid ? request.QualifiedTokens : null,
             },
         };
+        if (request.BannedTokens is { Count: > 0 } banned)
+        {
+            body["logit_bias"] = new JsonObject(banned.Select(id => KeyValuePair.Create(id.ToString(CultureInfo.InvariantCulture), (JsonNode?)JsonValue.Create(-100))));
+        }
         if (chat)
         {
             body["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = request.Prompt });

@@ -49,6 +49,9 @@ internal sealed class InProcessTarget : IBenchTarget
     /// <inheritdoc />
     public double[]?[]? CostCurves { get; private set; }
 
+    /// <inheritdoc />
+    public IReadOnlyList<int> EndTokens => [.. Enumerable.Range(0, _text.Count).Where(_text.IsEndOfGeneration)];
+
     /// <summary>Curves measured before the run (the planner's input) and after it (null until <see cref="FinishAndRecalibrate"/>).</summary>
     public (double[]?[] Before, double[]?[]? After) Calibrations { get; private set; }
 
@@ -65,9 +68,12 @@ internal sealed class InProcessTarget : IBenchTarget
         var tokens = request.Set == "chat"
             ? _text.Tokenize(_text.RenderChat([("user", request.Prompt)]), addBos: true, parseSpecial: true)
             : _text.Tokenize(request.Prompt, addBos: true, parseSpecial: false);
-        var sampling = request.Temperature <= 0
-            ? SamplingParameters.Greedy
-            : new SamplingParameters { Temperature = (float)request.Temperature, Seed = request.Seed };
+        var sampling = new SamplingParameters
+        {
+            Temperature = (float)Math.Max(0, request.Temperature),
+            Seed = request.Seed,
+            LogitBias = (request.BannedTokens ?? []).ToDictionary(id => id, _ => -100f),
+        };
         var generation = new GenerationRequest($"bench-{Guid.NewGuid():N}", tokens, sampling, request.MaxTokens, [],
             new SpeculationSettings(request.Mode, request.DraftTokens, request.QualifiedTokens));
         var started = Stopwatch.GetTimestamp();

@@ -4,6 +4,7 @@ namespace Momo.Engine.Speculation;
 public sealed class TierCostCurve
 {
     private readonly double[] _costs;
+    private readonly double _slope; // cost per token past the measured range
 
     /// <summary>Creates a curve from costs for k = 1..n at index k − 1.</summary>
     public TierCostCurve(IReadOnlyList<double> costs)
@@ -13,9 +14,15 @@ public sealed class TierCostCurve
             throw new ArgumentException("a cost curve needs positive costs for k = 1..n", nameof(costs));
         }
         _costs = [.. costs];
+        var middle = _costs.Length / 2;
+        _slope = _costs.Length > 1 ? Math.Max(0, (_costs[^1] - _costs[middle - 1]) / (_costs.Length - middle)) : _costs[0];
     }
 
-    /// <summary>Cost of a batch of <paramref name="tokens"/> tokens; beyond the measured range, extrapolated linearly.</summary>
+    /// <summary>
+    /// Cost of a batch of <paramref name="tokens"/> tokens; beyond the measured range, extrapolated linearly with the
+    /// slope of the curve's upper half. (The slope of the last two points alone was noise: a last point measured a
+    /// little low made every row past it free, and <c>auto</c> then speculated without limit in a busy batch.)
+    /// </summary>
     public double Cost(int tokens)
     {
         if (tokens <= 0)
@@ -26,8 +33,7 @@ public sealed class TierCostCurve
         {
             return _costs[tokens - 1];
         }
-        var slope = _costs.Length > 1 ? Math.Max(0, _costs[^1] - _costs[^2]) : _costs[0];
-        return _costs[^1] + (slope * (tokens - _costs.Length));
+        return _costs[^1] + (_slope * (tokens - _costs.Length));
     }
 
     /// <summary>A curve where every batch of up to <paramref name="flatUpTo"/> tokens costs <paramref name="unit"/> (GPU-like).</summary>

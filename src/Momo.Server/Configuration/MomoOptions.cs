@@ -57,7 +57,7 @@ internal sealed class MomoOptions
     [Range(0, 86_400)]
     public int RequestTimeoutSeconds { get; set; } = 600;
 
-    /// <summary>A draft round stops after a proposal the draft gives less than this probability (0 = never stops early; llama.cpp's draft p_min).</summary>
+    /// <summary>A draft round stops after a proposal the draft gives less than this probability (0, the default, = never stops early; llama.cpp's draft p_min, e.g. 0.75).</summary>
     [Range(0.0, 1.0)]
     public double DraftMinConfidence { get; set; } = Engine.EngineOptions.DefaultDraftMinConfidence;
 

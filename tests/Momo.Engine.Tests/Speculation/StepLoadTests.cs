@@ -58,4 +58,15 @@ public sealed class StepLoadTests
             return (load.ExpectedTokens + candidate.ExpectedTokens) / (load.Cost() + load.MarginalCost(candidate));
         }
     }
+
+    [Fact]
+    public void Rows_past_the_measured_curve_cost_the_slope_of_its_upper_half_even_when_its_last_point_dips()
+    {
+        // k = 1..8: 1, 2, ..., 7, then a noisy 7.5 at k = 8 (lower than the trend, but not below k = 7).
+        var curve = new TierCostCurve([1, 2, 3, 4, 5, 6, 7, 7.5]);
+
+        // Upper half k = 5..8: (7.5 − 4) / 4 = 0.875 per row, not the last step's 0.5 (and never 0).
+        Assert.Equal(7.5 + (0.875 * 8), curve.Cost(16), 9);
+        Assert.True(new TierCostCurve([1, 2, 3, 4, 5, 6, 7.2, 7]).Cost(32) > 7 + 10, "a last point below the one before made the rows past it free");
+    }
 }
