@@ -131,8 +131,9 @@ internal sealed class ChainChooser(TierSet tiers, KvLedger ledger, DraftLengthPl
 
         if (best.Choice.Chain == Chain.TargetOnly && sequence.StepsWithoutSpeculation >= ProbeEvery && speculative.Count > 0)
         {
-            // A probe, taking each speculative chain in turn, so every estimate keeps learning.
-            best.Choice = speculative[sequence.Probes++ % speculative.Count];
+            // A probe, taking each speculative chain in turn, so every estimate keeps learning. One proposal is enough
+            // to learn from (the rows give 1 − TV at that position) and costs little in a busy batch.
+            best.Choice = speculative[sequence.Probes++ % speculative.Count] with { Inner = 1, Outer = 1 };
         }
         sequence.StepsWithoutSpeculation = best.Choice.Chain == Chain.TargetOnly ? sequence.StepsWithoutSpeculation + 1 : 0;
         return best.Choice;
