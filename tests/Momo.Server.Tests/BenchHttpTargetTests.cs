@@ -29,7 +29,7 @@ public sealed class BenchHttpTargetTests(ServerFixture fixture)
     public async Task Banned_end_tokens_make_every_answer_run_to_its_token_limit()
     {
         using var target = new HttpTarget(new Uri(fixture.Server.Address, "v1").ToString(), ServerInstance.ModelId);
-        var request = new BenchRequest("story", "The old man went to the mountain", DecodingMode.TargetOnly, 0, 1, 48, null, null);
+        var request = new BenchRequest("chat", "Tell me about the old man.", DecodingMode.TargetOnly, 0, 1, 48, null, null);
 
         var free = await target.RunAsync(request, 0, CancellationToken.None);
         var banned = await target.RunAsync(request with { BannedTokens = [Momo.Forge.ForgeVocabulary.Eos, Momo.Forge.ForgeVocabulary.ImEnd] }, 0, CancellationToken.None);
