@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Momo.Server.Tests.Deployment;
 using Momo.Testing;
 using OpenAI.Chat;
 
@@ -89,23 +88,8 @@ public sealed class ParallelToolCallsSdkTests : IAsyncLifetime
     [Fact]
     public async Task The_npm_openai_client_gets_two_calls_streamed_and_not_and_one_without_parallel_calls()
     {
-        foreach (var tool in new[] { "node", "npm" })
-        {
-            Assert.True(ToolProcess.IsInstalled(tool), $"{tool} is needed to run the npm openai client");
-        }
-        var folder = Path.Combine(RepositoryPaths.Root, "tests", "openai-node");
-        if (!File.Exists(Path.Combine(folder, "node_modules", ".package-lock.json")))
-        {
-            await ToolProcess.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], folder, TimeSpan.FromMinutes(5));
-        }
+        var results = await NodeOpenAiClient.RunAsync("parallel-calls.mjs", _server!, TimeSpan.FromMinutes(4));
 
-        var printed = await ToolProcess.RunAsync(
-            "node", ["parallel-calls.mjs", new Uri(_server!.Address, "v1").ToString(), ServerInstance.ModelId], folder, TimeSpan.FromMinutes(4));
-
-        var results = printed.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Where(line => line.StartsWith('{'))
-            .Select(line => JsonDocument.Parse(line).RootElement)
-            .ToList();
         Assert.Equal(4, results.Count);
         Assert.All(results, r => Assert.True(r.GetProperty("ok").GetBoolean(), r.ToString()));
     }
