@@ -83,12 +83,7 @@ internal sealed class ByteTrie
             {
                 continue;
             }
-            for (var i = _tokenStart[child]; i < _tokenStart[child + 1]; i++)
-            {
-                var token = _tokens[i];
-                mask[token >> 6] |= 1UL << (token & 63);
-                count++;
-            }
+            count += MarkTokensEndingAt(child, mask);
             if (_size[child] > 1)
             {
                 count += Walk(grammar, child, next, mask);
@@ -116,12 +111,7 @@ internal sealed class ByteTrie
             {
                 continue;
             }
-            for (var i = _tokenStart[child]; i < _tokenStart[child + 1]; i++)
-            {
-                var token = _tokens[i];
-                mask[token >> 6] |= 1UL << (token & 63);
-                count++;
-            }
+            count += MarkTokensEndingAt(child, mask);
             if (_size[child] > 1)
             {
                 count += Walk(child, next, step, mask);
@@ -130,7 +120,18 @@ internal sealed class ByteTrie
         return count;
     }
 
-    private sealed class ByteOrder : IComparer<byte[]>
+    /// <summary>Sets the tokens whose text ends at <paramref name="node"/>; returns how many.</summary>
+    private int MarkTokensEndingAt(int node, Span<ulong> mask)
+    {
+        for (var i = _tokenStart[node]; i < _tokenStart[node + 1]; i++)
+        {
+            var token = _tokens[i];
+            mask[token >> 6] |= 1UL << (token & 63);
+        }
+        return _tokenStart[node + 1] - _tokenStart[node];
+    }
+
+        private sealed class ByteOrder : IComparer<byte[]>
     {
         public static readonly ByteOrder Instance = new();
 
