@@ -1,5 +1,6 @@
 using System.Globalization;
 using Momo.Engine;
+using Momo.Bench.CommandLine;
 
 namespace Momo.Bench;
 
@@ -113,35 +114,33 @@ internal sealed record BenchOptions(
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         var options = new BenchOptions();
-        for (var i = 0; i < args.Count; i++)
+        var reader = new OptionReader(args);
+        while (reader.MoveNext())
         {
-            var name = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value");
-            int Int() => int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0
-                ? v : throw new ArgumentException($"{name} needs a positive integer");
+            var name = reader.Name;
             options = name switch
             {
-                "--preset" => options with { Preset = Value() },
-                "--models" => options with { ModelsDirectory = Value() },
-                "--url" => options with { Url = Value().TrimEnd('/') },
-                "--model" => options with { Model = Value() },
-                "--out" => options with { OutputDirectory = Value() },
-                "--modes" => options with { Modes = List(Value(), ParseMode) },
-                "--prompts" => options with { PromptSets = List(Value(), Workloads.PromptSets.Check) },
-                "--max-tokens" => options with { MaxTokens = Int() },
-                "--temperatures" => options with { Temperatures = List(Value(), ParseTemperature) },
-                "--concurrency" => options with { Concurrency = List(Value(), ParsePositive) },
-                "--rounds" => options with { Rounds = Int() },
-                "--draft-tokens" => options with { DraftTokens = Int() },
-                "--qualified-tokens" => options with { QualifiedTokens = Int() },
+                "--preset" => options with { Preset = reader.Value() },
+                "--models" => options with { ModelsDirectory = reader.Value() },
+                "--url" => options with { Url = reader.Value().TrimEnd('/') },
+                "--model" => options with { Model = reader.Value() },
+                "--out" => options with { OutputDirectory = reader.Value() },
+                "--modes" => options with { Modes = List(reader.Value(), ParseMode) },
+                "--prompts" => options with { PromptSets = List(reader.Value(), Workloads.PromptSets.Check) },
+                "--max-tokens" => options with { MaxTokens = reader.PositiveInt() },
+                "--temperatures" => options with { Temperatures = List(reader.Value(), ParseTemperature) },
+                "--concurrency" => options with { Concurrency = List(reader.Value(), ParsePositive) },
+                "--rounds" => options with { Rounds = reader.PositiveInt() },
+                "--draft-tokens" => options with { DraftTokens = reader.PositiveInt() },
+                "--qualified-tokens" => options with { QualifiedTokens = reader.PositiveInt() },
                 "--adaptive" => options with { Adaptive = true },
                 "--ban-end" => options with { BanEndTokens = true },
-                "--calibration-reps" => options with { CalibrationRepetitions = Int() },
-                "--seed" => options with { Seed = Int() },
-                "--threads" => options with { Threads = Int() },
+                "--calibration-reps" => options with { CalibrationRepetitions = reader.PositiveInt() },
+                "--seed" => options with { Seed = reader.PositiveInt() },
+                "--threads" => options with { Threads = reader.PositiveInt() },
                 "--sweep" => options with { Sweep = true },
-                "--native-lib" => options with { NativeLibraryPath = Value() },
-                "--peer" => options with { Peers = [.. options.PeerList, ParsePeer(Value())] },
+                "--native-lib" => options with { NativeLibraryPath = reader.Value() },
+                "--peer" => options with { Peers = [.. options.PeerList, ParsePeer(reader.Value())] },
                 _ => throw new ArgumentException($"unknown option '{name}' (see --help)"),
             };
         }

@@ -1,4 +1,5 @@
 using Momo.Bench;
+using Momo.Bench.CommandLine;
 using Momo.Engine.Runtime;
 using Momo.Forge;
 
@@ -40,15 +41,10 @@ if (args.Contains("--list-presets"))
 
     return 0;
 }
-BenchOptions options;
-try
+var (read, exit) = CommandOptions.Read(args, BenchOptions.Help, BenchOptions.Parse);
+if (read is not { } options)
 {
-    options = BenchOptions.Parse(args);
-}
-catch (ArgumentException bad)
-{
-    Console.Error.WriteLine(bad.Message);
-    return 2;
+    return exit!.Value;
 }
 if (options.NativeLibraryPath is { } nativeLibrary)
 {

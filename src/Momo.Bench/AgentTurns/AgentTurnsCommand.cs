@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Momo.Bench.CommandLine;
 
 namespace Momo.Bench.AgentTurns;
 
@@ -20,20 +21,10 @@ internal static class AgentTurnsCommand
     /// <summary>Entry point for <c>--workload agent-turns</c>; returns the exit code.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Contains("--help"))
+        var (read, exit) = CommandOptions.Read(args, AgentTurnsOptions.Help, AgentTurnsOptions.Parse);
+        if (read is not { } options)
         {
-            Console.WriteLine(AgentTurnsOptions.Help);
-            return 0;
-        }
-        AgentTurnsOptions options;
-        try
-        {
-            options = AgentTurnsOptions.Parse(args);
-        }
-        catch (ArgumentException bad)
-        {
-            Console.Error.WriteLine(bad.Message);
-            return 2;
+            return exit!.Value;
         }
         using var http = new HttpClient { Timeout = TimeSpan.FromHours(1) };
         if (options.ApiKey is { } key)

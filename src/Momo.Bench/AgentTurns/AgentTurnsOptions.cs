@@ -1,4 +1,4 @@
-using System.Globalization;
+using Momo.Bench.CommandLine;
 
 namespace Momo.Bench.AgentTurns;
 
@@ -42,26 +42,24 @@ internal sealed record AgentTurnsOptions(
     {
         string? url = null;
         var options = new AgentTurnsOptions("") { ApiKey = Environment.GetEnvironmentVariable("MOMO_API_KEY") };
-        for (var i = 0; i < args.Count; i++)
+        var reader = new OptionReader(args);
+        while (reader.MoveNext())
         {
-            var name = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value");
-            int Int() => int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0
-                ? v : throw new ArgumentException($"{name} needs a positive integer");
+            var name = reader.Name;
             options = name switch
             {
-                "--workload" => Value() == "agent-turns" ? options : throw new ArgumentException("--workload knows only agent-turns"),
-                "--url" => options with { Url = url = Value().TrimEnd('/') },
-                "--model" => options with { Model = Value() },
-                "--api-key" => options with { ApiKey = Value() },
-                "--conversations" => options with { Conversations = Int() },
-                "--turns" => options with { Turns = Int() },
-                "--agents" => options with { Agents = Int() },
-                "--system-words" => options with { SystemWords = Int() },
-                "--max-tokens" => options with { MaxTokens = Int() },
-                "--concurrency" => options with { Concurrency = Int() },
-                "--mode" => options with { Mode = Value() },
-                "--out" => options with { OutputDirectory = Value() },
+                "--workload" => reader.Value() == "agent-turns" ? options : throw new ArgumentException("--workload knows only agent-turns"),
+                "--url" => options with { Url = url = reader.Value().TrimEnd('/') },
+                "--model" => options with { Model = reader.Value() },
+                "--api-key" => options with { ApiKey = reader.Value() },
+                "--conversations" => options with { Conversations = reader.PositiveInt() },
+                "--turns" => options with { Turns = reader.PositiveInt() },
+                "--agents" => options with { Agents = reader.PositiveInt() },
+                "--system-words" => options with { SystemWords = reader.PositiveInt() },
+                "--max-tokens" => options with { MaxTokens = reader.PositiveInt() },
+                "--concurrency" => options with { Concurrency = reader.PositiveInt() },
+                "--mode" => options with { Mode = reader.Value() },
+                "--out" => options with { OutputDirectory = reader.Value() },
                 _ => throw new ArgumentException($"unknown option '{name}' (see --workload agent-turns --help)"),
             };
         }

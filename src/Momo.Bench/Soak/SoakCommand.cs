@@ -1,3 +1,5 @@
+using Momo.Bench.CommandLine;
+
 namespace Momo.Bench.Soak;
 
 /// <summary><c>momo-bench --soak</c>: parse, run, print, write soak.json. Exit code 1 when the server still held
@@ -6,20 +8,10 @@ internal static class SoakCommand
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
-        if (args.Contains("--help"))
+        var (read, exit) = CommandOptions.Read(args, SoakOptions.Help, SoakOptions.Parse);
+        if (read is not { } options)
         {
-            Console.WriteLine(SoakOptions.Help);
-            return 0;
-        }
-        SoakOptions options;
-        try
-        {
-            options = SoakOptions.Parse(args);
-        }
-        catch (ArgumentException bad)
-        {
-            Console.Error.WriteLine(bad.Message);
-            return 2;
+            return exit!.Value;
         }
         var report = await SoakRunner.RunAsync(options, "momo-bench " + Redacted(args));
         foreach (var line in report.Lines())

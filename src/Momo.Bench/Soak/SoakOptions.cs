@@ -1,4 +1,5 @@
 using System.Globalization;
+using Momo.Bench.CommandLine;
 
 namespace Momo.Bench.Soak;
 
@@ -39,30 +40,28 @@ internal sealed record SoakOptions(
     {
         string? url = null;
         var options = new SoakOptions("") { ApiKey = Environment.GetEnvironmentVariable("MOMO_API_KEY") };
-        for (var i = 0; i < args.Count; i++)
+        var reader = new OptionReader(args);
+        while (reader.MoveNext())
         {
-            var name = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value");
-            int Int() => int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0
-                ? v : throw new ArgumentException($"{name} needs a positive integer");
+            var name = reader.Name;
             switch (name)
             {
                 case "--soak": break;
-                case "--url": url = Value().TrimEnd('/'); break;
-                case "--model": options = options with { Model = Value() }; break;
-                case "--api-key": options = options with { ApiKey = Value() }; break;
-                case "--duration": options = options with { Duration = TimeSpan.FromSeconds(Int()) }; break;
-                case "--clients": options = options with { Clients = Int() }; break;
+                case "--url": url = reader.Value().TrimEnd('/'); break;
+                case "--model": options = options with { Model = reader.Value() }; break;
+                case "--api-key": options = options with { ApiKey = reader.Value() }; break;
+                case "--duration": options = options with { Duration = TimeSpan.FromSeconds(reader.PositiveInt()) }; break;
+                case "--clients": options = options with { Clients = reader.PositiveInt() }; break;
                 case "--disconnect":
                     options = options with
                     {
-                        DisconnectFraction = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && f is >= 0 and <= 1
+                        DisconnectFraction = double.TryParse(reader.Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && f is >= 0 and <= 1
                             ? f : throw new ArgumentException("--disconnect needs a fraction in 0..1"),
                     };
                     break;
-                case "--max-tokens": options = options with { MaxTokens = Int() }; break;
-                case "--seed": options = options with { Seed = Int() }; break;
-                case "--out": options = options with { OutputDirectory = Value() }; break;
+                case "--max-tokens": options = options with { MaxTokens = reader.PositiveInt() }; break;
+                case "--seed": options = options with { Seed = reader.PositiveInt() }; break;
+                case "--out": options = options with { OutputDirectory = reader.Value() }; break;
                 default: throw new ArgumentException($"unknown soak option '{name}' (see --soak --help)");
             }
         }
