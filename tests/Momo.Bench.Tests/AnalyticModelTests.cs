@@ -13,7 +13,7 @@ public class AnalyticModelTests
     public void Two_tier_rate_matches_the_formula_worked_by_hand()
     {
         // α = 0.5, γ = 2: G = (1 − 0.5³) / 0.5 = 1.75; cost = 2 · 0.1 + 1 = 1.2 on flat curves.
-        var inputs = new ModeInputs(DecodingMode.TwoTier, double.NaN, double.NaN, 0.5, 2, 1);
+        var inputs = new ModeInputs(DecodingMode.TwoTier, 0, 0, 0.5, 2, 1);
         var rate = AnalyticModel.Rate(inputs, TierCostCurve.Flat(0.1), null, TierCostCurve.Flat(1));
         Assert.Equal(1.75 / 1.2, rate, 9);
     }
@@ -58,6 +58,26 @@ public class AnalyticModelTests
         Assert.Equal(5.0 / 6.0, tally.Alpha, 12);
         Assert.Equal(5.0 / 8.0, tally.AcceptanceRate, 12);
         Assert.Equal([1.0, 0.5, 0.5, 0.5], tally.AcceptanceByPosition(4));
+    }
+
+    [Fact]
+    public void Acceptance_by_position_counts_only_the_verifications_that_reached_the_position()
+    {
+        var tally = new StageTally();
+        tally.Add(4, 4); // positions 0-3 reached and accepted
+        tally.Add(4, 1); // 0 accepted, 1 reached and rejected, 2-3 never tested
+        tally.Add(1, 1); // 0 accepted; position 1 was not proposed
+        tally.Add(2, 0); // 0 reached and rejected
+        Assert.Equal([3.0 / 4.0, 1.0 / 2.0, 1.0, 1.0], tally.ConditionalByPosition());
+    }
+
+    [Fact]
+    public void The_model_uses_acceptance_by_position_where_it_was_measured()
+    {
+        // a = (0.9, 0.2): G(2) = 1 + 0.9 + 0.18 = 2.08, where one α of the same runs would promise more.
+        var stage = new StageReport("draft_to_target", 0.6, 0.5, 2, 10, [0.9, 0.18], [0.9, 0.2]);
+        var inputs = new ModeInputs(DecodingMode.TwoTier, 0, 0, stage.Profile, 2, 1);
+        Assert.Equal(2.08, AnalyticModel.TokensPerTargetCall(inputs), 9);
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public class ReportBuilderTests
         var cells = new Dictionary<CellKey, CellMeasurements>
         {
             [new(0, 1, DecodingMode.TargetOnly)] = Cell(DecodingMode.TargetOnly, 1.0, 101),
-            // α_dt = 0.5 from (4,1),(4,1),(4,1) + (4,4)... keep it simple: three rejections after one accept → α = 0.5.
+            // Three runs that accept the first draft and reject the second: α = 0.5, and by position a = (1, 0).
             [new(0, 1, DecodingMode.TwoTier)] = Cell(DecodingMode.TwoTier, twoTierSeconds, 60,
                 (SpeculationStages.DraftToTarget, 4, 1), (SpeculationStages.DraftToTarget, 4, 1), (SpeculationStages.DraftToTarget, 4, 1)),
         };
@@ -42,15 +42,17 @@ public class ReportBuilderTests
     }
 
     [Fact]
-    public void Expected_speedup_comes_from_measured_alpha_and_the_curves()
+    public void Expected_speedup_comes_from_the_measured_acceptance_by_position_and_the_curves()
     {
         var report = Build(twoTierSeconds: 0.5);
         var twoTier = report.Modes.Single(m => m.Mode == "two_tier");
-        // α = 0.5, γ = 4: G = (1 − 0.5⁵) / 0.5 = 1.9375; cost = 4·1 ms + 10 ms = 14 ms; target_only: 1/10 ms.
+        // a = (1, 0), γ = 4: G = 1 + 1 + 0 = 2 (one α of 0.5 would promise 1.9375 by luck, not by position);
+        // cost = 4·1 ms + 10 ms = 14 ms; target_only: 1/10 ms.
         Assert.Equal(0.5, twoTier.Stages.Single().Alpha, 12);
-        Assert.Equal(1.9375 / 0.014 / 100, twoTier.Expected!.Speedup, 9);
+        Assert.Equal([1.0, 0.0], twoTier.Stages.Single().Conditional!);
+        Assert.Equal(2.0 / 0.014 / 100, twoTier.Expected!.Speedup, 9);
         Assert.Equal(2.0, twoTier.Expected.MeasuredSpeedup, 9); // 100 tokens in 0.5 s vs in 1 s
-        Assert.Equal(2.0 / (1.9375 / 1.4), twoTier.Expected.SpeedupRatio, 9);
+        Assert.Equal(2.0 / (2.0 / 1.4), twoTier.Expected.SpeedupRatio, 9);
         Assert.Contains(report.Findings, f => f.StartsWith("two_tier ×1", StringComparison.Ordinal) && f.Contains(": met.", StringComparison.Ordinal));
         Assert.True(report.GreedyOutputsIdentical);
     }

@@ -5,12 +5,13 @@ namespace Momo.Bench.Analysis;
 
 /// <summary>Acceptance and draft lengths of one mode, the inputs of its analytic rate.</summary>
 /// <param name="Mode">Decoding mode.</param>
-/// <param name="AlphaDraftQualifier">α of the pyramid's inner stage.</param>
-/// <param name="AlphaQualifierTarget">α of the pyramid's outer stage.</param>
-/// <param name="AlphaDraftTarget">α of two-tier.</param>
+/// <param name="DraftQualifier">Acceptance of the pyramid's inner stage, by position.</param>
+/// <param name="QualifierTarget">Acceptance of the pyramid's outer stage, by position.</param>
+/// <param name="DraftTarget">Acceptance of two-tier, by position.</param>
 /// <param name="Inner">γ₁, or two-tier's γ.</param>
 /// <param name="Outer">γ₂.</param>
-internal sealed record ModeInputs(DecodingMode Mode, double AlphaDraftQualifier, double AlphaQualifierTarget, double AlphaDraftTarget, int Inner, int Outer);
+internal sealed record ModeInputs(
+    DecodingMode Mode, AcceptanceProfile DraftQualifier, AcceptanceProfile QualifierTarget, AcceptanceProfile DraftTarget, int Inner, int Outer);
 
 /// <summary>
 /// The analytic expectation, always through <see cref="SpeculationMath"/> (the formula the engine's planner uses; there
@@ -42,9 +43,9 @@ internal static class AnalyticModel
     public static double Rate(ModeInputs inputs, TierCostCurve? draft, TierCostCurve? qualifier, TierCostCurve target) => inputs.Mode switch
     {
         DecodingMode.TargetOnly => SpeculationMath.TargetOnlyRate(target),
-        DecodingMode.TwoTier => SpeculationMath.TwoTierRate(inputs.AlphaDraftTarget, inputs.Inner,
+        DecodingMode.TwoTier => SpeculationMath.TwoTierRate(inputs.DraftTarget, inputs.Inner,
             draft ?? throw new ArgumentException("two-tier needs a draft curve"), target),
-        _ => SpeculationMath.PyramidRate(inputs.AlphaDraftQualifier, inputs.AlphaQualifierTarget, inputs.Inner, inputs.Outer,
+        _ => SpeculationMath.PyramidRate(inputs.DraftQualifier, inputs.QualifierTarget, inputs.Inner, inputs.Outer,
             draft ?? throw new ArgumentException("pyramid needs a draft curve"),
             qualifier ?? throw new ArgumentException("pyramid needs a qualifier curve"), target),
     };
@@ -53,8 +54,8 @@ internal static class AnalyticModel
     public static double TokensPerTargetCall(ModeInputs inputs) => inputs.Mode switch
     {
         DecodingMode.TargetOnly => 1,
-        DecodingMode.TwoTier => ExpectedGain.TokensPerVerify(inputs.AlphaDraftTarget, inputs.Inner),
-        _ => ExpectedGain.TokensPerVerify(inputs.AlphaQualifierTarget, inputs.Outer),
+        DecodingMode.TwoTier => inputs.DraftTarget.TokensPerVerify(inputs.Inner),
+        _ => inputs.QualifierTarget.TokensPerVerify(inputs.Outer),
     };
 
     /// <summary>Expected seconds per target call including the drafting before it (the cost term): tokens per call / rate.</summary>

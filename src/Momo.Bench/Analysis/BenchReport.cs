@@ -1,3 +1,4 @@
+using Momo.Engine.Speculation;
 namespace Momo.Bench.Analysis;
 
 /// <summary>The benchmark's result: what the JSON file holds and the console and Markdown reports show.</summary>
@@ -40,7 +41,13 @@ internal sealed record TierCurveReport(string Tier, double[] Seconds, double[] R
 /// <param name="MeanProposed">Tokens proposed per verification.</param>
 /// <param name="Verifications">Verifications seen.</param>
 /// <param name="ByPosition">Fraction of verifications accepting position i.</param>
-internal sealed record StageReport(string Stage, double Alpha, double AcceptanceRate, double MeanProposed, long Verifications, double[] ByPosition);
+/// <param name="Conditional">Acceptance at position i of the verifications that reached it (the model's input).</param>
+internal sealed record StageReport(
+    string Stage, double Alpha, double AcceptanceRate, double MeanProposed, long Verifications, double[] ByPosition, double[]? Conditional = null)
+{
+    /// <summary>The acceptance the analytic model uses: by position where measured, else α at every position.</summary>
+    public AcceptanceProfile Profile => Conditional is { Length: > 0 } c ? AcceptanceProfile.ByPosition(c) : Alpha;
+}
 
 /// <summary>One mode in one (temperature, concurrency) cell.</summary>
 /// <param name="Temperature">0 = greedy.</param>

@@ -41,7 +41,7 @@ internal static class ReportBuilder
         {
             var t = cell.Stages[name];
             var positions = Math.Max(1, (int)Math.Ceiling(t.MeanProposed));
-            return new StageReport(name, t.Alpha, t.AcceptanceRate, t.MeanProposed, t.Verifications, t.AcceptanceByPosition(positions));
+            return new StageReport(name, t.Alpha, t.AcceptanceRate, t.MeanProposed, t.Verifications, t.AcceptanceByPosition(positions), t.ConditionalByPosition());
         }).ToList();
         var (inner, outer) = gammas.For(key.Mode);
         // Adaptive runs have no single γ: the model is evaluated at the mean proposal length actually used.
@@ -81,25 +81,26 @@ internal static class ReportBuilder
             AnalyticModel.TokensPerTargetCall(inputs), AnalyticModel.SecondsPerTargetCall(inputs, draft, qualifier, target), secondsPerCall);
     }
 
-    /// <summary>The model's inputs for a row: its measured α per stage and its γ (null when something is missing).</summary>
+    /// <summary>The model's inputs for a row: its measured acceptance per stage (by position) and its γ (null when something is missing).</summary>
     public static ModeInputs? Inputs(ModeReport row)
     {
-        double Alpha(string stage) => row.Stages.FirstOrDefault(s => s.Stage == stage)?.Alpha ?? double.NaN;
+        StageReport? Stage(string stage) => row.Stages.FirstOrDefault(s => s.Stage == stage);
         if (!DecodingModeNames.TryParse(row.Mode, out var mode))
         {
             return null;
         }
-        var inputs = new ModeInputs(mode, Alpha(SpeculationStages.DraftToQualifier), Alpha(SpeculationStages.QualifierToTarget),
-            Alpha(SpeculationStages.DraftToTarget), row.Inner ?? 1, row.Outer ?? 1);
+        var (dq, qt, dt) = (Stage(SpeculationStages.DraftToQualifier), Stage(SpeculationStages.QualifierToTarget), Stage(SpeculationStages.DraftToTarget));
+        var inputs = new ModeInputs(mode, dq?.Profile ?? 0, qt?.Profile ?? 0, dt?.Profile ?? 0, row.Inner ?? 1, row.Outer ?? 1);
         return mode switch
         {
             DecodingMode.TargetOnly => inputs,
-            DecodingMode.TwoTier when row.Inner is not null && !double.IsNaN(inputs.AlphaDraftTarget) => inputs,
-            DecodingMode.Pyramid when row.Inner is not null && row.Outer is not null
-                && !double.IsNaN(inputs.AlphaDraftQualifier) && !double.IsNaN(inputs.AlphaQualifierTarget) => inputs,
+            DecodingMode.TwoTier when row.Inner is not null && dt is not null => inputs,
+            DecodingMode.Pyramid when row.Inner is not null && row.Outer is not null && dq is not null && qt is not null => inputs,
             _ => null,
         };
     }
+
+    private static double Alpha(ModeReport row, string stage) => row.Stages.FirstOrDefault(s => s.Stage == stage)?.Alpha ?? double.NaN;
 
     private static List<MarginReport> Margins(IReadOnlyList<ModeReport> modes) =>
         modes.GroupBy(m => (m.Temperature, m.Concurrency)).Select(g =>
@@ -130,12 +131,13 @@ internal static class ReportBuilder
             {
                 continue;
             }
-            var gamma = planner.ChooseTwoTier(t.AlphaDraftTarget);
-            var (inner, outer) = planner.ChoosePyramid(p.AlphaDraftQualifier, p.AlphaQualifierTarget);
+            var gamma = planner.ChooseTwoTier(t.DraftTarget);
+            var (inner, outer) = planner.ChoosePyramid(p.DraftQualifier, p.QualifierTarget);
             var baseRate = SpeculationMath.TargetOnlyRate(target);
-            var twoRate = SpeculationMath.TwoTierRate(t.AlphaDraftTarget, gamma, draft, target);
-            var pyrRate = SpeculationMath.PyramidRate(p.AlphaDraftQualifier, p.AlphaQualifierTarget, inner, outer, draft, qualifier, target);
-            result.Add(new ProjectionReport(temperature, p.AlphaDraftQualifier, p.AlphaQualifierTarget, t.AlphaDraftTarget,
+            var twoRate = SpeculationMath.TwoTierRate(t.DraftTarget, gamma, draft, target);
+            var pyrRate = SpeculationMath.PyramidRate(p.DraftQualifier, p.QualifierTarget, inner, outer, draft, qualifier, target);
+            result.Add(new ProjectionReport(temperature, Alpha(pyramid, SpeculationStages.DraftToQualifier),
+                Alpha(pyramid, SpeculationStages.QualifierToTarget), Alpha(twoTier, SpeculationStages.DraftToTarget),
                 gamma, inner, outer, twoRate / baseRate, pyrRate / baseRate, pyrRate / twoRate));
         }
         return result;

@@ -26,7 +26,7 @@ internal sealed record GammaPlan(int? TwoTier, int? Inner, int? Outer, string So
     public static GammaPlan FromWarmUp(double[]?[] curves, IReadOnlyDictionary<string, StageTally> warmUp)
     {
         var planner = DraftLengthPlanner.FromMeasurements(curves);
-        double Alpha(string stage) => warmUp.TryGetValue(stage, out var t) ? t.Alpha : 0;
+        AcceptanceProfile Alpha(string stage) => warmUp.TryGetValue(stage, out var t) && t.ConditionalByPosition() is { Length: > 0 } c ? AcceptanceProfile.ByPosition(c) : 0;
         var twoTier = planner.ChooseTwoTier(Alpha(SpeculationStages.DraftToTarget));
         var (inner, outer) = planner.ChoosePyramid(Alpha(SpeculationStages.DraftToQualifier), Alpha(SpeculationStages.QualifierToTarget));
         return new GammaPlan(twoTier, inner, outer, "planner optimum for the warm-up's acceptance and the measured costs");

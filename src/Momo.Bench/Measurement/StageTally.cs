@@ -27,6 +27,9 @@ internal sealed class StageTally
     /// <summary>Accepted tokens at each position of the proposal run (0 = first).</summary>
     public long[] AcceptedAt { get; } = new long[MaxPositions];
 
+    /// <summary>Verifications that tested position i, that is proposed it and accepted every position before it.</summary>
+    public long[] ReachedAt { get; } = new long[MaxPositions];
+
     /// <summary>Records one verification.</summary>
     public void Add(int proposed, int accepted)
     {
@@ -41,6 +44,10 @@ internal sealed class StageTally
         {
             AcceptedAt[i]++;
         }
+        for (var i = 0; i < Math.Min(Math.Min(accepted + 1, proposed), MaxPositions); i++)
+        {
+            ReachedAt[i]++;
+        }
     }
 
     /// <summary>Per-token acceptance probability α (maximum likelihood under independent acceptance); 0 with no data.</summary>
@@ -51,6 +58,16 @@ internal sealed class StageTally
 
     /// <summary>Mean proposal length per verification.</summary>
     public double MeanProposed => Verifications == 0 ? 0 : (double)Proposed / Verifications;
+
+    /// <summary>
+    /// a[i] = P(position i accepted | positions before it accepted), for the positions some verification tested (the
+    /// maximum-likelihood estimate where acceptance depends on the position); empty with no data.
+    /// </summary>
+    public double[] ConditionalByPosition()
+    {
+        var tested = Array.FindLastIndex(ReachedAt, r => r > 0) + 1;
+        return Enumerable.Range(0, tested).Select(i => ReachedAt[i] == 0 ? 0 : (double)AcceptedAt[i] / ReachedAt[i]).ToArray();
+    }
 
     /// <summary>Fraction of verifications that accepted position i (vLLM's per-position acceptance).</summary>
     public double[] AcceptanceByPosition(int positions) =>

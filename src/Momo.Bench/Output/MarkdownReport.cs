@@ -149,10 +149,13 @@ internal static class MarkdownReport
         {
             return;
         }
-        md.AppendLine("## Acceptance by draft position (fraction of verifications accepting position i; lowest concurrency)").AppendLine();
+        md.AppendLine("## Acceptance by draft position (lowest concurrency)").AppendLine();
+        md.AppendLine("Fraction of verifications accepting position i, then (\"given reached\") the acceptance at position i of the");
+        md.AppendLine("verifications that accepted every position before it, which the analytic model uses.").AppendLine();
         foreach (var (m, s) in stages)
         {
-            md.AppendLine($"- T={F(m.Temperature)} {s.Stage}: {string.Join(", ", s.ByPosition.Select(F))}");
+            var conditional = s.Conditional is { Length: > 0 } c ? $"; given reached: {string.Join(", ", c.Select(F))}" : "";
+            md.AppendLine($"- T={F(m.Temperature)} {m.Mode} {s.Stage}: {string.Join(", ", s.ByPosition.Select(F))}{conditional}");
         }
         md.AppendLine();
     }

@@ -14,11 +14,11 @@ internal sealed class QualifyPhase(TierSet tiers, TierDecoder decoder, Acceptanc
 {
     private readonly List<TierFeed> _feeds = [];
     private readonly List<SequencePlan> _fed = [];
-    private readonly List<(SequencePlan Plan, VerifyOutcome Outcome, double ExpectedAcceptance)> _results = [];
+    private readonly List<(SequencePlan Plan, VerifyOutcome Outcome, double[] ExpectedAcceptance)> _results = [];
     private TierDecoder.LogitsReader? _read;
 
     /// <summary>Verifies the drafts; per sequence the verdict and Σ 1 − TV(q, m) over the drafts.</summary>
-    public IReadOnlyList<(SequencePlan Plan, VerifyOutcome Outcome, double ExpectedAcceptance)> Run(IReadOnlyList<SequencePlan> drafting)
+    public IReadOnlyList<(SequencePlan Plan, VerifyOutcome Outcome, double[] ExpectedAcceptance)> Run(IReadOnlyList<SequencePlan> drafting)
     {
         _feeds.Clear();
         _fed.Clear();

@@ -20,7 +20,7 @@ internal sealed class StepApplier(KvLedger ledger, EngineMetrics metrics, Publis
             sequence.Counters.DraftedTokens += proposed;
             sequence.Counters.QualifierProposedTokens += proposed;
             sequence.Counters.QualifierAcceptedTokens += accepted;
-            sequence.DraftToQualifier.ObserveExpected(expected, proposed);
+            sequence.DraftToQualifier.Observe(expected, accepted);
             metrics.RecordVerification(SpeculationStages.DraftToQualifier, proposed, accepted);
         }
         foreach (var verdict in outcome.Target)
@@ -58,18 +58,18 @@ internal sealed class StepApplier(KvLedger ledger, EngineMetrics metrics, Publis
         switch (verdict.Chain)
         {
             case Chain.Pyramid:
-                sequence.QualifierToTarget.ObserveExpected(expected, proposed);
+                sequence.QualifierToTarget.Observe(expected, accepted);
                 metrics.RecordVerification(SpeculationStages.QualifierToTarget, proposed, accepted);
                 break;
             case Chain.Lookup:
                 counters.LookupProposedTokens += proposed;
                 counters.LookupAcceptedTokens += accepted;
-                sequence.LookupToTarget.ObserveExpected(expected, proposed);
+                sequence.LookupToTarget.Observe(expected, accepted);
                 metrics.RecordVerification(SpeculationStages.LookupToTarget, proposed, accepted);
                 break;
             default:
                 counters.DraftedTokens += proposed;
-                sequence.DraftToTarget.ObserveExpected(expected, proposed);
+                sequence.DraftToTarget.Observe(expected, accepted);
                 metrics.RecordVerification(SpeculationStages.DraftToTarget, proposed, accepted);
                 break;
         }

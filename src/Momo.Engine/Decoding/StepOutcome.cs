@@ -19,14 +19,14 @@ internal sealed class StepOutcome
 }
 
 /// <summary>The qualifier checked <paramref name="Proposed"/> drafts of a sequence and accepted <paramref name="Accepted"/>.</summary>
-/// <paramref name="ExpectedAcceptance"/> sums 1 − TV(q, m) over the proposals: the pair's acceptance, measured from the rows.
-internal readonly record struct InnerVerification(Sequence Sequence, int Proposed, int Accepted, double ExpectedAcceptance);
+/// <paramref name="ExpectedAcceptance"/> holds 1 − TV(q, m) at each proposal: the pair's acceptance, measured from the rows.
+internal readonly record struct InnerVerification(Sequence Sequence, int Proposed, int Accepted, double[] ExpectedAcceptance);
 
 /// <summary>
 /// The target checked the <paramref name="Proposed"/> tail tokens that <paramref name="Chain"/> produced for a sequence, starting at working index
 /// <paramref name="FirstTail"/>, accepted the first <paramref name="Accepted"/>, and emitted <paramref name="Next"/>
 /// (the recovered token from the residual, or the bonus token).
 /// </summary>
-/// <paramref name="ExpectedAcceptance"/> sums 1 − TV(proposal row, p) over the proposals.
+/// <paramref name="ExpectedAcceptance"/> holds 1 − TV(proposal row, p) at each proposal.
 internal readonly record struct TargetVerification(
-    Sequence Sequence, Chain Chain, int FirstTail, int Proposed, int Accepted, int Next, double ExpectedAcceptance);
+    Sequence Sequence, Chain Chain, int FirstTail, int Proposed, int Accepted, int Next, double[] ExpectedAcceptance);

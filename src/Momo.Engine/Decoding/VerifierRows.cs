@@ -23,14 +23,15 @@ internal static class VerifierRows
         return rows;
     }
 
-    /// <summary>Σ over the first <paramref name="count"/> positions of 1 − TV(proposal row, verifier row): expected acceptances.</summary>
-    public static double ExpectedAcceptance(ReadOnlySpan<float> proposals, ReadOnlySpan<float> verifier, int vocabulary, int count)
+    /// <summary>1 − TV(proposal row, verifier row) at each of the first <paramref name="count"/> positions: the chance each proposal is accepted in its context.</summary>
+    /// <returns>[count] acceptances.</returns>
+    public static double[] ExpectedAcceptance(ReadOnlySpan<float> proposals, ReadOnlySpan<float> verifier, int vocabulary, int count)
     {
-        var sum = 0.0;
+        var byPosition = new double[count];
         for (var j = 0; j < count; j++)
         {
-            sum += 1 - Speculation.FuzzyAcceptance.TotalVariation(proposals.Slice(j * vocabulary, vocabulary), verifier.Slice(j * vocabulary, vocabulary));
+            byPosition[j] = 1 - Speculation.FuzzyAcceptance.TotalVariation(proposals.Slice(j * vocabulary, vocabulary), verifier.Slice(j * vocabulary, vocabulary));
         }
-        return sum;
+        return byPosition;
     }
 }

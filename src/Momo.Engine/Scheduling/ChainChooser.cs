@@ -31,9 +31,9 @@ internal sealed class ChainChooser(TierSet tiers, KvLedger ledger, DraftLengthPl
         switch (mode)
         {
             case DecodingMode.TwoTier:
-                return new Choice(Chain.TwoTier, lengths.ChooseTwoTier(sequence.DraftToTarget.Rate));
+                return new Choice(Chain.TwoTier, lengths.ChooseTwoTier(sequence.DraftToTarget.Profile));
             case DecodingMode.Pyramid:
-                var (inner, outer) = lengths.ChoosePyramid(sequence.DraftToQualifier.Rate, sequence.QualifierToTarget.Rate);
+                var (inner, outer) = lengths.ChoosePyramid(sequence.DraftToQualifier.Profile, sequence.QualifierToTarget.Profile);
                 return new Choice(Chain.Pyramid, inner, outer);
             case DecodingMode.Auto:
                 return ChooseBest(sequence, lookupCount);
@@ -59,10 +59,10 @@ internal sealed class ChainChooser(TierSet tiers, KvLedger ledger, DraftLengthPl
         _load.Remove(SequenceWork.TargetOnly());
         _load.Add(planned.Chain switch
         {
-            Chain.Lookup => SequenceWork.Lookup(sequence.LookupToTarget.Rate, planned.DraftLength),
-            Chain.TwoTier => SequenceWork.TwoTier(sequence.DraftToTarget.Rate, planned.DraftLength),
+            Chain.Lookup => SequenceWork.Lookup(sequence.LookupToTarget.Profile, planned.DraftLength),
+            Chain.TwoTier => SequenceWork.TwoTier(sequence.DraftToTarget.Profile, planned.DraftLength),
             Chain.Pyramid => SequenceWork.Pyramid(
-                sequence.DraftToQualifier.Rate, sequence.QualifierToTarget.Rate, planned.DraftLength, planned.QualifiedLength),
+                sequence.DraftToQualifier.Profile, sequence.QualifierToTarget.Profile, planned.DraftLength, planned.QualifiedLength),
             _ => SequenceWork.TargetOnly(),
         });
     }
@@ -92,27 +92,27 @@ internal sealed class ChainChooser(TierSet tiers, KvLedger ledger, DraftLengthPl
         var targetOnly = lengths.TargetOnlyRate;
         if (lookupCount > 0)
         {
-            speculative.Add(new Choice(Chain.Lookup, lengths.BestLookup(sequence.LookupToTarget.Rate, lookupCount).Count));
+            speculative.Add(new Choice(Chain.Lookup, lengths.BestLookup(sequence.LookupToTarget.Profile, lookupCount).Count));
             for (var k = 1; k <= lookupCount; k++)
             {
-                Consider(new Choice(Chain.Lookup, k), SequenceWork.Lookup(sequence.LookupToTarget.Rate, k));
+                Consider(new Choice(Chain.Lookup, k), SequenceWork.Lookup(sequence.LookupToTarget.Profile, k));
             }
         }
         if (tiers[Tier.Draft] is not null)
         {
-            var (gamma, rate) = lengths.BestTwoTier(sequence.DraftToTarget.Rate);
+            var (gamma, rate) = lengths.BestTwoTier(sequence.DraftToTarget.Profile);
             speculative.Add(new Choice(Chain.TwoTier, gamma));
             if (WorthCatchingUp(sequence, rate, targetOnly, withQualifier: false))
             {
                 for (var g = 1; g <= DraftLengthPlanner.MaxInner; g++)
                 {
-                    Consider(new Choice(Chain.TwoTier, g), SequenceWork.TwoTier(sequence.DraftToTarget.Rate, g));
+                    Consider(new Choice(Chain.TwoTier, g), SequenceWork.TwoTier(sequence.DraftToTarget.Profile, g));
                 }
             }
         }
         if (tiers[Tier.Draft] is not null && tiers[Tier.Qualifier] is not null)
         {
-            var (alphaDq, alphaQt) = (sequence.DraftToQualifier.Rate, sequence.QualifierToTarget.Rate);
+            var (alphaDq, alphaQt) = (sequence.DraftToQualifier.Profile, sequence.QualifierToTarget.Profile);
             var (inner, outer, rate) = lengths.BestPyramid(alphaDq, alphaQt);
             speculative.Add(new Choice(Chain.Pyramid, inner, outer));
             if (WorthCatchingUp(sequence, rate, targetOnly, withQualifier: true))

@@ -136,7 +136,7 @@ internal sealed class StepPlanner(TierSet tiers, KvLedger ledger, DraftLengthPla
         }
         var gammas = new int[count];
         var overhead = new int[count];
-        var alphas = new double[count];
+        var alphas = new AcceptanceProfile[count];
         for (var i = 0; i < count; i++)
         {
             var planned = _plan.Ready[i];
@@ -147,9 +147,9 @@ internal sealed class StepPlanner(TierSet tiers, KvLedger ledger, DraftLengthPla
             overhead[i] = catchUp + (pyramid && gammas[i] > 0 ? 1 : 0);
             alphas[i] = planned.Chain switch
             {
-                Chain.Pyramid => sequence.QualifierToTarget.Rate,
-                Chain.Lookup => sequence.LookupToTarget.Rate,
-                _ => sequence.DraftToTarget.Rate,
+                Chain.Pyramid => sequence.QualifierToTarget.Profile,
+                Chain.Lookup => sequence.LookupToTarget.Profile,
+                _ => sequence.DraftToTarget.Profile,
             };
         }
         TargetBatchFit.Fit(gammas, overhead, alphas, tiers.Target.MaxBatchTokens, lengths.TargetCost);

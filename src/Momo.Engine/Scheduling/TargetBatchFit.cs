@@ -6,7 +6,7 @@ namespace Momo.Engine.Scheduling;
 /// When the step's target verification holds more tokens than one decode of the target may carry, there are two ways
 /// to stay inside the limit: verify in several decodes, or shorten the longest tails until one decode holds them all.
 /// This picks whichever the target's measured cost curve says yields more expected tokens per unit of cost
-/// (tokens per sequence: <see cref="ExpectedGain.TokensPerVerify"/>). The draft and qualifier work saved by shorter
+/// (tokens per sequence: <see cref="AcceptanceProfile.TokensPerVerify"/>). The draft and qualifier work saved by shorter
 /// tails is left out: it is small next to the target's, and leaving it out only favours splitting.
 /// </summary>
 internal static class TargetBatchFit
@@ -15,7 +15,7 @@ internal static class TargetBatchFit
     /// Shortens <paramref name="gammas"/> in place when that pays. <paramref name="overhead"/>[i] is the target tokens
     /// sequence i feeds beside its γ proposals (catch-up, bonus position, a pyramid's possible extra qualified token).
     /// </summary>
-    public static void Fit(Span<int> gammas, ReadOnlySpan<int> overhead, ReadOnlySpan<double> alphas, int limit, TierCostCurve target)
+    public static void Fit(Span<int> gammas, ReadOnlySpan<int> overhead, ReadOnlySpan<AcceptanceProfile> alphas, int limit, TierCostCurve target)
     {
         if (Total(gammas, overhead) <= limit)
         {
@@ -37,12 +37,12 @@ internal static class TargetBatchFit
     public static double SplitCost(int tokens, int limit, TierCostCurve curve) =>
         (tokens / limit * curve.Cost(limit)) + curve.Cost(tokens % limit);
 
-    private static double Rate(ReadOnlySpan<int> gammas, ReadOnlySpan<int> overhead, ReadOnlySpan<double> alphas, int limit, TierCostCurve target)
+    private static double Rate(ReadOnlySpan<int> gammas, ReadOnlySpan<int> overhead, ReadOnlySpan<AcceptanceProfile> alphas, int limit, TierCostCurve target)
     {
         var tokens = 0.0;
         for (var i = 0; i < gammas.Length; i++)
         {
-            tokens += ExpectedGain.TokensPerVerify(alphas[i], gammas[i]);
+            tokens += alphas[i].TokensPerVerify(gammas[i]);
         }
         return tokens / SplitCost(Total(gammas, overhead), limit, target);
     }

@@ -17,17 +17,17 @@ public sealed class DraftLengthPlanner(TierCostCurve? draft, TierCostCurve? qual
     public TierCostCurve TargetCost => target;
 
     /// <summary>γ for two-tier decoding at draft→target acceptance <paramref name="alpha"/>.</summary>
-    public int ChooseTwoTier(double alpha) => BestTwoTier(alpha).Gamma;
+    public int ChooseTwoTier(AcceptanceProfile alpha) => BestTwoTier(alpha).Gamma;
 
     /// <summary>(γ₁, γ₂) for the pyramid at draft→qualifier acceptance α_dq and qualifier→target acceptance α_qt.</summary>
-    public (int Inner, int Outer) ChoosePyramid(double alphaDraftQualifier, double alphaQualifierTarget)
+    public (int Inner, int Outer) ChoosePyramid(AcceptanceProfile alphaDraftQualifier, AcceptanceProfile alphaQualifierTarget)
     {
         var (inner, outer, _) = BestPyramid(alphaDraftQualifier, alphaQualifierTarget);
         return (inner, outer);
     }
 
     /// <summary>The best two-tier γ and its expected tokens per unit cost (0 without a draft).</summary>
-    public (int Gamma, double Rate) BestTwoTier(double alpha)
+    public (int Gamma, double Rate) BestTwoTier(AcceptanceProfile alpha)
     {
         if (draft is null)
         {
@@ -46,7 +46,7 @@ public sealed class DraftLengthPlanner(TierCostCurve? draft, TierCostCurve? qual
     }
 
     /// <summary>The best pyramid (γ₁, γ₂) and its expected tokens per unit cost (0 without draft and qualifier).</summary>
-    public (int Inner, int Outer, double Rate) BestPyramid(double alphaDraftQualifier, double alphaQualifierTarget)
+    public (int Inner, int Outer, double Rate) BestPyramid(AcceptanceProfile alphaDraftQualifier, AcceptanceProfile alphaQualifierTarget)
     {
         if (draft is null || qualifier is null)
         {
@@ -74,12 +74,12 @@ public sealed class DraftLengthPlanner(TierCostCurve? draft, TierCostCurve? qual
     /// The best number of lookup tokens to verify, up to the <paramref name="available"/> ones, and its expected tokens per
     /// unit cost (proposing is free; verifying k tokens costs the target's k + 1 rows).
     /// </summary>
-    public (int Count, double Rate) BestLookup(double alpha, int available)
+    public (int Count, double Rate) BestLookup(AcceptanceProfile alpha, int available)
     {
         var best = (Count: 0, Rate: 0.0);
         for (var k = 1; k <= available; k++)
         {
-            var rate = ExpectedGain.TokensPerVerify(alpha, k) / target.Cost(k + 1);
+            var rate = alpha.TokensPerVerify(k) / target.Cost(k + 1);
             if (rate > best.Rate)
             {
                 best = (k, rate);

@@ -101,16 +101,16 @@ public readonly record struct SequenceWork(int TargetRows, int DraftPositions, i
     public static SequenceWork TargetOnly(int targetRows = 1) => new(targetRows, 0, 0, 0, 1);
 
     /// <summary>Prompt lookup: <paramref name="count"/> free proposals and the bonus row.</summary>
-    public static SequenceWork Lookup(double alpha, int count) => new(count + 1, 0, 0, 0, ExpectedGain.TokensPerVerify(alpha, count));
+    public static SequenceWork Lookup(AcceptanceProfile alpha, int count) => new(count + 1, 0, 0, 0, alpha.TokensPerVerify(count));
 
     /// <summary>Draft → target with γ drafts.</summary>
-    public static SequenceWork TwoTier(double alpha, int gamma) => new(gamma + 1, gamma, 0, 0, ExpectedGain.TokensPerVerify(alpha, gamma));
+    public static SequenceWork TwoTier(AcceptanceProfile alpha, int gamma) => new(gamma + 1, gamma, 0, 0, alpha.TokensPerVerify(gamma));
 
     /// <summary>Draft → qualifier → target with γ₁ drafts per inner round and γ₂ qualified tokens.</summary>
-    public static SequenceWork Pyramid(double alphaDraftQualifier, double alphaQualifierTarget, int inner, int outer)
+    public static SequenceWork Pyramid(AcceptanceProfile alphaDraftQualifier, AcceptanceProfile alphaQualifierTarget, int inner, int outer)
     {
         // Expected inner rounds to gather γ₂ qualified tokens, rounded up: a round is a whole decode.
-        var rounds = (int)Math.Ceiling(outer / ExpectedGain.TokensPerVerify(alphaDraftQualifier, inner));
-        return new(outer + 1, rounds * inner, rounds, inner + 1, ExpectedGain.TokensPerVerify(alphaQualifierTarget, outer));
+        var rounds = (int)Math.Ceiling(outer / alphaDraftQualifier.TokensPerVerify(inner));
+        return new(outer + 1, rounds * inner, rounds, inner + 1, alphaQualifierTarget.TokensPerVerify(outer));
     }
 }

@@ -51,20 +51,4 @@ public sealed class DraftLengthPlannerTests
     {
         Assert.Equal(expected, ExpectedGain.TokensPerVerify(alpha, gamma), 9);
     }
-
-    [Fact]
-    public void Running_acceptance_moves_towards_the_acceptance_the_rows_imply()
-    {
-        var acceptance = new RunningAcceptance(prior: 0.5);
-        for (var i = 0; i < 50; i++)
-        {
-            acceptance.ObserveExpected(sumOfAcceptance: 3.8, positions: 4); // 1 − TV = 0.95 per position
-        }
-        Assert.InRange(acceptance.Rate, 0.94, 0.96);
-        for (var i = 0; i < 50; i++)
-        {
-            acceptance.ObserveExpected(sumOfAcceptance: 0.4, positions: 4);
-        }
-        Assert.InRange(acceptance.Rate, 0.09, 0.11);
-    }
 }
