@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Momo.Engine.Speculation;
 namespace Momo.Bench.Analysis;
 
@@ -46,6 +47,7 @@ internal sealed record StageReport(
     string Stage, double Alpha, double AcceptanceRate, double MeanProposed, long Verifications, double[] ByPosition, double[]? Conditional = null)
 {
     /// <summary>The acceptance the analytic model uses: by position where measured, else α at every position.</summary>
+    [JsonIgnore]
     public AcceptanceProfile Profile => Conditional is { Length: > 0 } c ? AcceptanceProfile.ByPosition(c) : Alpha;
 }
 

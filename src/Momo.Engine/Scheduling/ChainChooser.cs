@@ -5,7 +5,7 @@ namespace Momo.Engine.Scheduling;
 
 /// <summary>
 /// Picks a sequence's chain for one step. A fixed mode runs its own chain, or the lookup chain when prompt lookup found
-/// a continuation (lookup is free, so a match is always worth verifying). <c>auto</c> weighs every chain the loaded
+/// a continuation (lookup is free, so a match is always worth verifying, at the length that pays). <c>auto</c> weighs every chain the loaded
 /// tiers allow, and its lengths, by the tokens per unit of cost of the whole step (<see cref="StepLoad"/>: the expected
 /// tokens from the sequence's running acceptance per stage, the cost from the tiers' measured curves for the batch as
 /// settled so far), and takes the best; when that is the target alone for a while it probes the best speculative
@@ -26,7 +26,9 @@ internal sealed class ChainChooser(TierSet tiers, KvLedger ledger, DraftLengthPl
         var mode = sequence.Mode;
         if (lookupCount > 0 && mode != DecodingMode.Auto)
         {
-            return new Choice(Chain.Lookup);
+            // A proposal runs on as far as the request allows (a loop repeats), so even a fixed mode verifies only
+            // the number its acceptance by position and the target's cost curve say pays.
+            return new Choice(Chain.Lookup, lengths.BestLookup(sequence.LookupToTarget.Profile, lookupCount).Count);
         }
         switch (mode)
         {

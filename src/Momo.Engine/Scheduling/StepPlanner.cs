@@ -108,7 +108,7 @@ internal sealed class StepPlanner(TierSet tiers, KvLedger ledger, DraftLengthPla
         switch (chain.Chain)
         {
             case Chain.Lookup:
-                // auto verifies the best number of them for the target's cost curve; a fixed mode all it found.
+                // The best number of them for the acceptance by position and the target's cost curve.
                 planned.DraftLength = chain.Inner > 0 ? Math.Min(chain.Inner, planned.LookupCount) : planned.LookupCount;
                 break;
             case Chain.TwoTier:

@@ -21,7 +21,10 @@ internal sealed class NgramLookup
 
     /// <summary>
     /// Writes into <paramref name="proposals"/> the continuation of the longest suffix of <paramref name="text"/> that
-    /// occurred before, at most its length; returns how many tokens were proposed (0 without a match).
+    /// occurred before, filling it; returns how many tokens were proposed (0 without a match). Where the continuation
+    /// reaches the end of the text, it goes on as the match did, into the tokens it has just proposed (an overlapping
+    /// copy): text in a loop of p tokens has its latest match one loop back, and the loop's next turn is the guess,
+    /// not only its remaining p tokens.
     /// </summary>
     public int Propose(ReadOnlySpan<int> text, Span<int> proposals)
     {
@@ -40,9 +43,13 @@ internal sealed class NgramLookup
             var suffix = text[^n..];
             if (_latestEnd.TryGetValue((n, Hash(suffix)), out var end) && end < text.Length && text.Slice(end - n, n).SequenceEqual(suffix))
             {
-                var count = Math.Min(proposals.Length, text.Length - end);
-                text.Slice(end, count).CopyTo(proposals);
-                return count;
+                var known = Math.Min(proposals.Length, text.Length - end);
+                text.Slice(end, known).CopyTo(proposals);
+                for (var i = known; i < proposals.Length; i++)
+                {
+                    proposals[i] = proposals[i - known];
+                }
+                return proposals.Length;
             }
         }
         return 0;

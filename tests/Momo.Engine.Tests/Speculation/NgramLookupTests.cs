@@ -36,6 +36,18 @@ public sealed class NgramLookupTests
     }
 
     [Fact]
+    public void Text_in_a_loop_is_proposed_past_its_end_as_the_loop_goes_on()
+    {
+        int[] text = [9, 1, 2, 3, 1, 2, 3];
+        var proposals = new int[7];
+
+        var count = new NgramLookup().Propose(text, proposals);
+
+        Assert.Equal(7, count); // "1 2 3" ended at 4; after it come 1 2 3, and then the loop again
+        Assert.Equal([1, 2, 3, 1, 2, 3, 1], proposals);
+    }
+
+    [Fact]
     public void The_index_grows_with_the_text_and_finds_matches_in_generated_tokens()
     {
         var lookup = new NgramLookup();
