@@ -69,7 +69,7 @@ public sealed partial class InferenceEngine : IDisposable
         _promptCache = new PromptCache(options.ReusePrefixes ? options.PromptCacheBytes : 0);
         _slots = new SlotCache(_ledger, _promptCache, options.MaxSequences);
         _planner = new StepPlanner(tiers, _ledger, planner, options);
-        _executor = new StepExecutor(tiers, _ledger, vocabulary, rule, metrics, options.DraftMinConfidence);
+        _executor = new StepExecutor(tiers, _ledger, vocabulary, rule, metrics, options.DraftMinConfidence, planner.Curves);
         _publisher = new Publisher(_telemetry, options.ContextPerSequence, logger);
         _applier = new StepApplier(_ledger, metrics, _publisher);
         _memory = new MemoryPressure(tiers, _ledger, _slots, metrics);

@@ -23,11 +23,13 @@ internal sealed class StepExecutor
     private readonly List<SequencePlan> _drafting = [];
     private readonly List<SequencePlan> _qualifying = [];
 
-    public StepExecutor(TierSet tiers, KvLedger ledger, ITokenText vocabulary, AcceptanceRule rule, EngineMetrics metrics, float draftMinConfidence)
+    public StepExecutor(
+        TierSet tiers, KvLedger ledger, ITokenText vocabulary, AcceptanceRule rule, EngineMetrics metrics, float draftMinConfidence,
+        IReadOnlyList<TierCostCurve?> costs)
     {
         _ledger = ledger;
         _vocabulary = vocabulary;
-        var decoder = new TierDecoder(tiers, ledger, metrics);
+        var decoder = new TierDecoder(tiers, ledger, metrics, costs);
         _prefill = new PrefillPhase(decoder);
         _draft = new DraftPhase(tiers, decoder, draftMinConfidence);
         _qualify = new QualifyPhase(tiers, decoder, rule);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling;
+using Momo.Engine.Speculation;
 using Momo.Engine.Telemetry;
 
 namespace Momo.Engine.Decoding;
@@ -16,9 +17,10 @@ internal readonly record struct TierFeed(Sequence Sequence, int Count, int Logit
 /// logits may be split across decodes, its tokens with logits stay together (the planner keeps them inside the
 /// limit), so no decode ever exceeds the limit. Each feed's logits are read right after the decode that holds them,
 /// before the next decode overwrites them. The ledger records what each successful decode stored; a failed decode
-/// leaves the ledger as it was and drops whatever the native cache may have kept of it.
+/// leaves the ledger as it was and drops whatever the native cache may have kept of it. Every decode's time refines the
+/// tier's cost curve in <paramref name="costs"/> (indexed by tier), the one the planner prices chains with.
 /// </summary>
-internal sealed class TierDecoder(TierSet tiers, KvLedger ledger, EngineMetrics metrics)
+internal sealed class TierDecoder(TierSet tiers, KvLedger ledger, EngineMetrics metrics, IReadOnlyList<TierCostCurve?> costs)
 {
     private readonly DecodeBatch _batch = new();
     private readonly List<(int Feed, int Handle)> _logits = [];
@@ -100,6 +102,7 @@ internal sealed class TierDecoder(TierSet tiers, KvLedger ledger, EngineMetrics 
             throw;
         }
         metrics.RecordPhase(phase, tier, started);
+        costs[(int)tier]?.Observe(_batch.Count, Stopwatch.GetElapsedTime(started).TotalSeconds);
         foreach (var (slot, end) in _stored)
         {
             ledger.Stored(slot, tier, end);

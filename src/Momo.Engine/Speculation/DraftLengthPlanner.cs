@@ -95,9 +95,15 @@ public sealed class DraftLengthPlanner(TierCostCurve? draft, TierCostCurve? qual
     /// <summary>An empty step load priced with these curves.</summary>
     public StepLoad NewStepLoad() => new(draft, qualifier, target);
 
-    /// <summary>A planner from measured curves (seconds for k = 1..n per tier; null for absent tiers).</summary>
+    /// <summary>The curves by tier (draft, qualifier, target; null for absent tiers), as in <see cref="FromMeasurements"/>.</summary>
+    public IReadOnlyList<TierCostCurve?> Curves => [draft, qualifier, target];
+
+    /// <summary>
+    /// A planner from measured curves (seconds for k = 1..n per tier; null for absent tiers), which the engine's timed
+    /// decodes go on refining (<see cref="TierCostCurve.Measured"/>).
+    /// </summary>
     public static DraftLengthPlanner FromMeasurements(double[]?[] curves) => new(
-        curves[0] is { } d ? new TierCostCurve(d) : null,
-        curves[1] is { } q ? new TierCostCurve(q) : null,
-        new TierCostCurve(curves[2] ?? throw new ArgumentException("the target's curve is required")));
+        curves[0] is { } d ? TierCostCurve.Measured(d) : null,
+        curves[1] is { } q ? TierCostCurve.Measured(q) : null,
+        TierCostCurve.Measured(curves[2] ?? throw new ArgumentException("the target's curve is required")));
 }

@@ -1,9 +1,11 @@
 namespace Momo.Engine.Speculation;
 
 /// <summary>
-/// A sequence's running acceptance at one stage, by proposal position (<see cref="AcceptanceProfile"/>): an
-/// exponentially weighted mean per position, starting from a prior so a new sequence drafts sensibly before it has
-/// evidence.
+/// A sequence's running acceptance at one stage, by proposal position (<see cref="AcceptanceProfile"/>): per position,
+/// the mean of the prior (worth <see cref="PriorWeight"/> observations) and the observations while they are few, then
+/// an exponentially weighted mean, so a new sequence drafts sensibly before it has evidence, loses a wrong prior within
+/// a few verifications (lookup's optimistic prior costs a whole verification each time it is wrong), and later follows
+/// the text as it changes.
 /// </summary>
 internal sealed class RunningAcceptance
 {
@@ -17,7 +19,11 @@ internal sealed class RunningAcceptance
     /// </summary>
     public const double Reconsider = 0.02;
 
+    /// <summary>How many observations the prior is worth.</summary>
+    public const double PriorWeight = 2;
+
     private readonly double[] _conditional = new double[Positions];
+    private readonly int[] _observed = new int[Positions];
     private readonly double _weightOfNew;
 
     /// <summary>A prior of <paramref name="prior"/> at every position.</summary>
@@ -44,7 +50,8 @@ internal sealed class RunningAcceptance
         for (var i = 0; i < reached; i++)
         {
             var position = Math.Min(i, Positions - 1);
-            _conditional[position] += _weightOfNew * (acceptanceByPosition[i] - _conditional[position]);
+            var weight = Math.Max(_weightOfNew, 1 / (++_observed[position] + PriorWeight));
+            _conditional[position] += weight * (acceptanceByPosition[i] - _conditional[position]);
         }
         for (var position = Math.Max(acceptanceByPosition.Length, 1); position < Positions; position++)
         {

@@ -59,6 +59,21 @@ public sealed class EngineChainTests
         GenerationRequest Request(int i) => EngineHarness.Request(EngineHarness.Prompt(i + 1), DecodingMode.Auto, maxTokens: 48, lookup: false);
     }
 
+    [Fact]
+    public async Task The_engine_s_timed_decodes_refine_the_measured_cost_curves_it_plans_with()
+    {
+        // A calibration that said one second per decode; the fake tiers decode in microseconds.
+        var slow = Enumerable.Repeat(1.0, 16).ToArray();
+        var planner = DraftLengthPlanner.FromMeasurements([slow, slow, slow]);
+        using var harness = EngineHarness.Create(planner: planner);
+
+        await harness.RunAsync(EngineHarness.Request(EngineHarness.Prompt(3), DecodingMode.TargetOnly, maxTokens: 40, lookup: false));
+
+        Assert.True(planner.TargetCost.Cost(1) < 0.25, $"the target's one-token cost is still {planner.TargetCost.Cost(1)} s");
+        Assert.Equal(1.0, planner.TargetCost.Cost(16)); // no decode of 16 tokens was timed
+        Assert.Equal(1.0, planner.Curves[0]!.Cost(1)); // target_only never decodes the draft
+    }
+
     private static TierCostCurve Curve(double fixedPart, double perRow) =>
         new(Enumerable.Range(1, 64).Select(k => fixedPart + (perRow * k)).ToArray());
 }

@@ -42,6 +42,21 @@ public sealed class DraftLengthPlannerTests
         Assert.True(best > SpeculationMath.TargetOnlyRate(target));
     }
 
+    [Fact]
+    public void Only_a_curve_measured_in_seconds_learns_from_timed_decodes()
+    {
+        var measured = TierCostCurve.Measured([0.010, 0.015]);
+        var units = new TierCostCurve([1.0, 1.5]);
+
+        measured.Observe(2, 0.025);
+        units.Observe(2, 0.025);
+        measured.Observe(7, 0.001); // past the measured range: the extrapolation stays
+
+        Assert.Equal(0.015 + (TierCostCurve.LearningRate * 0.010), measured.Cost(2), 12);
+        Assert.Equal(0.010, measured.Cost(1), 12);
+        Assert.Equal(1.5, units.Cost(2), 12);
+    }
+
     [Theory]
     [InlineData(0.0, 4, 1.0)]
     [InlineData(1.0, 4, 5.0)]

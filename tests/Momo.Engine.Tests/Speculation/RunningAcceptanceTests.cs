@@ -26,6 +26,18 @@ public sealed class RunningAcceptanceTests
     }
 
     [Fact]
+    public void A_wrong_prior_is_lost_within_a_few_verifications()
+    {
+        var acceptance = new RunningAcceptance(prior: 0.8);
+        for (var i = 0; i < 4; i++)
+        {
+            acceptance.Observe([0.1, 0.1, 0.1], accepted: 0);
+        }
+        // The prior counts as two observations: (2 · 0.8 + 4 · 0.1) / 6.
+        Assert.Equal((1.6 + 0.4) / 6, acceptance.Profile.At(0), 9);
+    }
+
+    [Fact]
     public void A_position_is_learnt_only_where_every_proposal_before_it_was_accepted()
     {
         var acceptance = new RunningAcceptance(prior: 0.5);
