@@ -28,6 +28,7 @@ public sealed partial class InferenceEngine : IDisposable
     private readonly PromptCache _promptCache;
     private readonly List<Sequence> _active = [];
     private readonly StepPlanner _planner;
+    private readonly AcceptancePriors _priors = new();
     private readonly StepExecutor _executor;
     private readonly StepApplier _applier;
     private readonly Publisher _publisher;
@@ -238,7 +239,7 @@ public sealed partial class InferenceEngine : IDisposable
             }
             var (slot, cachedPrompt, source) = _slots.Acquire(pending.Request.PromptTokens, _options.ReusePrefixes ? _active : []);
             var text = new OutputText(_vocabulary, pending.Request.StopSequences, pending.Request.MaxTokens);
-            var sequence = new Sequence(pending.Request, slot, cachedPrompt, _tiers.Target.VocabularySize, pending.Updates.Writer, text)
+            var sequence = new Sequence(pending.Request, slot, cachedPrompt, _tiers.Target.VocabularySize, pending.Updates.Writer, text, _priors)
             {
                 Cancellation = pending.Cancellation,
                 SubmittedTimestamp = pending.SubmittedTimestamp,

@@ -15,8 +15,14 @@ internal sealed class ChainChooser(TierSet tiers, KvLedger ledger, DraftLengthPl
 {
     private readonly StepLoad _load = lengths.NewStepLoad();
 
-    /// <summary>Target-only steps after which <c>auto</c> probes speculation again.</summary>
+    /// <summary>
+    /// Target-only steps after which <c>auto</c> probes speculation again, per sequence in the step: in a batch of n a
+    /// speculative chain pays less (the target's rows are no longer nearly free), and every probe costs rows of a
+    /// compute-bound decode, so a busy batch probes n times less often.
+    /// </summary>
     public const int ProbeEvery = 16;
+
+    private int _stepSequences = 1;
 
     /// <summary>The chain and its adaptive lengths (γ₁ or γ, γ₂).</summary>
     public readonly record struct Choice(Chain Chain, int Inner = 0, int Outer = 0);
@@ -47,6 +53,7 @@ internal sealed class ChainChooser(TierSet tiers, KvLedger ledger, DraftLengthPl
     /// <summary>Starts a step in which <paramref name="sequences"/> sequences verify, each counted as the target alone until its chain is settled.</summary>
     public void BeginStep(int sequences)
     {
+        _stepSequences = Math.Max(1, sequences);
         _load.Clear();
         for (var i = 0; i < sequences; i++)
         {
@@ -131,7 +138,7 @@ internal sealed class ChainChooser(TierSet tiers, KvLedger ledger, DraftLengthPl
         }
         _load.Add(SequenceWork.TargetOnly());
 
-        if (best.Choice.Chain == Chain.TargetOnly && sequence.StepsWithoutSpeculation >= ProbeEvery && speculative.Count > 0)
+        if (best.Choice.Chain == Chain.TargetOnly && sequence.StepsWithoutSpeculation >= ProbeEvery * _stepSequences && speculative.Count > 0)
         {
             // A probe, taking each speculative chain in turn, so every estimate keeps learning. One proposal is enough
             // to learn from (the rows give 1 − TV at that position) and costs little in a busy batch.

@@ -17,7 +17,9 @@ internal sealed class Sequence
 {
     private readonly List<int> _working;
 
-    public Sequence(GenerationRequest request, int slot, int cachedPromptTokens, int vocabulary, ChannelWriter<GenerationUpdate> output, OutputText text)
+    public Sequence(
+        GenerationRequest request, int slot, int cachedPromptTokens, int vocabulary, ChannelWriter<GenerationUpdate> output, OutputText text,
+        AcceptancePriors priors)
     {
         Request = request;
         Slot = slot;
@@ -34,6 +36,11 @@ internal sealed class Sequence
         VerifierRows = new RowStore(vocabulary);
         Distribution = new TokenDistribution(request.Sampling, vocabulary);
         Random = new RequestRandom(request.Sampling.Seed);
+        var engineWide = priors.For(request.Sampling.IsGreedy);
+        DraftToQualifier = new(engineWide.DraftToQualifier);
+        QualifierToTarget = new(engineWide.QualifierToTarget);
+        DraftToTarget = new(engineWide.DraftToTarget);
+        LookupToTarget = new(engineWide.LookupToTarget);
     }
 
     public GenerationRequest Request { get; }
@@ -53,11 +60,11 @@ internal sealed class Sequence
     public TokenDistribution Distribution { get; }
     public RequestRandom Random { get; }
     public StageCounters Counters { get; } = new();
-    public RunningAcceptance DraftToQualifier { get; } = new();
-    public RunningAcceptance QualifierToTarget { get; } = new();
-    public RunningAcceptance DraftToTarget { get; } = new();
-    // Lookup only proposes where the text repeats itself, where the target usually agrees: an optimistic prior.
-    public RunningAcceptance LookupToTarget { get; } = new(prior: 0.8);
+    // Each starts from what the engine's recent sequences of the same kind measured (AcceptancePriors).
+    public RunningAcceptance DraftToQualifier { get; }
+    public RunningAcceptance QualifierToTarget { get; }
+    public RunningAcceptance DraftToTarget { get; }
+    public RunningAcceptance LookupToTarget { get; }
 
     /// <summary>Prompt lookup over this sequence's committed text.</summary>
     public NgramLookup Lookup { get; } = new();

@@ -13,9 +13,9 @@ internal sealed class RunningAcceptance
     public const int Positions = 8;
 
     /// <summary>
-    /// How fast a position no run reaches drifts back to the first position's estimate, per verification. Without it a
-    /// position estimated low would never be drafted again, so never measured again; with it the planner tries a longer
-    /// run now and then (about every 1 / rate verifications) and learns whether the text changed.
+    /// How fast a position a verification did not reach drifts towards the position before it, per verification.
+    /// Without it a position estimated low would never be drafted again, so never measured again; with it the planner
+    /// tries a longer run now and then and learns whether the text changed.
     /// </summary>
     public const double Reconsider = 0.02;
 
@@ -25,12 +25,31 @@ internal sealed class RunningAcceptance
     private readonly double[] _conditional = new double[Positions];
     private readonly int[] _observed = new int[Positions];
     private readonly double _weightOfNew;
+    // [position] whether the prior there was measured (an engine-wide estimate that saw the position); where it was only
+    // guessed, a position without observations of its own follows the one before it.
+    private readonly bool[] _measuredPrior = new bool[Positions];
+    private readonly RunningAcceptance? _teaches;
 
     /// <summary>A prior of <paramref name="prior"/> at every position.</summary>
     public RunningAcceptance(double prior = 0.7, double weightOfNew = 0.1)
     {
         Array.Fill(_conditional, prior);
         _weightOfNew = weightOfNew;
+    }
+
+    /// <summary>
+    /// A sequence's estimate that starts from <paramref name="engineWide"/>'s current one, position by position, and
+    /// teaches it every verification it observes.
+    /// </summary>
+    public RunningAcceptance(RunningAcceptance engineWide, double weightOfNew = 0.1)
+    {
+        engineWide._conditional.CopyTo(_conditional, 0);
+        for (var position = 0; position < Positions; position++)
+        {
+            _measuredPrior[position] = engineWide._observed[position] > 0 || engineWide._measuredPrior[position];
+        }
+        _weightOfNew = weightOfNew;
+        _teaches = engineWide;
     }
 
     /// <summary>The estimate to plan with (live: it changes as this learns; plan and learn on the same thread).</summary>
@@ -42,20 +61,30 @@ internal sealed class RunningAcceptance
     /// were accepted. Position i is learnt only where its context is the committed text, that is where every proposal
     /// before it was accepted (positions 0..accepted); after a rejection the context holds a rejected token, and its
     /// agreement says nothing about acceptance once reached. Measuring 1 − TV rather than counting acceptances gives a
-    /// sampled run the exact expectation instead of a 0/1 draw.
+    /// sampled run the exact expectation instead of a 0/1 draw. A position never reached takes the estimate of the one
+    /// before it (the nearest evidence, not the prior: sampled text that rejects lookup's first proposal rejects its
+    /// later ones too).
     /// </summary>
     public void Observe(ReadOnlySpan<double> acceptanceByPosition, int accepted)
     {
-        var reached = Math.Min(accepted + 1, acceptanceByPosition.Length);
-        for (var i = 0; i < reached; i++)
+        _teaches?.Observe(acceptanceByPosition, accepted);
+        var reached = Math.Min(Math.Min(accepted + 1, acceptanceByPosition.Length), Positions);
+        for (var i = 0; i < Math.Min(accepted + 1, acceptanceByPosition.Length); i++)
         {
             var position = Math.Min(i, Positions - 1);
+            if (_observed[position] == 0 && position > 0 && !_measuredPrior[position])
+            {
+                _conditional[position] = _conditional[position - 1];
+            }
             var weight = Math.Max(_weightOfNew, 1 / (++_observed[position] + PriorWeight));
             _conditional[position] += weight * (acceptanceByPosition[i] - _conditional[position]);
         }
-        for (var position = Math.Max(acceptanceByPosition.Length, 1); position < Positions; position++)
+        for (var position = Math.Max(reached, 1); position < Positions; position++)
         {
-            _conditional[position] += Reconsider * (_conditional[0] - _conditional[position]);
+            var before = _conditional[position - 1];
+            _conditional[position] = _observed[position] == 0 && !_measuredPrior[position]
+                ? before
+                : _conditional[position] + (Reconsider * (before - _conditional[position]));
         }
     }
 }

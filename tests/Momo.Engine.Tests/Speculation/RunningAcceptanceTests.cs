@@ -38,6 +38,24 @@ public sealed class RunningAcceptanceTests
     }
 
     [Fact]
+    public void A_new_sequence_starts_from_what_the_engine_s_recent_sequences_of_its_kind_measured()
+    {
+        var priors = new AcceptancePriors();
+        var first = new RunningAcceptance(priors.For(greedy: false).LookupToTarget);
+        for (var i = 0; i < 60; i++)
+        {
+            first.Observe([0.1, 0.1, 0.1], accepted: 0); // sampled text rejects lookup's proposals
+        }
+
+        var next = new RunningAcceptance(priors.For(greedy: false).LookupToTarget);
+        var greedy = new RunningAcceptance(priors.For(greedy: true).LookupToTarget);
+
+        Assert.InRange(next.Profile.At(0), 0.1, 0.35);
+        Assert.InRange(next.Profile.At(3), 0.1, 0.35); // never measured engine-wide either: follows position 0
+        Assert.Equal(0.8, greedy.Profile.At(0)); // greedy requests keep their own estimate
+    }
+
+    [Fact]
     public void A_position_is_learnt_only_where_every_proposal_before_it_was_accepted()
     {
         var acceptance = new RunningAcceptance(prior: 0.5);
@@ -49,12 +67,13 @@ public sealed class RunningAcceptanceTests
         var profile = acceptance.Profile;
         Assert.InRange(profile.At(0), 0.89, 0.91);
         Assert.InRange(profile.At(1), 0.19, 0.21);
-        Assert.Equal(0.5, profile.At(2));
-        Assert.Equal(0.5, profile.At(3));
+        // Never reached: they take the estimate of the position before them, the nearest evidence.
+        Assert.Equal(profile.At(1), profile.At(2));
+        Assert.Equal(profile.At(1), profile.At(3));
     }
 
     [Fact]
-    public void A_position_no_run_reaches_drifts_back_so_that_it_is_measured_again()
+    public void A_position_no_run_reaches_drifts_towards_the_one_before_it_so_that_it_is_measured_again()
     {
         var acceptance = new RunningAcceptance(prior: 0.5);
         for (var i = 0; i < 80; i++)
