@@ -3,12 +3,18 @@ namespace Momo.Engine.Speculation;
 /// <summary>A tier's measured cost of decoding a batch of k tokens (any unit, the same for all tiers).</summary>
 public sealed class TierCostCurve
 {
-    private readonly double[] _costs;
-    private readonly double _slope; // cost per token past the measured range
-    private bool _learns;
+    private double[] _costs; // [k − 1] what Cost reads: nondecreasing once learnt
+    private double[]? _learnt; // [k − 1] the learnt costs as observed (a curve from Measured only)
+    private readonly double _slope; // cost per token past the array
 
     /// <summary>Weight of one timed decode in <see cref="Observe"/>: about the last 20 decodes of a size count.</summary>
     public const double LearningRate = 0.05;
+
+    /// <summary>
+    /// Largest batch a measured curve learns from timed decodes. The calibration measures up to 16 tokens; a busy batch
+    /// verifies far more rows in one decode, and those sizes start from the extrapolation and are then learnt.
+    /// </summary>
+    public const int MaxLearntTokens = 256;
 
     /// <summary>Creates a curve from costs for k = 1..n at index k − 1.</summary>
     public TierCostCurve(IReadOnlyList<double> costs)
@@ -43,20 +49,33 @@ public sealed class TierCostCurve
     /// <summary>
     /// A curve in seconds, measured at start (<see cref="Runtime.TierCostCalibration"/>), that every timed decode then
     /// refines (<see cref="Observe"/>): a calibration takes medians of a few decodes on a machine whose timings swing,
-    /// at one short context, while the decodes of the running engine are the costs the planner weighs.
+    /// at one short context and one sequence, while the decodes of the running engine are the costs the planner weighs.
     /// </summary>
-    public static TierCostCurve Measured(IReadOnlyList<double> seconds) => new(seconds) { _learns = true };
+    public static TierCostCurve Measured(IReadOnlyList<double> seconds)
+    {
+        var curve = new TierCostCurve(seconds);
+        curve._learnt = Enumerable.Range(1, Math.Max(MaxLearntTokens, seconds.Count)).Select(curve.Cost).ToArray();
+        curve._costs = [.. curve._learnt];
+        return curve;
+    }
 
     /// <summary>
     /// Folds the <paramref name="seconds"/> one decode of <paramref name="tokens"/> tokens took into the curve (a curve
-    /// in seconds from <see cref="Measured"/> only; others keep their units and ignore it). Sizes past the measured
-    /// range, such as prompt chunks, keep the extrapolation.
+    /// in seconds from <see cref="Measured"/> only; others keep their units and ignore it). What <see cref="Cost"/>
+    /// reads stays nondecreasing in k (a running maximum of the learnt costs), so single noisy timings never make a
+    /// larger batch look cheaper than a smaller one.
     /// </summary>
     public void Observe(int tokens, double seconds)
     {
-        if (_learns && tokens >= 1 && tokens <= _costs.Length && seconds > 0)
+        if (_learnt is null || tokens < 1 || tokens > _learnt.Length || !(seconds > 0))
         {
-            _costs[tokens - 1] += LearningRate * (seconds - _costs[tokens - 1]);
+            return;
+        }
+        _learnt[tokens - 1] += LearningRate * (seconds - _learnt[tokens - 1]);
+        _costs[0] = _learnt[0];
+        for (var k = 1; k < _learnt.Length; k++) // 256 comparisons per decode: nothing next to the decode
+        {
+            _costs[k] = Math.Max(_learnt[k], _costs[k - 1]);
         }
     }
 

@@ -48,13 +48,29 @@ public sealed class DraftLengthPlannerTests
         var measured = TierCostCurve.Measured([0.010, 0.015]);
         var units = new TierCostCurve([1.0, 1.5]);
 
+        var extrapolated = measured.Cost(40);
         measured.Observe(2, 0.025);
         units.Observe(2, 0.025);
-        measured.Observe(7, 0.001); // past the measured range: the extrapolation stays
+        measured.Observe(40, 2 * extrapolated); // a busy batch's size, past the calibration: learnt too
 
         Assert.Equal(0.015 + (TierCostCurve.LearningRate * 0.010), measured.Cost(2), 12);
         Assert.Equal(0.010, measured.Cost(1), 12);
+        Assert.Equal(extrapolated * (1 + TierCostCurve.LearningRate), measured.Cost(40), 12);
         Assert.Equal(1.5, units.Cost(2), 12);
+    }
+
+    [Fact]
+    public void A_learnt_curve_never_makes_a_larger_batch_cheaper_than_a_smaller_one()
+    {
+        var measured = TierCostCurve.Measured([0.010, 0.015, 0.018, 0.020]);
+        for (var i = 0; i < 100; i++)
+        {
+            measured.Observe(2, 0.030); // a noisy size-2 decode, slower than sizes 3 and 4 were measured
+        }
+        Assert.True(measured.Cost(2) > 0.029);
+        Assert.Equal(measured.Cost(2), measured.Cost(3), 12);
+        Assert.Equal(measured.Cost(2), measured.Cost(4), 12);
+        Assert.True(measured.Cost(5) >= measured.Cost(4));
     }
 
     [Theory]
