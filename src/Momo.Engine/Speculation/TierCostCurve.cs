@@ -5,7 +5,8 @@ public sealed class TierCostCurve
 {
     private double[] _costs; // [k − 1] what Cost reads: nondecreasing once learnt
     private double[]? _learnt; // [k − 1] the learnt costs as observed (a curve from Measured only)
-    private readonly double _slope; // cost per token past the array
+    private bool[]? _known; // [k − 1] measured at start or observed since; the others are interpolated
+    private readonly double _slope; // cost per token past the last known size
 
     /// <summary>Weight of one timed decode in <see cref="Observe"/>: about the last 20 decodes of a size count.</summary>
     public const double LearningRate = 0.05;
@@ -54,26 +55,54 @@ public sealed class TierCostCurve
     public static TierCostCurve Measured(IReadOnlyList<double> seconds)
     {
         var curve = new TierCostCurve(seconds);
-        curve._learnt = Enumerable.Range(1, Math.Max(MaxLearntTokens, seconds.Count)).Select(curve.Cost).ToArray();
+        var sizes = Math.Max(MaxLearntTokens, seconds.Count);
+        curve._learnt = Enumerable.Range(1, sizes).Select(curve.Cost).ToArray();
+        curve._known = Enumerable.Range(1, sizes).Select(k => k <= seconds.Count).ToArray();
         curve._costs = [.. curve._learnt];
         return curve;
     }
 
     /// <summary>
     /// Folds the <paramref name="seconds"/> one decode of <paramref name="tokens"/> tokens took into the curve (a curve
-    /// in seconds from <see cref="Measured"/> only; others keep their units and ignore it). What <see cref="Cost"/>
-    /// reads stays nondecreasing in k (a running maximum of the learnt costs), so single noisy timings never make a
-    /// larger batch look cheaper than a smaller one.
+    /// in seconds from <see cref="Measured"/> only; others keep their units and ignore it). A size never timed is
+    /// interpolated between the nearest known sizes around it, or past the last one extended with the calibration's
+    /// slope, so it moves with what was learnt next to it. What <see cref="Cost"/> reads stays nondecreasing in k (a
+    /// running maximum), so single noisy timings never make a larger batch look cheaper than a smaller one.
     /// </summary>
     public void Observe(int tokens, double seconds)
     {
-        if (_learnt is null || tokens < 1 || tokens > _learnt.Length || !(seconds > 0))
+        if (_learnt is null || _known is null || tokens < 1 || tokens > _learnt.Length || !(seconds > 0))
         {
             return;
         }
-        _learnt[tokens - 1] += LearningRate * (seconds - _learnt[tokens - 1]);
+        var index = tokens - 1;
+        _learnt[index] = _known[index] ? _learnt[index] + (LearningRate * (seconds - _learnt[index])) : seconds;
+        _known[index] = true;
+        Rebuild();
+    }
+
+    /// <summary>Interpolates the sizes never timed and takes the running maximum (a few hundred steps per decode).</summary>
+    private void Rebuild()
+    {
+        var previous = 0; // the last known index; index 0 is always known (calibrated)
+        for (var k = 1; k < _learnt!.Length; k++)
+        {
+            if (!_known![k])
+            {
+                continue;
+            }
+            for (var gap = previous + 1; gap < k; gap++)
+            {
+                _learnt[gap] = _learnt[previous] + ((_learnt[k] - _learnt[previous]) * (gap - previous) / (k - previous));
+            }
+            previous = k;
+        }
+        for (var tail = previous + 1; tail < _learnt.Length; tail++)
+        {
+            _learnt[tail] = _learnt[previous] + (_slope * (tail - previous));
+        }
         _costs[0] = _learnt[0];
-        for (var k = 1; k < _learnt.Length; k++) // 256 comparisons per decode: nothing next to the decode
+        for (var k = 1; k < _learnt.Length; k++)
         {
             _costs[k] = Math.Max(_learnt[k], _costs[k - 1]);
         }

@@ -51,12 +51,27 @@ public sealed class DraftLengthPlannerTests
         var extrapolated = measured.Cost(40);
         measured.Observe(2, 0.025);
         units.Observe(2, 0.025);
-        measured.Observe(40, 2 * extrapolated); // a busy batch's size, past the calibration: learnt too
+        measured.Observe(40, 2 * extrapolated); // a busy batch's size, past the calibration: its first timing is taken as it is
 
         Assert.Equal(0.015 + (TierCostCurve.LearningRate * 0.010), measured.Cost(2), 12);
         Assert.Equal(0.010, measured.Cost(1), 12);
-        Assert.Equal(extrapolated * (1 + TierCostCurve.LearningRate), measured.Cost(40), 12);
+        Assert.Equal(2 * extrapolated, measured.Cost(40), 12);
         Assert.Equal(1.5, units.Cost(2), 12);
+    }
+
+    [Fact]
+    public void Sizes_never_timed_move_with_the_sizes_learnt_around_them()
+    {
+        var measured = TierCostCurve.Measured([0.010, 0.015, 0.018, 0.020]);
+        for (var i = 0; i < 200; i++)
+        {
+            measured.Observe(4, 0.040); // the largest calibrated size turns out twice as slow in the running engine
+        }
+        measured.Observe(10, 0.070);
+
+        Assert.InRange(measured.Cost(4), 0.0399, 0.0401);
+        Assert.InRange(measured.Cost(7), 0.0549, 0.0551); // halfway between the two sizes learnt around it
+        Assert.True(measured.Cost(11) > measured.Cost(10), "past the last size learnt, a row still costs something");
     }
 
     [Fact]
