@@ -36,6 +36,14 @@ public static class FamilyForge
         _ => Bpe.BpeVocabulary.Build(preset.Tokenizer),
     };
 
+    /// <summary>The bigram head's greedy choice after each context class of the preset's vocabulary (before any block's
+    /// noise): what a forged model says where nothing else moves its logits.</summary>
+    public static int[] BigramChoices(FamilyPreset preset)
+    {
+        var vocab = Vocabulary(preset);
+        return [.. BigramHead.Build(vocab, preset.Smoothing, preset.TieMargin).Select(row => Array.IndexOf(row, row.Max()))];
+    }
+
     /// <summary>Reuses the family in <paramref name="directory"/> when its manifest matches preset, seed and forge
     /// version and all files are present with their recorded sizes; otherwise forges it anew.</summary>
     public static ForgedFamily EnsureFamily(string directory, FamilyPreset preset, int seed)

@@ -28,6 +28,8 @@ namespace Momo.Forge;
 /// family can carry another model family's chat format.</param>
 /// <param name="RopeFreqBase">llama.rope.freq_base. The agent family raises it so that its memory head's slowest rotary
 /// pair does not turn over a long context (see <see cref="ContextMemory"/>).</param>
+/// <param name="CopyCircuit">Whether blocks 0 and 1 carry the induction circuit that copies quoted text (see
+/// <see cref="Momo.Forge.CopyCircuit"/>); the draft then needs at least 2 blocks.</param>
 public sealed record FamilyPreset(
     string Name,
     int? MaxWords,
@@ -48,7 +50,8 @@ public sealed record FamilyPreset(
     int QualifierPadding = 0,
     int TargetPadding = 0,
     string? ChatTemplate = null,
-    float RopeFreqBase = 10000f)
+    float RopeFreqBase = 10000f,
+    bool CopyCircuit = false)
 {
     /// <summary>The server's no-configuration default: the whole tale, Q8_0, 1/3/8 blocks. Its context_length says 32k
     /// (the forged attention has no trained length), so an agent client may configure a long context; the server
@@ -67,6 +70,17 @@ public sealed record FamilyPreset(
     /// <summary>Benchmark family where the analytic model does not favour the pyramid: the qualifier is nearly the
     /// target (9 of 10 blocks), so it costs almost as much as the target and its filtering cannot pay.</summary>
     public static FamilyPreset BenchTwoTier { get; } = new("bench-two-tier", null, 1024, 2720, 8, 8, 1, 9, 10, 0.4f, 1.0f, GgmlType.F32);
+
+    /// <summary>Benchmark family for agentic and editing workloads, shaped like <see cref="BenchPyramid"/> (F32, 1024 wide)
+    /// with 2/4/10 blocks whose first two carry the copy circuit, so every tier continues a quoted passage and prompt
+    /// lookup pays. The huge rope base keeps the induction head's slow rotary pairs still over a long context.</summary>
+    public static FamilyPreset BenchAgentic { get; } = new(
+        "bench-agentic", null, 1024, 2720, 8, 8, 2, 4, 10, 0.4f, 1.0f, GgmlType.F32, RopeFreqBase: 1e38f, CopyCircuit: true);
+
+    /// <summary>The copy circuit at test size: 150 words, 512 wide (the circuit's codes need 128-wide heads, hence 4
+    /// heads), 2/3/4 blocks, F32.</summary>
+    public static FamilyPreset CopyTiny { get; } = new(
+        "copy-tiny", 150, 512, 1024, 4, 4, 2, 3, 4, 0.4f, 2.0f, GgmlType.F32, 32768, RopeFreqBase: 1e38f, CopyCircuit: true);
 
     /// <summary>Llama 3's format over a real byte-level BPE vocabulary: cl100k_base's 100,256 ranks plus Llama 3's 256
     /// special tokens (100,512); the draft carries 64 padding tokens the target lacks.</summary>
@@ -87,7 +101,7 @@ public sealed record FamilyPreset(
         "agent", null, 128, 256, 4, 4, 1, 2, 3, 0.2f, 3.0f, GgmlType.F32, 32768, Tokenizer: ForgeTokenizer.AgentTranscripts, RopeFreqBase: 1e12f);
 
     /// <summary>All built-in presets.</summary>
-    public static IReadOnlyList<FamilyPreset> All { get; } = [Demo, Tiny, BenchPyramid, BenchTwoTier, Llama3Bpe, ChatMlBpe, Agent];
+    public static IReadOnlyList<FamilyPreset> All { get; } = [Demo, Tiny, BenchPyramid, BenchTwoTier, BenchAgentic, CopyTiny, Llama3Bpe, ChatMlBpe, Agent];
 
     /// <summary>The built-in preset with this name; throws listing the valid names.</summary>
     public static FamilyPreset Named(string name) =>
@@ -107,6 +121,7 @@ public sealed record FamilyPreset(
         Check(WeightType is GgmlType.F32 or GgmlType.F16 or GgmlType.Q8_0, $"WeightType {WeightType} must be F32, F16 or Q8_0");
         Check(ContextLength >= 64, "ContextLength must be at least 64");
         Check(RopeFreqBase > 0, "RopeFreqBase must be positive");
+        Check(!CopyCircuit || DraftLayers >= 2, "the copy circuit needs at least 2 blocks in every tier");
         Check(DraftPadding >= 0 && QualifierPadding >= 0 && TargetPadding >= 0, "paddings must be >= 0");
     }
 }

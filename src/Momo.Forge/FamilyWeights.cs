@@ -19,7 +19,7 @@ internal sealed class FamilyWeights
     public static FamilyWeights Build(FamilyPreset p, ForgeVocabulary vocab, int seed)
     {
         int n = p.EmbeddingLength, v = vocab.Tokens.Count, classes = vocab.ClassCount, m = n - classes;
-        var reserved = ContextMemory.ReservedDimensions(vocab);
+        var reserved = ContextMemory.ReservedDimensions(vocab) + CopyCircuit.ReservedDimensions(p, vocab);
         if (m - reserved < 32)
         {
             throw new ArgumentException($"preset '{p.Name}': EmbeddingLength {n} needs at least {classes + reserved + 32} (vocabulary has {classes} context classes)");
@@ -60,6 +60,10 @@ internal sealed class FamilyWeights
         };
         var blocks = Enumerable.Range(0, p.TargetLayers).Select(b => Block(p, b, classes, seed)).ToList();
         var weights = new FamilyWeights { Shared = shared, Blocks = blocks };
+        if (p.CopyCircuit)
+        {
+            CopyCircuit.Apply(p, vocab, weights);
+        }
         if (vocab.Memories.Count > 0)
         {
             ContextMemory.Apply(p, vocab, weights);

@@ -6,7 +6,13 @@ public sealed class ForgeDeterminismTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "momo-forge-det-" + Guid.NewGuid().ToString("N"));
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
 
     [Fact]
     public void Forging_twice_with_the_same_seed_gives_the_same_bytes_and_another_seed_does_not()
@@ -19,6 +25,30 @@ public sealed class ForgeDeterminismTests : IDisposable
             Assert.Equal(File.ReadAllBytes(a.Paths[i]), File.ReadAllBytes(b.Paths[i]));
             Assert.NotEqual(File.ReadAllBytes(a.Paths[i]), File.ReadAllBytes(c.Paths[i]));
         }
+    }
+
+    [Fact]
+    public void The_copy_family_forges_the_same_bytes_from_the_same_seed_and_its_draft_shares_the_circuit_blocks()
+    {
+        var a = FamilyForge.Forge(Path.Combine(_root, "copy-a"), FamilyPreset.CopyTiny, 7);
+        var b = FamilyForge.Forge(Path.Combine(_root, "copy-b"), FamilyPreset.CopyTiny, 7);
+        var c = FamilyForge.Forge(Path.Combine(_root, "copy-c"), FamilyPreset.CopyTiny, 8);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(File.ReadAllBytes(a.Paths[i]), File.ReadAllBytes(b.Paths[i]));
+            Assert.NotEqual(File.ReadAllBytes(a.Paths[i]), File.ReadAllBytes(c.Paths[i]));
+        }
+        var draft = GgufReader.ReadFile(a.DraftPath);
+        var target = GgufReader.ReadFile(a.TargetPath);
+        Assert.Equal(2u, draft.Metadata.GetUInt32("llama.block_count"));
+        Assert.Equal(GgufReader.ReadTensor(a.DraftPath, draft, "blk.1.attn_k.weight"), GgufReader.ReadTensor(a.TargetPath, target, "blk.1.attn_k.weight"));
+    }
+
+    [Fact]
+    public void A_copy_preset_with_a_one_block_draft_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => (FamilyPreset.CopyTiny with { DraftLayers = 1 }).Validate());
+        Assert.Contains("copy circuit", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

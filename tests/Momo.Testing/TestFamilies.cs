@@ -24,6 +24,10 @@ public static class TestFamilies
     private static readonly Lazy<ForgedFamily> Llama3BpeFamily = new(() => Forge(FamilyPreset.Llama3Bpe));
     private static readonly Lazy<ForgedFamily> ChatMlBpeFamily = new(() => Forge(FamilyPreset.ChatMlBpe));
     private static readonly Lazy<ForgedFamily> AgentFamily = new(() => Forge(FamilyPreset.Agent));
+    private static readonly Lazy<ForgedFamily> CopyTinyFamily = new(() => Forge(FamilyPreset.CopyTiny));
+
+    /// <summary>The small family with the copy circuit: every tier continues a quoted passage.</summary>
+    public static ForgedFamily CopyTiny => CopyTinyFamily.Value;
 
     /// <summary>The agent family: Hermes tool calls under greedy decoding, for agent clients (OpenClaw).</summary>
     public static ForgedFamily Agent => AgentFamily.Value;
