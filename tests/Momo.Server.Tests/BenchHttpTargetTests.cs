@@ -26,6 +26,17 @@ public sealed class BenchHttpTargetTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_peer_runs_in_the_server_s_own_default_mode_whatever_the_cell_it_shares()
+    {
+        using var peer = new HttpTarget(new Uri(fixture.Server.Address, "v1").ToString(), ServerInstance.ModelId, choosesMode: false);
+
+        var result = await peer.RunAsync(new BenchRequest("story", "The old man went to the mountain", DecodingMode.TargetOnly, 0, 1, 16, 2, 4), 0, CancellationToken.None);
+
+        Assert.NotNull(result.Statistics);
+        Assert.Equal(DecodingMode.Auto.ToApiName(), result.Statistics.Mode); // the server's default, not the cell's target_only
+    }
+
+    [Fact]
     public async Task Banned_end_tokens_make_every_answer_run_to_its_token_limit()
     {
         using var target = new HttpTarget(new Uri(fixture.Server.Address, "v1").ToString(), ServerInstance.ModelId);

@@ -18,7 +18,7 @@ internal sealed record RunMeasurements(IReadOnlyDictionary<CellKey, CellMeasurem
 internal sealed class BenchRunner(IBenchTarget target, BenchOptions options, AcceptanceRecorder? recorder, PhaseRecorder? phases = null)
     : IDisposable
 {
-    private readonly Dictionary<string, IBenchTarget> _peers = options.PeerList.ToDictionary(p => p.Name, p => (IBenchTarget)new HttpTarget(p.Url, p.Name));
+    private readonly Dictionary<string, IBenchTarget> _peers = options.PeerList.ToDictionary(p => p.Name, p => (IBenchTarget)new HttpTarget(p.Url, p.Name, choosesMode: false));
 
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly IReadOnlyList<(string Set, string Text)> _prompts = PromptSets.Mixed(options.PromptSetList);

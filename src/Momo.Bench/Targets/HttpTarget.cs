@@ -11,10 +11,12 @@ namespace Momo.Bench.Targets;
 
 /// <summary>
 /// Any running OpenAI-compatible server (ours, llama-server, vLLM): streamed chat or text completions, timed from the
-/// client. The request carries our <c>speculative</c> extension, which other servers ignore; our server answers with
-/// a <c>speculative</c> block whose counts feed the acceptance figures.
+/// client. Driving our server through its modes (<c>--url</c>), the request carries our <c>speculative</c> extension,
+/// which other servers ignore; our server answers with a <c>speculative</c> block whose counts feed the acceptance
+/// figures. As a <c>--peer</c> (<paramref name="choosesMode"/> false) it leaves the extension out, so a peer runs as it
+/// was started (a momo server in its default mode, not in the mode of the cell the peer shares).
 /// </summary>
-internal sealed class HttpTarget(string baseUrl, string model) : IBenchTarget
+internal sealed class HttpTarget(string baseUrl, string model, bool choosesMode = true) : IBenchTarget
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(10) };
 
@@ -88,13 +90,16 @@ internal sealed class HttpTarget(string baseUrl, string model) : IBenchTarget
             // llama-server reuses a slot's cached prompt by default; the in-process engine runs with prefix reuse off, so
             // every configuration pays the same prefill. Servers that do not know the field ignore it.
             ["cache_prompt"] = false,
-            ["speculative"] = new JsonObject
+        };
+        if (choosesMode)
+        {
+            body["speculative"] = new JsonObject
             {
                 ["mode"] = request.Mode.ToApiName(),
                 ["draft_tokens"] = request.DraftTokens,
                 ["qualified_tokens"] = request.Mode == DecodingMode.Pyramid ? request.QualifiedTokens : null,
-            },
-        };
+            };
+        }
         if (request.BannedTokens is { Count: > 0 } banned)
         {
             body["logit_bias"] = new JsonObject(banned.Select(id => KeyValuePair.Create(id.ToString(CultureInfo.InvariantCulture), (JsonNode?)JsonValue.Create(-100))));
