@@ -22,6 +22,14 @@ internal sealed class ChainChooser(TierSet tiers, KvLedger ledger, DraftLengthPl
     /// </summary>
     public const int ProbeEvery = 16;
 
+    /// <summary>
+    /// How much more a speculative chain must promise than the target alone before <c>auto</c> takes it. The expected
+    /// rates come from running estimates and measured curves that are off by several per cent (single decodes swing by
+    /// more on a shared machine); where a chain promises only that much, as in a busy batch on a compute-bound CPU, its
+    /// real gain is as likely a loss.
+    /// </summary>
+    public const double SpeculationMargin = 0.05;
+
     private int _stepSequences = 1;
 
     /// <summary>The chain and its adaptive lengths (γ₁ or γ, γ₂).</summary>
@@ -87,7 +95,7 @@ internal sealed class ChainChooser(TierSet tiers, KvLedger ledger, DraftLengthPl
         var cost = _load.Cost();
         double StepRate(SequenceWork work) => (tokens + work.ExpectedTokens) / (cost + _load.MarginalCost(work));
 
-        var best = (Choice: new Choice(Chain.TargetOnly), Rate: StepRate(SequenceWork.TargetOnly()));
+        var best = (Choice: new Choice(Chain.TargetOnly), Rate: StepRate(SequenceWork.TargetOnly()) * (1 + SpeculationMargin));
         var speculative = new List<Choice>(3);
         void Consider(Choice choice, SequenceWork work)
         {

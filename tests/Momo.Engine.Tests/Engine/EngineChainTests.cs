@@ -40,12 +40,13 @@ public sealed class EngineChainTests
     }
 
     [Fact]
-    public async Task Auto_speculates_for_a_lone_sequence_but_not_in_a_batch_where_every_extra_row_costs_as_much_as_a_decode()
+    public async Task Auto_speculates_for_a_lone_sequence_but_not_in_a_batch_where_every_extra_row_costs_nearly_a_token()
     {
-        // Each row costs as much as a decode's fixed part. Alone, verifying several drafts in one decode saves fixed
-        // parts; in a batch of eight the fixed part is shared already, and every proposal adds a full row for less than
-        // a token: auto must leave the batch to the target alone (apart from its probes).
-        var planner = new DraftLengthPlanner(Curve(0.02, 0.02), Curve(0.1, 0.1), Curve(1, 1));
+        // A decode costs a fixed part of 2 plus 1 per row. Alone, verifying drafts in one decode saves fixed parts (a
+        // token costs 3 alone); in a batch of eight the fixed part is shared already (a token costs 1.25), and every
+        // proposal adds a row costing 1 for less than a token: auto must leave the batch to the target alone (apart
+        // from its probes).
+        var planner = new DraftLengthPlanner(Curve(0.02, 0.02), Curve(0.1, 0.1), Curve(2, 1));
         using var harness = EngineHarness.Create(planner: planner);
         var (_, alone) = await harness.RunAsync(Request(0));
 
