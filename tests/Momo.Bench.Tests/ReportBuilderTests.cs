@@ -58,6 +58,24 @@ public class ReportBuilderTests
     }
 
     [Fact]
+    public void Auto_is_expected_to_run_as_fast_as_the_mix_of_chains_it_chose()
+    {
+        // 40 target calls: 20 verified 4 lookup proposals each (all accepted: 5 tokens a call), 20 ran the target alone.
+        var lookups = Enumerable.Repeat((SpeculationStages.LookupToTarget, 4, 4), 20).ToArray();
+        var cells = new Dictionary<CellKey, CellMeasurements>
+        {
+            [new(0, 1, DecodingMode.TargetOnly)] = Cell(DecodingMode.TargetOnly, 1.0, 101),
+            [new(0, 1, DecodingMode.Auto)] = Cell(DecodingMode.Auto, 0.5, 40, lookups),
+        };
+        var report = ReportBuilder.Build("test", "hand-made", "cmd", new RunMeasurements(cells, new GammaPlan(4, 4, 8, "fixed"), 2), Curves, null);
+
+        var auto = report.Modes.Single(m => m.Mode == "auto");
+        // 20 + 20 · 5 = 120 tokens for 40 calls of 10 ms (flat curves): 300 tok/s against the target alone's 100.
+        Assert.Equal(3.0, auto.Expected!.Speedup, 9);
+        Assert.Equal(3.0, auto.Expected.ModelTokensPerCall, 9);
+    }
+
+    [Fact]
     public void A_missed_figure_names_the_term_that_is_off()
     {
         var report = Build(twoTierSeconds: 2.0); // slower than target_only although the model expects 1.38×

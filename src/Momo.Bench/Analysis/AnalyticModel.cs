@@ -10,8 +10,54 @@ namespace Momo.Bench.Analysis;
 /// <param name="DraftTarget">Acceptance of two-tier, by position.</param>
 /// <param name="Inner">γ₁, or two-tier's γ.</param>
 /// <param name="Outer">γ₂.</param>
+/// <param name="Mix">For <c>auto</c>: the chains it actually ran.</param>
 internal sealed record ModeInputs(
-    DecodingMode Mode, AcceptanceProfile DraftQualifier, AcceptanceProfile QualifierTarget, AcceptanceProfile DraftTarget, int Inner, int Outer);
+    DecodingMode Mode, AcceptanceProfile DraftQualifier, AcceptanceProfile QualifierTarget, AcceptanceProfile DraftTarget, int Inner, int Outer,
+    ChainMix? Mix = null);
+
+/// <summary>
+/// The chains <c>auto</c> ran in a cell: how many target calls each made, at its mean proposal length, with its measured
+/// acceptance by position. <c>auto</c> has no single formula; its expectation is that of the mix it chose.
+/// </summary>
+/// <param name="TargetOnlyCalls">Target calls without proposals.</param>
+/// <param name="Lookup">Lookup → target verifications, mean proposals, acceptance.</param>
+/// <param name="TwoTier">Draft → target verifications, mean γ, acceptance.</param>
+/// <param name="Pyramid">Qualifier → target verifications, mean γ₂, acceptance.</param>
+/// <param name="PyramidInner">The pyramid's mean γ₁.</param>
+/// <param name="DraftQualifier">Acceptance of the pyramid's inner stage.</param>
+internal sealed record ChainMix(
+    long TargetOnlyCalls,
+    (long Calls, int Length, AcceptanceProfile Acceptance) Lookup,
+    (long Calls, int Length, AcceptanceProfile Acceptance) TwoTier,
+    (long Calls, int Length, AcceptanceProfile Acceptance) Pyramid,
+    int PyramidInner,
+    AcceptanceProfile DraftQualifier)
+{
+    /// <summary>Expected tokens, all calls together.</summary>
+    public double Tokens =>
+        TargetOnlyCalls + (Lookup.Calls * Lookup.Acceptance.TokensPerVerify(Lookup.Length))
+        + (TwoTier.Calls * TwoTier.Acceptance.TokensPerVerify(TwoTier.Length)) + (Pyramid.Calls * Pyramid.Acceptance.TokensPerVerify(Pyramid.Length));
+
+    /// <summary>Target calls of every chain.</summary>
+    public long Calls => TargetOnlyCalls + Lookup.Calls + TwoTier.Calls + Pyramid.Calls;
+
+    /// <summary>Expected cost of all the calls: each chain's call costs its tokens over its <see cref="SpeculationMath"/> rate.</summary>
+    public double Cost(TierCostCurve? draft, TierCostCurve? qualifier, TierCostCurve target)
+    {
+        var cost = (TargetOnlyCalls * target.Cost(1)) + (Lookup.Calls * target.Cost(Lookup.Length + 1));
+        if (TwoTier.Calls > 0 && draft is not null)
+        {
+            cost += TwoTier.Calls * TwoTier.Acceptance.TokensPerVerify(TwoTier.Length)
+                / SpeculationMath.TwoTierRate(TwoTier.Acceptance, TwoTier.Length, draft, target);
+        }
+        if (Pyramid.Calls > 0 && draft is not null && qualifier is not null)
+        {
+            cost += Pyramid.Calls * Pyramid.Acceptance.TokensPerVerify(Pyramid.Length)
+                / SpeculationMath.PyramidRate(DraftQualifier, Pyramid.Acceptance, PyramidInner, Pyramid.Length, draft, qualifier, target);
+        }
+        return cost;
+    }
+}
 
 /// <summary>
 /// The analytic expectation, always through <see cref="SpeculationMath"/> (the formula the engine's planner uses; there
@@ -43,6 +89,7 @@ internal static class AnalyticModel
     public static double Rate(ModeInputs inputs, TierCostCurve? draft, TierCostCurve? qualifier, TierCostCurve target) => inputs.Mode switch
     {
         DecodingMode.TargetOnly => SpeculationMath.TargetOnlyRate(target),
+        DecodingMode.Auto => inputs.Mix is { } mix ? mix.Tokens / mix.Cost(draft, qualifier, target) : throw new ArgumentException("auto needs its chain mix"),
         DecodingMode.TwoTier => SpeculationMath.TwoTierRate(inputs.DraftTarget, inputs.Inner,
             draft ?? throw new ArgumentException("two-tier needs a draft curve"), target),
         _ => SpeculationMath.PyramidRate(inputs.DraftQualifier, inputs.QualifierTarget, inputs.Inner, inputs.Outer,
@@ -54,6 +101,7 @@ internal static class AnalyticModel
     public static double TokensPerTargetCall(ModeInputs inputs) => inputs.Mode switch
     {
         DecodingMode.TargetOnly => 1,
+        DecodingMode.Auto => inputs.Mix is { Calls: > 0 } mix ? mix.Tokens / mix.Calls : 1,
         DecodingMode.TwoTier => inputs.DraftTarget.TokensPerVerify(inputs.Inner),
         _ => inputs.QualifierTarget.TokensPerVerify(inputs.Outer),
     };

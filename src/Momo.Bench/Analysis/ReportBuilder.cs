@@ -94,10 +94,32 @@ internal static class ReportBuilder
         return mode switch
         {
             DecodingMode.TargetOnly => inputs,
+            DecodingMode.Auto => Mix(row, Stage) is { } mix ? inputs with { Mix = mix } : null,
             DecodingMode.TwoTier when row.Inner is not null && dt is not null => inputs,
             DecodingMode.Pyramid when row.Inner is not null && row.Outer is not null && dq is not null && qt is not null => inputs,
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// The chains an <c>auto</c> row ran, from its stages' verifications and mean lengths and its target calls (completion
+    /// tokens over tokens per call); null without server statistics.
+    /// </summary>
+    private static ChainMix? Mix(ModeReport row, Func<string, StageReport?> stage)
+    {
+        if (row.TokensPerTargetCall is not ({ } perCall and > 0))
+        {
+            return null;
+        }
+        (long, int, AcceptanceProfile) Chain(string name) =>
+            stage(name) is { Verifications: > 0 } s ? (s.Verifications, Math.Max(1, (int)Math.Round(s.MeanProposed)), s.Profile) : (0, 1, 0);
+        var lookup = Chain(SpeculationStages.LookupToTarget);
+        var twoTier = Chain(SpeculationStages.DraftToTarget);
+        var pyramid = Chain(SpeculationStages.QualifierToTarget);
+        var calls = (long)Math.Round(row.CompletionTokens / perCall);
+        var inner = stage(SpeculationStages.DraftToQualifier);
+        return new ChainMix(Math.Max(0, calls - lookup.Item1 - twoTier.Item1 - pyramid.Item1), lookup, twoTier, pyramid,
+            inner is { Verifications: > 0 } i ? Math.Max(1, (int)Math.Round(i.MeanProposed)) : 1, inner?.Profile ?? 0);
     }
 
     private static double Alpha(ModeReport row, string stage) => row.Stages.FirstOrDefault(s => s.Stage == stage)?.Alpha ?? double.NaN;
