@@ -19,6 +19,20 @@ public class AnalyticModelTests
     }
 
     [Fact]
+    public void A_run_of_mixed_draft_lengths_is_expected_to_commit_what_each_length_commits_not_what_the_mean_length_would()
+    {
+        // Two verifications of 1 draft and two of 7 at α = 0.5: 2 · 1.5 + 2 · 1.9921875 tokens; four of the mean, 4 drafts,
+        // would promise 4 · 1.9375.
+        long[] lengths = [0, 2, 0, 0, 0, 0, 0, 2];
+        var inputs = new ModeInputs(DecodingMode.TwoTier, 0, 0, 0.5, 4, 1, Lengths: lengths);
+
+        Assert.Equal(((2 * 1.5) + (2 * 1.9921875)) / 4, AnalyticModel.TokensPerTargetCall(inputs), 9);
+        var (draft, target) = (TierCostCurve.Flat(0.1), TierCostCurve.Flat(1));
+        var cost = (2 * ((1 * 0.1) + 1)) + (2 * ((7 * 0.1) + 1));
+        Assert.Equal(((2 * 1.5) + (2 * 1.9921875)) / cost, AnalyticModel.Rate(inputs, draft, null, target), 9);
+    }
+
+    [Fact]
     public void The_batched_view_at_concurrency_one_is_the_measured_curve()
     {
         var batched = AnalyticModel.Batched(Linear, 1);

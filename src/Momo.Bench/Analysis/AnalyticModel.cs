@@ -10,50 +10,51 @@ namespace Momo.Bench.Analysis;
 /// <param name="DraftTarget">Acceptance of two-tier, by position.</param>
 /// <param name="Inner">γ₁, or two-tier's γ.</param>
 /// <param name="Outer">γ₂.</param>
+/// <param name="Lengths">Target verifications by proposal length ([k]); where given, the model weighs every length the
+/// run used (γ adapts per sequence, and G is concave in γ, so the mean γ would overstate the tokens).</param>
 /// <param name="Mix">For <c>auto</c>: the chains it actually ran.</param>
 internal sealed record ModeInputs(
     DecodingMode Mode, AcceptanceProfile DraftQualifier, AcceptanceProfile QualifierTarget, AcceptanceProfile DraftTarget, int Inner, int Outer,
-    ChainMix? Mix = null);
+    IReadOnlyList<long>? Lengths = null, ChainMix? Mix = null);
 
 /// <summary>
-/// The chains <c>auto</c> ran in a cell: how many target calls each made, at its mean proposal length, with its measured
+/// The chains <c>auto</c> ran in a cell: how many target calls each made at each proposal length, with its measured
 /// acceptance by position. <c>auto</c> has no single formula; its expectation is that of the mix it chose.
 /// </summary>
 /// <param name="TargetOnlyCalls">Target calls without proposals.</param>
-/// <param name="Lookup">Lookup → target verifications, mean proposals, acceptance.</param>
-/// <param name="TwoTier">Draft → target verifications, mean γ, acceptance.</param>
-/// <param name="Pyramid">Qualifier → target verifications, mean γ₂, acceptance.</param>
+/// <param name="Lookup">Lookup → target verifications by length ([k]), and acceptance.</param>
+/// <param name="TwoTier">Draft → target verifications by γ, and acceptance.</param>
+/// <param name="Pyramid">Qualifier → target verifications by γ₂, and acceptance.</param>
 /// <param name="PyramidInner">The pyramid's mean γ₁.</param>
 /// <param name="DraftQualifier">Acceptance of the pyramid's inner stage.</param>
 internal sealed record ChainMix(
     long TargetOnlyCalls,
-    (long Calls, int Length, AcceptanceProfile Acceptance) Lookup,
-    (long Calls, int Length, AcceptanceProfile Acceptance) TwoTier,
-    (long Calls, int Length, AcceptanceProfile Acceptance) Pyramid,
+    (IReadOnlyList<long> Lengths, AcceptanceProfile Acceptance) Lookup,
+    (IReadOnlyList<long> Lengths, AcceptanceProfile Acceptance) TwoTier,
+    (IReadOnlyList<long> Lengths, AcceptanceProfile Acceptance) Pyramid,
     int PyramidInner,
     AcceptanceProfile DraftQualifier)
 {
     /// <summary>Expected tokens, all calls together.</summary>
-    public double Tokens =>
-        TargetOnlyCalls + (Lookup.Calls * Lookup.Acceptance.TokensPerVerify(Lookup.Length))
-        + (TwoTier.Calls * TwoTier.Acceptance.TokensPerVerify(TwoTier.Length)) + (Pyramid.Calls * Pyramid.Acceptance.TokensPerVerify(Pyramid.Length));
+    public double Tokens => TargetOnlyCalls + AnalyticModel.Tokens(Lookup.Lengths, Lookup.Acceptance)
+        + AnalyticModel.Tokens(TwoTier.Lengths, TwoTier.Acceptance) + AnalyticModel.Tokens(Pyramid.Lengths, Pyramid.Acceptance);
 
     /// <summary>Target calls of every chain.</summary>
-    public long Calls => TargetOnlyCalls + Lookup.Calls + TwoTier.Calls + Pyramid.Calls;
+    public long Calls => TargetOnlyCalls + Lookup.Lengths.Sum() + TwoTier.Lengths.Sum() + Pyramid.Lengths.Sum();
 
-    /// <summary>Expected cost of all the calls: each chain's call costs its tokens over its <see cref="SpeculationMath"/> rate.</summary>
+    /// <summary>Expected cost of all the calls: each call costs its expected tokens over its <see cref="SpeculationMath"/> rate.</summary>
     public double Cost(TierCostCurve? draft, TierCostCurve? qualifier, TierCostCurve target)
     {
-        var cost = (TargetOnlyCalls * target.Cost(1)) + (Lookup.Calls * target.Cost(Lookup.Length + 1));
-        if (TwoTier.Calls > 0 && draft is not null)
+        var cost = TargetOnlyCalls * target.Cost(1);
+        cost += AnalyticModel.Cost(Lookup.Lengths, Lookup.Acceptance, k => Lookup.Acceptance.TokensPerVerify(k) / target.Cost(k + 1));
+        if (draft is not null)
         {
-            cost += TwoTier.Calls * TwoTier.Acceptance.TokensPerVerify(TwoTier.Length)
-                / SpeculationMath.TwoTierRate(TwoTier.Acceptance, TwoTier.Length, draft, target);
+            cost += AnalyticModel.Cost(TwoTier.Lengths, TwoTier.Acceptance, k => SpeculationMath.TwoTierRate(TwoTier.Acceptance, k, draft, target));
         }
-        if (Pyramid.Calls > 0 && draft is not null && qualifier is not null)
+        if (draft is not null && qualifier is not null)
         {
-            cost += Pyramid.Calls * Pyramid.Acceptance.TokensPerVerify(Pyramid.Length)
-                / SpeculationMath.PyramidRate(DraftQualifier, Pyramid.Acceptance, PyramidInner, Pyramid.Length, draft, qualifier, target);
+            cost += AnalyticModel.Cost(Pyramid.Lengths, Pyramid.Acceptance,
+                k => SpeculationMath.PyramidRate(DraftQualifier, Pyramid.Acceptance, PyramidInner, k, draft, qualifier, target));
         }
         return cost;
     }
@@ -86,22 +87,34 @@ internal static class AnalyticModel
     }
 
     /// <summary>Expected tokens per second of <paramref name="inputs"/> on curves (draft, qualifier, target).</summary>
-    public static double Rate(ModeInputs inputs, TierCostCurve? draft, TierCostCurve? qualifier, TierCostCurve target) => inputs.Mode switch
+    public static double Rate(ModeInputs inputs, TierCostCurve? draft, TierCostCurve? qualifier, TierCostCurve target)
     {
-        DecodingMode.TargetOnly => SpeculationMath.TargetOnlyRate(target),
-        DecodingMode.Auto => inputs.Mix is { } mix ? mix.Tokens / mix.Cost(draft, qualifier, target) : throw new ArgumentException("auto needs its chain mix"),
-        DecodingMode.TwoTier => SpeculationMath.TwoTierRate(inputs.DraftTarget, inputs.Inner,
-            draft ?? throw new ArgumentException("two-tier needs a draft curve"), target),
-        _ => SpeculationMath.PyramidRate(inputs.DraftQualifier, inputs.QualifierTarget, inputs.Inner, inputs.Outer,
-            draft ?? throw new ArgumentException("pyramid needs a draft curve"),
-            qualifier ?? throw new ArgumentException("pyramid needs a qualifier curve"), target),
-    };
+        if (inputs.Mode == DecodingMode.TargetOnly)
+        {
+            return SpeculationMath.TargetOnlyRate(target);
+        }
+        if (inputs.Mode == DecodingMode.Auto)
+        {
+            var mix = inputs.Mix ?? throw new ArgumentException("auto needs its chain mix");
+            return mix.Tokens / mix.Cost(draft, qualifier, target);
+        }
+        Func<int, double> rate = inputs.Mode == DecodingMode.TwoTier
+            ? k => SpeculationMath.TwoTierRate(inputs.DraftTarget, k, draft ?? throw new ArgumentException("two-tier needs a draft curve"), target)
+            : k => SpeculationMath.PyramidRate(inputs.DraftQualifier, inputs.QualifierTarget, inputs.Inner, k,
+                draft ?? throw new ArgumentException("pyramid needs a draft curve"),
+                qualifier ?? throw new ArgumentException("pyramid needs a qualifier curve"), target);
+        var acceptance = Verified(inputs);
+        return inputs.Lengths is { } lengths
+            ? Tokens(lengths, acceptance) / Cost(lengths, acceptance, rate)
+            : rate(inputs.Mode == DecodingMode.TwoTier ? inputs.Inner : inputs.Outer);
+    }
 
     /// <summary>Expected target tokens per target call (the acceptance term of the model).</summary>
     public static double TokensPerTargetCall(ModeInputs inputs) => inputs.Mode switch
     {
         DecodingMode.TargetOnly => 1,
         DecodingMode.Auto => inputs.Mix is { Calls: > 0 } mix ? mix.Tokens / mix.Calls : 1,
+        _ when inputs.Lengths is { } lengths && lengths.Sum() > 0 => Tokens(lengths, Verified(inputs)) / lengths.Sum(),
         DecodingMode.TwoTier => inputs.DraftTarget.TokensPerVerify(inputs.Inner),
         _ => inputs.QualifierTarget.TokensPerVerify(inputs.Outer),
     };
@@ -109,4 +122,31 @@ internal static class AnalyticModel
     /// <summary>Expected seconds per target call including the drafting before it (the cost term): tokens per call / rate.</summary>
     public static double SecondsPerTargetCall(ModeInputs inputs, TierCostCurve? draft, TierCostCurve? qualifier, TierCostCurve target) =>
         TokensPerTargetCall(inputs) / Rate(inputs, draft, qualifier, target);
+
+    /// <summary>Σ over lengths k of calls(k) · G(k): the tokens verifications of these lengths are expected to commit.</summary>
+    public static double Tokens(IReadOnlyList<long> lengths, AcceptanceProfile acceptance)
+    {
+        var tokens = 0.0;
+        for (var k = 1; k < lengths.Count; k++)
+        {
+            tokens += lengths[k] * acceptance.TokensPerVerify(k);
+        }
+        return tokens;
+    }
+
+    /// <summary>Σ over lengths k of calls(k) · G(k) / rate(k): what those verifications are expected to cost.</summary>
+    public static double Cost(IReadOnlyList<long> lengths, AcceptanceProfile acceptance, Func<int, double> rate)
+    {
+        var cost = 0.0;
+        for (var k = 1; k < lengths.Count; k++)
+        {
+            if (lengths[k] > 0)
+            {
+                cost += lengths[k] * acceptance.TokensPerVerify(k) / rate(k);
+            }
+        }
+        return cost;
+    }
+
+    private static AcceptanceProfile Verified(ModeInputs inputs) => inputs.Mode == DecodingMode.TwoTier ? inputs.DraftTarget : inputs.QualifierTarget;
 }

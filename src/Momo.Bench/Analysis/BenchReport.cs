@@ -43,8 +43,10 @@ internal sealed record TierCurveReport(string Tier, double[] Seconds, double[] R
 /// <param name="Verifications">Verifications seen.</param>
 /// <param name="ByPosition">Fraction of verifications accepting position i.</param>
 /// <param name="Conditional">Acceptance at position i of the verifications that reached it (the model's input).</param>
+/// <param name="Lengths">Verifications by the number of tokens they proposed ([k]).</param>
 internal sealed record StageReport(
-    string Stage, double Alpha, double AcceptanceRate, double MeanProposed, long Verifications, double[] ByPosition, double[]? Conditional = null)
+    string Stage, double Alpha, double AcceptanceRate, double MeanProposed, long Verifications, double[] ByPosition, double[]? Conditional = null,
+    long[]? Lengths = null)
 {
     /// <summary>The acceptance the analytic model uses: by position where measured, else α at every position.</summary>
     [JsonIgnore]

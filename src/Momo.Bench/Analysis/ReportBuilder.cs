@@ -41,7 +41,8 @@ internal static class ReportBuilder
         {
             var t = cell.Stages[name];
             var positions = Math.Max(1, (int)Math.Ceiling(t.MeanProposed));
-            return new StageReport(name, t.Alpha, t.AcceptanceRate, t.MeanProposed, t.Verifications, t.AcceptanceByPosition(positions), t.ConditionalByPosition());
+            return new StageReport(name, t.Alpha, t.AcceptanceRate, t.MeanProposed, t.Verifications, t.AcceptanceByPosition(positions), t.ConditionalByPosition(),
+                [.. t.ProposedLengths]);
         }).ToList();
         var (inner, outer) = gammas.For(key.Mode);
         // Adaptive runs have no single γ: the model is evaluated at the mean proposal length actually used.
@@ -90,7 +91,9 @@ internal static class ReportBuilder
             return null;
         }
         var (dq, qt, dt) = (Stage(SpeculationStages.DraftToQualifier), Stage(SpeculationStages.QualifierToTarget), Stage(SpeculationStages.DraftToTarget));
-        var inputs = new ModeInputs(mode, dq?.Profile ?? 0, qt?.Profile ?? 0, dt?.Profile ?? 0, row.Inner ?? 1, row.Outer ?? 1);
+        var verified = mode == DecodingMode.Pyramid ? qt : dt; // the stage whose proposals the target verifies
+        var inputs = new ModeInputs(mode, dq?.Profile ?? 0, qt?.Profile ?? 0, dt?.Profile ?? 0, row.Inner ?? 1, row.Outer ?? 1,
+            Lengths: verified?.Lengths is { } lengths && lengths.Any(n => n > 0) ? lengths : null);
         return mode switch
         {
             DecodingMode.TargetOnly => inputs,
@@ -111,14 +114,14 @@ internal static class ReportBuilder
         {
             return null;
         }
-        (long, int, AcceptanceProfile) Chain(string name) =>
-            stage(name) is { Verifications: > 0 } s ? (s.Verifications, Math.Max(1, (int)Math.Round(s.MeanProposed)), s.Profile) : (0, 1, 0);
+        (IReadOnlyList<long>, AcceptanceProfile) Chain(string name) =>
+            stage(name) is { Verifications: > 0, Lengths: { } lengths } s ? (lengths, s.Profile) : ([], 0);
         var lookup = Chain(SpeculationStages.LookupToTarget);
         var twoTier = Chain(SpeculationStages.DraftToTarget);
         var pyramid = Chain(SpeculationStages.QualifierToTarget);
         var calls = (long)Math.Round(row.CompletionTokens / perCall);
         var inner = stage(SpeculationStages.DraftToQualifier);
-        return new ChainMix(Math.Max(0, calls - lookup.Item1 - twoTier.Item1 - pyramid.Item1), lookup, twoTier, pyramid,
+        return new ChainMix(Math.Max(0, calls - lookup.Item1.Sum() - twoTier.Item1.Sum() - pyramid.Item1.Sum()), lookup, twoTier, pyramid,
             inner is { Verifications: > 0 } i ? Math.Max(1, (int)Math.Round(i.MeanProposed)) : 1, inner?.Profile ?? 0);
     }
 

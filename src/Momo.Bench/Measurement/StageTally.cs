@@ -27,6 +27,9 @@ internal sealed class StageTally
     /// <summary>Accepted tokens at each position of the proposal run (0 = first).</summary>
     public long[] AcceptedAt { get; } = new long[MaxPositions];
 
+    /// <summary>Verifications by the number of tokens they proposed ([k], k capped at <see cref="MaxPositions"/>).</summary>
+    public long[] ProposedLengths { get; } = new long[MaxPositions + 1];
+
     /// <summary>Verifications that tested position i, that is proposed it and accepted every position before it.</summary>
     public long[] ReachedAt { get; } = new long[MaxPositions];
 
@@ -34,6 +37,7 @@ internal sealed class StageTally
     public void Add(int proposed, int accepted)
     {
         Verifications++;
+        ProposedLengths[Math.Clamp(proposed, 0, MaxPositions)]++;
         Proposed += proposed;
         Accepted += accepted;
         if (accepted < proposed)
