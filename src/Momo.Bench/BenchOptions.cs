@@ -94,7 +94,8 @@ internal sealed record BenchOptions(
           --threads N            CPU threads per tier
           --sweep                measure cost(k)/cost(1) of candidate target shapes and weight types
           --peer NAME=URL        also run every round through this OpenAI-compatible server, in the same interleaving
-                                 (repeatable; e.g. llama-server=http://127.0.0.1:8080/v1); reported beside our modes
+                                 (repeatable; e.g. llama-server=http://127.0.0.1:8080/v1); reported beside our modes;
+                                 a peer runs as it was started (no speculative extension is sent to it)
           --native-lib PATH      load this llama.cpp build (a folder or libllama.so)
                                  instead of the bundled one; refused unless it is the commit LLamaSharp binds
           --row-cost [V]         time the managed work per probability row at a vocabulary of V tokens (default 152064)
