@@ -14,12 +14,15 @@ public sealed class ForgeDeterminismTests : IDisposable
         }
     }
 
-    [Fact]
-    public void Forging_twice_with_the_same_seed_gives_the_same_bytes_and_another_seed_does_not()
+    [Theory]
+    [InlineData("tiny")]
+    [InlineData("copy-tiny")]
+    public void Forging_twice_with_the_same_seed_gives_the_same_bytes_and_another_seed_does_not(string name)
     {
-        var a = FamilyForge.Forge(Path.Combine(_root, "a"), FamilyPreset.Tiny, 7);
-        var b = FamilyForge.Forge(Path.Combine(_root, "b"), FamilyPreset.Tiny, 7);
-        var c = FamilyForge.Forge(Path.Combine(_root, "c"), FamilyPreset.Tiny, 8);
+        var preset = FamilyPreset.Named(name);
+        var a = FamilyForge.Forge(Path.Combine(_root, name + "-a"), preset, 7);
+        var b = FamilyForge.Forge(Path.Combine(_root, name + "-b"), preset, 7);
+        var c = FamilyForge.Forge(Path.Combine(_root, name + "-c"), preset, 8);
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal(File.ReadAllBytes(a.Paths[i]), File.ReadAllBytes(b.Paths[i]));
@@ -28,16 +31,9 @@ public sealed class ForgeDeterminismTests : IDisposable
     }
 
     [Fact]
-    public void The_copy_family_forges_the_same_bytes_from_the_same_seed_and_its_draft_shares_the_circuit_blocks()
+    public void The_copy_family_s_draft_shares_the_circuit_blocks_with_the_target()
     {
-        var a = FamilyForge.Forge(Path.Combine(_root, "copy-a"), FamilyPreset.CopyTiny, 7);
-        var b = FamilyForge.Forge(Path.Combine(_root, "copy-b"), FamilyPreset.CopyTiny, 7);
-        var c = FamilyForge.Forge(Path.Combine(_root, "copy-c"), FamilyPreset.CopyTiny, 8);
-        for (var i = 0; i < 3; i++)
-        {
-            Assert.Equal(File.ReadAllBytes(a.Paths[i]), File.ReadAllBytes(b.Paths[i]));
-            Assert.NotEqual(File.ReadAllBytes(a.Paths[i]), File.ReadAllBytes(c.Paths[i]));
-        }
+        var a = FamilyForge.Forge(Path.Combine(_root, "copy"), FamilyPreset.CopyTiny, 7);
         var draft = GgufReader.ReadFile(a.DraftPath);
         var target = GgufReader.ReadFile(a.TargetPath);
         Assert.Equal(2u, draft.Metadata.GetUInt32("llama.block_count"));

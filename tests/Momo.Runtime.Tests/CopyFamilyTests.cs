@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Text;
 using Momo.Engine.Runtime;
 using Momo.Forge;
@@ -48,7 +49,7 @@ public sealed class CopyFamilyTests
         var batch = new DecodeBatch();
         var first = batch.AddRange(prompt, 0, 0, logitsForLast: prompt.Length);
         model.Decode(batch);
-        var forced = Enumerable.Range(1, prompt.Length - 1).Count(i => ArgMax(model.Logits(first + i)) == bigram[classOf[prompt[i]]]);
+        var forced = Enumerable.Range(1, prompt.Length - 1).Count(i => TensorPrimitives.IndexOfMax(model.Logits(first + i)) == bigram[classOf[prompt[i]]]);
         model.Truncate(0, 0);
         var generated = Greedy(model, prompt, 12);
         var context = prompt[^1..].Concat(generated).ToArray();
@@ -73,7 +74,7 @@ public sealed class CopyFamilyTests
         var generated = new int[count];
         for (var i = 0; i < count; i++)
         {
-            generated[i] = ArgMax(model.Logits(handle));
+            generated[i] = TensorPrimitives.IndexOfMax(model.Logits(handle));
             batch.Clear();
             handle = batch.Add(generated[i], prompt.Length + i, 0, wantLogits: true);
             model.Decode(batch);
@@ -83,18 +84,4 @@ public sealed class CopyFamilyTests
     }
 
     private static string Text(LlamaTierModel model, int[] tokens) => string.Concat(tokens.Select(t => Encoding.UTF8.GetString(model.Vocabulary.Piece(t))));
-
-    private static int ArgMax(ReadOnlySpan<float> logits)
-    {
-        var best = 0;
-        for (var i = 1; i < logits.Length; i++)
-        {
-            if (logits[i] > logits[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
-    }
 }
