@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Text;
 using System.Text.Json;
-using Json.Schema;
 using Microsoft.Extensions.Logging.Abstractions;
 using Momo.Engine;
 using Momo.Engine.Constraints;
@@ -48,7 +47,7 @@ public sealed class ConstrainedForgedFamilyTests
                 {
                     var (text, last) = await RunAsync(engine, prompt, mode, grammar, new SamplingParameters { Temperature = 1, Seed = seed });
                     Assert.True(last.Finish == FinishReason.Stop, $"{mode} seed {seed}: {last.Finish} {last.Error} after '{text}'");
-                    Assert.True(IsValid(schema, text), $"{family} {mode} seed {seed}: {text}");
+                    Assert.True(SchemaValidator.IsValid(schema, text), $"{family} {mode} seed {seed}: {text}");
                 }
             }
         }
@@ -71,7 +70,7 @@ public sealed class ConstrainedForgedFamilyTests
                 Assert.Equal(FinishReason.Stop, last.Finish);
                 texts.Add(text);
             }
-            Assert.True(IsValid(schema, texts[0]), texts[0]);
+            Assert.True(SchemaValidator.IsValid(schema, texts[0]), texts[0]);
             Assert.All(texts, t => Assert.Equal(texts[0], t));
         }
     }
@@ -102,18 +101,5 @@ public sealed class ConstrainedForgedFamilyTests
             last = update;
         }
         return (text.ToString(), last!);
-    }
-
-    private static bool IsValid(string schema, string document)
-    {
-        try
-        {
-            using var parsed = JsonDocument.Parse(document);
-            return JsonSchema.FromText(schema, new BuildOptions { SchemaRegistry = new SchemaRegistry(), Dialect = Dialect.Draft202012 }).Evaluate(parsed.RootElement).IsValid;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 }

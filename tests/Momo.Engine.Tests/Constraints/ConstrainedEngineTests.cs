@@ -2,6 +2,7 @@ using System.Text;
 using Momo.Engine.Constraints;
 using Momo.Engine.Sampling;
 using Momo.Engine.Tests.Engine;
+using Momo.Testing;
 
 namespace Momo.Engine.Tests.Constraints;
 

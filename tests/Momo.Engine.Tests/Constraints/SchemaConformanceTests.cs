@@ -1,5 +1,6 @@
 using System.Text;
 using Momo.Engine.Constraints;
+using Momo.Testing;
 
 namespace Momo.Engine.Tests.Constraints;
 

@@ -2,10 +2,10 @@ using System.Text;
 using System.Text.Json;
 using Json.Schema;
 
-namespace Momo.Engine.Tests.Constraints;
+namespace Momo.Testing;
 
-/// <summary>The independent check: JsonSchema.Net evaluating a document against the schema.</summary>
-internal static class SchemaValidator
+/// <summary>The independent check of constrained output: JsonSchema.Net (draft 2020-12) evaluating a document against the schema; a document that is not JSON is invalid.</summary>
+public static class SchemaValidator
 {
     public static bool IsValid(string schema, byte[] document) => IsValid(schema, Encoding.UTF8.GetString(document));
 
