@@ -16,4 +16,18 @@ public static class Eventually
             await Task.Delay(5);
         }
     }
+
+    /// <summary>Waits until the asynchronous <paramref name="condition"/> holds (a scrape, a request); bounded like the synchronous one.</summary>
+    public static async Task HoldsAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out waiting until {what}.");
+            }
+            await Task.Delay(5);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Momo.Engine.Telemetry;
 using OpenTelemetry.Metrics;
 
@@ -6,6 +7,9 @@ namespace Momo.Server.Telemetry;
 /// <summary>Prometheus metrics at /metrics through OpenTelemetry.</summary>
 internal static class TelemetryExtensions
 {
+    private static readonly HashSet<string> LatencyHistograms =
+        ["time_to_first_token", "inter_token_latency", "e2e_request_latency", "request_queue_time"];
+
     /// <summary>Registers the meters and the Prometheus exporter.</summary>
     public static IServiceCollection AddMomoTelemetry(this IServiceCollection services)
     {
@@ -13,11 +17,9 @@ internal static class TelemetryExtensions
         services.AddSingleton<RequestSummaryLog>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(EngineMetrics.MeterName, ServerMetrics.MeterName)
-            .AddView("time_to_first_token", LatencyBuckets())
-            .AddView("inter_token_latency", LatencyBuckets())
-            .AddView("e2e_request_latency", LatencyBuckets())
-            .AddView("request_queue_time", LatencyBuckets())
             .AddPrometheusExporter());
+        services.ConfigureOpenTelemetryMeterProvider((provider, metrics) =>
+            metrics.AddView(OwnInstrumentsOnly(provider.GetRequiredService<IMeterFactory>())));
         return services;
     }
 
@@ -27,6 +29,17 @@ internal static class TelemetryExtensions
         routes.MapPrometheusScrapingEndpoint("/metrics");
         return routes;
     }
+
+    /// <summary>
+    /// One view for every instrument. OpenTelemetry subscribes to meters by name across the whole process, and it merges
+    /// same-named instruments of two meters into one stream that vanishes when either meter is disposed; so a second
+    /// host in the process (tests run several) would add its counts to this host's series, and take them down with it
+    /// when it stops. Instruments of meters that this host's <see cref="IMeterFactory"/> did not create are dropped.
+    /// </summary>
+    private static Func<Instrument, MetricStreamConfiguration?> OwnInstrumentsOnly(IMeterFactory ownMeters) => instrument =>
+        !ReferenceEquals(instrument.Meter.Scope, ownMeters) ? MetricStreamConfiguration.Drop
+        : LatencyHistograms.Contains(instrument.Name) ? LatencyBuckets()
+        : null;
 
     // Token latencies span sub-millisecond (tiny models, GPU) to tens of seconds (long queues).
     private static ExplicitBucketHistogramConfiguration LatencyBuckets() => new()
