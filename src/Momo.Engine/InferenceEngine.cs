@@ -24,6 +24,7 @@ public sealed partial class InferenceEngine : IDisposable
     private readonly ILogger _logger;
     private readonly Channel<PendingRequest> _incoming;
     private readonly KvLedger _ledger;
+    private readonly TailKeeper _tails;
     private readonly SlotCache _slots;
     private readonly PromptCache _promptCache;
     private readonly List<Sequence> _active = [];
@@ -70,10 +71,11 @@ public sealed partial class InferenceEngine : IDisposable
         _promptCache = new PromptCache(options.ReusePrefixes ? options.PromptCacheBytes : 0);
         _slots = new SlotCache(_ledger, _promptCache, options.MaxSequences);
         _planner = new StepPlanner(tiers, _ledger, planner, options);
-        _executor = new StepExecutor(tiers, _ledger, vocabulary, rule, metrics, options.DraftMinConfidence, planner.Curves);
+        _tails = new TailKeeper(_ledger, vocabulary);
+        _executor = new StepExecutor(tiers, _ledger, _tails, vocabulary, rule, metrics, options.DraftMinConfidence, planner.Curves);
         _publisher = new Publisher(_telemetry, options.ContextPerSequence, logger);
-        _applier = new StepApplier(_ledger, metrics, _publisher);
-        _memory = new MemoryPressure(tiers, _ledger, _slots, metrics);
+        _applier = new StepApplier(_tails, metrics, _publisher);
+        _memory = new MemoryPressure(tiers, _ledger, _tails, _slots, metrics);
         _thread = new Thread(Loop) { IsBackground = true, Name = "momo-engine" };
         _thread.Start();
     }
@@ -198,7 +200,7 @@ public sealed partial class InferenceEngine : IDisposable
     {
         foreach (var sequence in runnable)
         {
-            _ledger.DropTail(sequence);
+            _tails.Drop(sequence);
         }
         foreach (var sequence in runnable)
         {
@@ -208,7 +210,7 @@ public sealed partial class InferenceEngine : IDisposable
             }
             catch (TierFullException)
             {
-                _ledger.DropTail(sequence); // memory, not this sequence: the next step's pressure handling deals with it
+                _tails.Drop(sequence); // memory, not this sequence: the next step's pressure handling deals with it
             }
             catch (Exception failure)
             {

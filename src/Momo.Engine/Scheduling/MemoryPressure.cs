@@ -9,7 +9,7 @@ namespace Momo.Engine.Scheduling;
 /// the youngest sequence when the target is full (drop its KV and recompute it once others finish). Admissions wait
 /// while any sequence is preempted, so preempted work goes first.
 /// </summary>
-internal sealed class MemoryPressure(TierSet tiers, KvLedger ledger, SlotCache slots, EngineMetrics metrics)
+internal sealed class MemoryPressure(TierSet tiers, KvLedger ledger, TailKeeper tails, SlotCache slots, EngineMetrics metrics)
 {
     private readonly List<Sequence> _runnable = [];
     private int _runningWhenPreempted;
@@ -39,7 +39,7 @@ internal sealed class MemoryPressure(TierSet tiers, KvLedger ledger, SlotCache s
     {
         foreach (var sequence in active)
         {
-            ledger.DropTail(sequence);
+            tails.Drop(sequence);
         }
         if (slots.EvictCached())
         {

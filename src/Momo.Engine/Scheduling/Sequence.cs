@@ -69,9 +69,6 @@ internal sealed class Sequence
     /// <summary>Prompt lookup over this sequence's committed text.</summary>
     public NgramLookup Lookup { get; } = new();
 
-    /// <summary>Room for one step's lookup proposals (reused every step).</summary>
-    public int[] LookupProposals { get; } = new int[SpeculationSettings.MaxLookupTokens];
-
     /// <summary>Consecutive steps in which <c>auto</c> chose the target alone (it probes speculation now and then).</summary>
     public int StepsWithoutSpeculation { get; set; }
 

@@ -56,12 +56,22 @@ internal sealed class EngineTelemetry(EngineMetrics metrics, EngineCounters coun
     /// <summary>Publishes the gauges after a step: KV use per tier, and the mean draft lengths the step planned.</summary>
     public void StepDone(StepPlan plan, KvLedger ledger)
     {
-        double MeanOf(Chain chain, Func<SequencePlan, int> length) =>
-            plan.Ready.Where(p => p.Chain == chain).Select(length).DefaultIfEmpty(0).Average();
-        _draftLengths = [
-            MeanOf(Chain.Pyramid, p => p.DraftLength),
-            MeanOf(Chain.Pyramid, p => p.QualifiedLength),
-            MeanOf(Chain.TwoTier, p => p.DraftLength)];
+        // Each chain names the gauges its lengths feed: the mean over the sequences whose chain feeds a gauge.
+        var sums = new double[3];
+        var counts = new int[3];
+        foreach (var planned in plan.Ready)
+        {
+            foreach (var (gauge, length) in planned.Chain.Gauges)
+            {
+                sums[(int)gauge] += length(planned.Lengths);
+                counts[(int)gauge]++;
+            }
+        }
+        for (var g = 0; g < sums.Length; g++)
+        {
+            sums[g] = counts[g] == 0 ? 0 : sums[g] / counts[g];
+        }
+        _draftLengths = sums;
         KvChanged(ledger);
     }
 
