@@ -19,21 +19,14 @@ namespace Momo.Engine;
 public sealed partial class InferenceEngine : IDisposable
 {
     private readonly TierSet _tiers;
-    private readonly ITokenText _vocabulary;
     private readonly EngineOptions _options;
     private readonly ILogger _logger;
-    private readonly Channel<PendingRequest> _incoming;
     private readonly KvLedger _ledger;
     private readonly TailKeeper _tails;
-    private readonly SlotCache _slots;
-    private readonly PromptCache _promptCache;
-    private readonly List<Sequence> _active = [];
+    private readonly Scheduler _scheduler;
     private readonly StepPlanner _planner;
-    private readonly AcceptancePriors _priors = new();
     private readonly StepExecutor _executor;
     private readonly StepApplier _applier;
-    private readonly Publisher _publisher;
-    private readonly MemoryPressure _memory;
     private readonly EngineTelemetry _telemetry;
     private readonly EngineMetrics _metrics;
     private readonly CancellationTokenSource _stopping = new();
@@ -54,28 +47,20 @@ public sealed partial class InferenceEngine : IDisposable
         TierSet tiers, ITokenText vocabulary, EngineOptions options, DraftLengthPlanner planner, Meter meter, ILogger logger, AcceptanceRule rule)
     {
         options.Validate();
-        var metrics = new EngineMetrics(meter, Counters);
-        _telemetry = new EngineTelemetry(metrics, Counters, tiers);
-        _metrics = metrics;
+        _metrics = new EngineMetrics(meter, Counters);
+        _telemetry = new EngineTelemetry(_metrics, Counters, tiers);
         _tiers = tiers;
-        _vocabulary = vocabulary;
         _grammarVocabulary = new Lazy<GrammarVocabulary>(() => new GrammarVocabulary(vocabulary, tiers.Target.VocabularySize));
         _options = options;
         _logger = logger;
-        _incoming = Channel.CreateBounded<PendingRequest>(new BoundedChannelOptions(options.MaxQueuedRequests)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
         _ledger = new KvLedger(tiers, options.MaxSequences);
-        _promptCache = new PromptCache(options.ReusePrefixes ? options.PromptCacheBytes : 0);
-        _slots = new SlotCache(_ledger, _promptCache, options.MaxSequences);
-        _planner = new StepPlanner(tiers, _ledger, planner, options);
         _tails = new TailKeeper(_ledger, vocabulary);
-        _executor = new StepExecutor(tiers, _ledger, _tails, vocabulary, rule, metrics, options.DraftMinConfidence, planner.Curves);
-        _publisher = new Publisher(_telemetry, options.ContextPerSequence, logger);
-        _applier = new StepApplier(_tails, metrics, _publisher);
-        _memory = new MemoryPressure(tiers, _ledger, _tails, _slots, metrics);
+        var publisher = new Publisher(_telemetry, options.ContextPerSequence, logger);
+        _scheduler = new Scheduler(
+            tiers, vocabulary, options, _ledger, _tails, publisher, _telemetry, _metrics, Counters, () => _grammarVocabulary.Value, logger);
+        _planner = new StepPlanner(tiers, _ledger, planner, options);
+        _executor = new StepExecutor(tiers, _ledger, _tails, vocabulary, rule, _metrics, options.DraftMinConfidence, planner.Curves);
+        _applier = new StepApplier(_tails, _metrics, publisher);
         _thread = new Thread(Loop) { IsBackground = true, Name = "momo-engine" };
         _thread.Start();
     }
@@ -127,7 +112,7 @@ public sealed partial class InferenceEngine : IDisposable
         var pending = new PendingRequest(request, updates, Stopwatch.GetTimestamp(), cancellation);
         // Counted before it is queued: the engine thread may take it (and count it out) before TryWrite returns.
         Counters.AddWaiting(1);
-        if (!_incoming.Writer.TryWrite(pending))
+        if (!_scheduler.TryEnqueue(pending))
         {
             Counters.AddWaiting(-1);
             throw _stopping.IsCancellationRequested ? new EngineStoppedException() : new EngineQueueFullException(_options.MaxQueuedRequests);
@@ -139,23 +124,24 @@ public sealed partial class InferenceEngine : IDisposable
     {
         while (!_stopping.IsCancellationRequested)
         {
-            Admit();
-            ReleaseCancelled();
-            if (_active.Count == 0)
-            {
-                WaitForWork();
-                continue;
-            }
+            // Every call here is isolated: the engine thread must never die, since that would hang every request.
+            // Admission isolates each request's own native calls, so a failure there fails that request only.
             try
             {
+                _scheduler.Admit();
+                _scheduler.CancelAbandoned();
+                if (!_scheduler.HasActive)
+                {
+                    WaitForWork();
+                    continue;
+                }
                 Step();
             }
             catch (Exception failure)
             {
-                // Never let the engine thread die: that would hang every request.
                 LogStepFailed(failure);
             }
-            ReleaseFinished();
+            Guard(_scheduler.ReleaseEnded);
         }
     }
 
@@ -163,7 +149,7 @@ public sealed partial class InferenceEngine : IDisposable
     private void Step()
     {
         var planning = Stopwatch.GetTimestamp();
-        var runnable = _memory.Runnable(_active);
+        var runnable = _scheduler.Schedule();
         var plan = _planner.Plan(runnable);
         _metrics.RecordPhase(StepPhases.Plan, null, planning);
         StepOutcome outcome;
@@ -174,20 +160,17 @@ public sealed partial class InferenceEngine : IDisposable
         catch (TierFullException full)
         {
             LogKvFull(full.Message);
-            if (_memory.Relieve(_active, full.Tier) is { } hopeless)
-            {
-                _publisher.Finish(hopeless, FinishReason.Error, "", "The KV cache cannot hold this request even alone; raise the context size.");
-            }
+            _scheduler.Relieve(full.Tier);
             return;
         }
         catch (Exception failure)
         {
             LogStepFailed(failure);
-            Isolate(runnable.ToArray());
+            Isolate(runnable);
             return;
         }
         var applying = Stopwatch.GetTimestamp();
-        FailEach(_applier.Apply(outcome));
+        Settle(_applier.Apply(outcome));
         _telemetry.StepDone(plan, _ledger);
         _metrics.RecordPhase(StepPhases.Apply, null, applying);
     }
@@ -196,7 +179,7 @@ public sealed partial class InferenceEngine : IDisposable
     /// A step failed for a reason other than memory: each sequence retries in a step of its own, so only the ones that
     /// fail again end with an error and the others keep running. Dropping the unverified tails first is exact.
     /// </summary>
-    private void Isolate(Sequence[] runnable)
+    private void Isolate(IReadOnlyList<Sequence> runnable)
     {
         foreach (var sequence in runnable)
         {
@@ -206,7 +189,7 @@ public sealed partial class InferenceEngine : IDisposable
         {
             try
             {
-                FailEach(_applier.Apply(_executor.Execute(_planner.Plan([sequence]))));
+                Settle(_applier.Apply(_executor.Execute(_planner.Plan([sequence]))));
             }
             catch (TierFullException)
             {
@@ -215,95 +198,42 @@ public sealed partial class InferenceEngine : IDisposable
             catch (Exception failure)
             {
                 LogSequenceFailed(sequence.Request.Id, failure);
-                _publisher.Finish(sequence, FinishReason.Error, "", failure.Message);
+                _scheduler.End(sequence, Ending.Failure(failure.Message));
             }
         }
     }
 
-    private void FailEach(IReadOnlyList<(Sequence Sequence, Exception Failure)> failures)
+    /// <summary>Hands what apply found to the scheduler: the sequences that ended, and those whose own apply failed.</summary>
+    private void Settle(ApplyResult result)
     {
-        foreach (var (sequence, failure) in failures)
+        foreach (var (sequence, ending) in result.Endings)
+        {
+            _scheduler.End(sequence, ending);
+        }
+        foreach (var (sequence, failure) in result.Failures)
         {
             LogSequenceFailed(sequence.Request.Id, failure);
-            _publisher.Finish(sequence, FinishReason.Error, "", failure.Message);
+            _scheduler.End(sequence, Ending.Failure(failure.Message));
         }
     }
 
-    private void Admit()
+    private void Guard(Action action)
     {
-        while (_slots.HasFree && _memory.CanAdmit(_active) && _incoming.Reader.TryRead(out var pending))
+        try
         {
-            Counters.AddWaiting(-1);
-            if (pending.Cancellation.IsCancellationRequested)
-            {
-                pending.Updates.Writer.TryComplete();
-                continue;
-            }
-            var (slot, cachedPrompt, source) = _slots.Acquire(pending.Request.PromptTokens, _options.ReusePrefixes ? _active : []);
-            var text = new OutputText(_vocabulary, pending.Request.StopSequences, pending.Request.MaxTokens);
-            var sequence = new Sequence(pending.Request, slot, cachedPrompt, _tiers.Target.VocabularySize, pending.Updates.Writer, text, _priors)
-            {
-                Cancellation = pending.Cancellation,
-                SubmittedTimestamp = pending.SubmittedTimestamp,
-                Grammar = pending.Request.Grammar is { } grammar ? new GrammarTrack(grammar.Compiled, _grammarVocabulary.Value) : null,
-            };
-            _active.Add(sequence);
-            _telemetry.Admitted(sequence, source);
+            action();
         }
-        Counters.SetRunning(_active.Count);
-        Counters.SetPromptCache(_promptCache.Bytes, _promptCache.Count);
-    }
-
-    private void ReleaseCancelled()
-    {
-        foreach (var sequence in _active)
+        catch (Exception failure)
         {
-            if (!sequence.IsDone && sequence.Cancellation.IsCancellationRequested)
-            {
-                _publisher.Finish(sequence, FinishReason.Cancelled, "", null);
-            }
+            LogStepFailed(failure);
         }
-        ReleaseFinished();
-    }
-
-    private void ReleaseFinished()
-    {
-        var released = false;
-        for (var i = _active.Count - 1; i >= 0; i--)
-        {
-            var sequence = _active[i];
-            if (!sequence.IsDone)
-            {
-                continue;
-            }
-            if (sequence.State == SequenceState.Failed || !_options.ReusePrefixes)
-            {
-                _slots.ReleaseEmpty(sequence);
-            }
-            else
-            {
-                _slots.Release(sequence);
-            }
-            _active.RemoveAt(i);
-            released = true;
-            if (sequence.State == SequenceState.Cancelled)
-            {
-                Counters.CountCancelled();
-            }
-        }
-        Counters.SetRunning(_active.Count);
-        if (released)
-        {
-            _telemetry.KvChanged(_ledger);
-        }
-        Counters.SetPromptCache(_promptCache.Bytes, _promptCache.Count); // memory pressure may have saved slots
     }
 
     private void WaitForWork()
     {
         try
         {
-            _incoming.Reader.WaitToReadAsync(_stopping.Token).AsTask().Wait();
+            _scheduler.WaitForWorkAsync(_stopping.Token).AsTask().Wait();
         }
         catch (AggregateException) when (_stopping.IsCancellationRequested)
         {
@@ -324,18 +254,7 @@ public sealed partial class InferenceEngine : IDisposable
         }
         _stopping.Cancel();
         _thread.Join();
-        foreach (var sequence in _active)
-        {
-            _publisher.Finish(sequence, FinishReason.Cancelled, "", null);
-        }
-        _incoming.Writer.TryComplete();
-        _promptCache.Dispose();
-        while (_incoming.Reader.TryRead(out var pending))
-        {
-            Counters.AddWaiting(-1);
-            pending.Updates.Writer.TryWrite(new GenerationUpdate("", 0, FinishReason.Cancelled, Statistics: null, "The engine stopped before this request started."));
-            pending.Updates.Writer.TryComplete();
-        }
+        _scheduler.Dispose();
         _stopping.Dispose();
     }
 
