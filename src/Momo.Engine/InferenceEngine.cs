@@ -22,13 +22,8 @@ public sealed partial class InferenceEngine : IDisposable
     private readonly EngineOptions _options;
     private readonly ILogger _logger;
     private readonly KvLedger _ledger;
-    private readonly TailKeeper _tails;
     private readonly Scheduler _scheduler;
-    private readonly StepPlanner _planner;
-    private readonly StepExecutor _executor;
-    private readonly StepApplier _applier;
-    private readonly EngineTelemetry _telemetry;
-    private readonly EngineMetrics _metrics;
+    private readonly StepRunner _steps;
     private readonly CancellationTokenSource _stopping = new();
     // Built on the first request with a grammar (a trie over the whole vocabulary), then shared by all of them; built
     // by Submit, on the caller's thread, before the request reaches the engine thread.
@@ -47,20 +42,23 @@ public sealed partial class InferenceEngine : IDisposable
         TierSet tiers, ITokenText vocabulary, EngineOptions options, DraftLengthPlanner planner, Meter meter, ILogger logger, AcceptanceRule rule)
     {
         options.Validate();
-        _metrics = new EngineMetrics(meter, Counters);
-        _telemetry = new EngineTelemetry(_metrics, Counters, tiers);
+        var metrics = new EngineMetrics(meter, Counters);
+        var telemetry = new EngineTelemetry(metrics, Counters, tiers);
         _tiers = tiers;
         _grammarVocabulary = new Lazy<GrammarVocabulary>(() => new GrammarVocabulary(vocabulary, tiers.Target.VocabularySize));
         _options = options;
         _logger = logger;
         _ledger = new KvLedger(tiers, options.MaxSequences);
-        _tails = new TailKeeper(_ledger, vocabulary);
-        var publisher = new Publisher(_telemetry, options.ContextPerSequence, logger);
+        var tails = new TailKeeper(_ledger, vocabulary);
+        var publisher = new Publisher(telemetry, options.ContextPerSequence, logger);
         _scheduler = new Scheduler(
-            tiers, vocabulary, options, _ledger, _tails, publisher, _telemetry, _metrics, Counters, () => _grammarVocabulary.Value, logger);
-        _planner = new StepPlanner(tiers, _ledger, planner, options);
-        _executor = new StepExecutor(tiers, _ledger, _tails, vocabulary, rule, _metrics, options.DraftMinConfidence, planner.Curves);
-        _applier = new StepApplier(_tails, _metrics, publisher);
+            tiers, vocabulary, options, _ledger, tails, publisher, telemetry, metrics, Counters, () => _grammarVocabulary.Value, logger);
+        _steps = new StepRunner(
+            _scheduler,
+            new StepPlanner(tiers, _ledger, planner, options),
+            new StepExecutor(tiers, _ledger, tails, vocabulary, rule, metrics, options.DraftMinConfidence, planner.Curves),
+            new StepApplier(tails, metrics, publisher),
+            tails, _ledger, telemetry, metrics, logger);
         _thread = new Thread(Loop) { IsBackground = true, Name = "momo-engine" };
         _thread.Start();
     }
@@ -135,85 +133,13 @@ public sealed partial class InferenceEngine : IDisposable
                     WaitForWork();
                     continue;
                 }
-                Step();
+                _steps.Run();
             }
             catch (Exception failure)
             {
-                LogStepFailed(failure);
+                LogLoopFailed(failure);
             }
             Guard(_scheduler.ReleaseEnded);
-        }
-    }
-
-    /// <summary>One step: plan every tier's work inside its batch limit, execute the decodes, apply what was accepted.</summary>
-    private void Step()
-    {
-        var planning = Stopwatch.GetTimestamp();
-        var runnable = _scheduler.Schedule();
-        var plan = _planner.Plan(runnable);
-        _metrics.RecordPhase(StepPhases.Plan, null, planning);
-        StepOutcome outcome;
-        try
-        {
-            outcome = _executor.Execute(plan);
-        }
-        catch (TierFullException full)
-        {
-            LogKvFull(full.Message);
-            _scheduler.Relieve(full.Tier);
-            return;
-        }
-        catch (Exception failure)
-        {
-            LogStepFailed(failure);
-            Isolate(runnable);
-            return;
-        }
-        var applying = Stopwatch.GetTimestamp();
-        Settle(_applier.Apply(outcome));
-        _telemetry.StepDone(plan, _ledger);
-        _metrics.RecordPhase(StepPhases.Apply, null, applying);
-    }
-
-    /// <summary>
-    /// A step failed for a reason other than memory: each sequence retries in a step of its own, so only the ones that
-    /// fail again end with an error and the others keep running. Dropping the unverified tails first is exact.
-    /// </summary>
-    private void Isolate(IReadOnlyList<Sequence> runnable)
-    {
-        foreach (var sequence in runnable)
-        {
-            _tails.Drop(sequence);
-        }
-        foreach (var sequence in runnable)
-        {
-            try
-            {
-                Settle(_applier.Apply(_executor.Execute(_planner.Plan([sequence]))));
-            }
-            catch (TierFullException)
-            {
-                _tails.Drop(sequence); // memory, not this sequence: the next step's pressure handling deals with it
-            }
-            catch (Exception failure)
-            {
-                LogSequenceFailed(sequence.Request.Id, failure);
-                _scheduler.End(sequence, Ending.Failure(failure.Message));
-            }
-        }
-    }
-
-    /// <summary>Hands what apply found to the scheduler: the sequences that ended, and those whose own apply failed.</summary>
-    private void Settle(ApplyResult result)
-    {
-        foreach (var (sequence, ending) in result.Endings)
-        {
-            _scheduler.End(sequence, ending);
-        }
-        foreach (var (sequence, failure) in result.Failures)
-        {
-            LogSequenceFailed(sequence.Request.Id, failure);
-            _scheduler.End(sequence, Ending.Failure(failure.Message));
         }
     }
 
@@ -225,7 +151,7 @@ public sealed partial class InferenceEngine : IDisposable
         }
         catch (Exception failure)
         {
-            LogStepFailed(failure);
+            LogLoopFailed(failure);
         }
     }
 
@@ -258,12 +184,6 @@ public sealed partial class InferenceEngine : IDisposable
         _stopping.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "KV cache full: {Detail}")]
-    private partial void LogKvFull(string detail);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Engine step failed; each request retries alone, and those that fail again end with an error")]
-    private partial void LogStepFailed(Exception failure);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId} failed in the engine; the others go on")]
-    private partial void LogSequenceFailed(string requestId, Exception failure);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Engine loop failed; it goes on with the next step")]
+    private partial void LogLoopFailed(Exception failure);
 }
