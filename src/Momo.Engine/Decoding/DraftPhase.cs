@@ -34,7 +34,7 @@ internal sealed class DraftPhase(TierSet tiers, TierDecoder decoder, float minCo
         var logits = tiers[Tier.Draft]!.Logits(handle);
         sequence.ComputeRow(logits, sequence.WorkingLength, row);
         var sure = minConfidence <= 0 || _confidence.TopProbability(logits, row, sequence.Request.Sampling.IsGreedy) >= minConfidence;
-        return new DraftProposal(sequence.Random.SampleFrom(row), sure);
+        return new DraftProposal(sequence.Sampler.Random.SampleFrom(row), sure);
     }
 }
 

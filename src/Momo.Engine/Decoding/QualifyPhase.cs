@@ -63,12 +63,12 @@ internal sealed class QualifyPhase(TierSet tiers, TierDecoder decoder, Acceptanc
     {
         if (sequence.Request.Speculation.FuzzyThreshold is { } threshold)
         {
-            var fuzzy = FuzzyAcceptance.Verify(proposed, proposal, verifier, vocabulary, threshold, sequence.Random);
+            var fuzzy = FuzzyAcceptance.Verify(proposed, proposal, verifier, vocabulary, threshold, sequence.Sampler.Random);
             relaxed = fuzzy.Relaxed;
             return fuzzy.Outcome;
         }
         relaxed = new bool[proposed.Length];
-        return rule(proposed, proposal, verifier, vocabulary, sequence.Random);
+        return rule(proposed, proposal, verifier, vocabulary, sequence.Sampler.Random);
     }
 }
 

@@ -33,7 +33,7 @@ internal sealed class VerifyPhase(TierSet tiers, TierDecoder decoder, Acceptance
         var firstTail = sequence.CommittedLength;
         var verifier = VerifierRows.Compute(sequence, model, firstHandle, firstTail, tail); // [tail + 1, vocabulary]: p
         var proposals = sequence.TailRows.Rows(0, tail); // [tail, vocabulary]: the distribution each tail token was drawn from
-        var outcome = rule(sequence.Working.Slice(firstTail, tail), proposals, verifier, model.VocabularySize, sequence.Random);
+        var outcome = rule(sequence.Working.Slice(firstTail, tail), proposals, verifier, model.VocabularySize, sequence.Sampler.Random);
         var expected = VerifierRows.ExpectedAcceptance(proposals, verifier, model.VocabularySize, tail);
         return new TargetVerification(plan, tail, outcome.AcceptedCount, outcome.NextToken, expected);
     }

@@ -112,11 +112,11 @@ internal sealed class ChainChooser(TierSet tiers, KvLedger ledger, DraftLengthPl
         _load.Add(SequenceWork.TargetOnly());
 
         var probed = false;
-        if (!best.Choice.Chain.Speculates && sequence.StepsWithoutSpeculation >= ProbeEvery * _stepSequences && speculative.Count > 0)
+        if (!best.Choice.Chain.Speculates && sequence.Acceptance.StepsWithoutSpeculation >= ProbeEvery * _stepSequences && speculative.Count > 0)
         {
             // A probe, taking each speculative chain in turn, so every estimate keeps learning. One proposal is enough
             // to learn from (the rows give 1 − TV at that position) and costs little in a busy batch.
-            var probe = speculative[sequence.Probes % speculative.Count];
+            var probe = speculative[sequence.Acceptance.Probes % speculative.Count];
             best.Choice = new Choice(probe, probe.Probe);
             probed = true;
         }

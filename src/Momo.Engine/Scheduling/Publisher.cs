@@ -17,30 +17,30 @@ internal sealed partial class Publisher(EngineTelemetry telemetry, int contextPe
     /// </summary>
     public Ending? Publish(Sequence sequence, int firstNew)
     {
-        var countedBefore = sequence.Text.CompletionTokens;
-        var (text, finish) = sequence.Text.Accept(sequence.Working[firstNew..sequence.CommittedLength]);
+        var countedBefore = sequence.Output.Text.CompletionTokens;
+        var (text, finish) = sequence.Output.Text.Accept(sequence.Working[firstNew..sequence.CommittedLength]);
         if (finish is null && sequence.WorkingLength >= contextPerSequence)
         {
-            (text, finish) = (text + sequence.Text.FlushAll(), FinishReason.Length);
+            (text, finish) = (text + sequence.Output.Text.FlushAll(), FinishReason.Length);
         }
-        var newTokens = sequence.Text.CompletionTokens - countedBefore;
+        var newTokens = sequence.Output.Text.CompletionTokens - countedBefore;
         telemetry.TokensPublished(sequence, newTokens);
         if (finish is { } reason)
         {
             return new Ending(reason, text, newTokens);
         }
-        sequence.Completion?.Append(text);
+        sequence.Output.Completion?.Append(text);
         return Write(sequence, new GenerationUpdate(text, newTokens)) ? null : Ending.ReaderStalled;
     }
 
     /// <summary>Writes the final update for <paramref name="ending"/> and closes the reader.</summary>
     public void WriteFinal(Sequence sequence, Ending ending)
     {
-        sequence.Completion?.Append(ending.Text);
+        sequence.Output.Completion?.Append(ending.Text);
         var update = new GenerationUpdate(ending.Text, ending.NewTokens, ending.Reason, sequence.Statistics(), ending.Error);
         if (Write(sequence, update))
         {
-            sequence.Output.TryComplete();
+            sequence.Output.Writer.TryComplete();
         }
     }
 
@@ -50,7 +50,7 @@ internal sealed partial class Publisher(EngineTelemetry telemetry, int contextPe
     /// </summary>
     private bool Write(Sequence sequence, GenerationUpdate update)
     {
-        if (sequence.Output.TryWrite(update))
+        if (sequence.Output.Writer.TryWrite(update))
         {
             return true;
         }
@@ -58,7 +58,7 @@ internal sealed partial class Publisher(EngineTelemetry telemetry, int contextPe
         {
             LogSlowReader(sequence.Request.Id);
         }
-        sequence.Output.TryComplete(new SlowReaderException(sequence.Request.Id));
+        sequence.Output.Writer.TryComplete(new SlowReaderException(sequence.Request.Id));
         return false;
     }
 

@@ -98,11 +98,11 @@ internal sealed partial class Scheduler : IDisposable
         try
         {
             var text = new OutputText(_vocabulary, request.StopSequences, request.MaxTokens);
-            var sequence = new Sequence(request, slot, cachedPrompt, _tiers.Target.VocabularySize, pending.Updates.Writer, text, _priors)
+            var grammar = request.Grammar is { } output ? new GrammarTrack(output.Compiled, _grammarVocabulary()) : null;
+            var sequence = new Sequence(request, slot, cachedPrompt, _tiers.Target.VocabularySize, pending.Updates.Writer, text, _priors, grammar)
             {
                 Cancellation = pending.Cancellation,
                 SubmittedTimestamp = pending.SubmittedTimestamp,
-                Grammar = request.Grammar is { } grammar ? new GrammarTrack(grammar.Compiled, _grammarVocabulary()) : null,
                 State = SequenceState.Running,
             };
             _active.Add(sequence);

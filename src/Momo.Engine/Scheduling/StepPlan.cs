@@ -33,10 +33,10 @@ internal readonly record struct AutoDecision(bool Speculates, bool Probed)
     /// <summary>Records the decision on <paramref name="sequence"/>.</summary>
     public void RecordOn(Sequence sequence)
     {
-        sequence.StepsWithoutSpeculation = Speculates ? 0 : sequence.StepsWithoutSpeculation + 1;
+        sequence.Acceptance.StepsWithoutSpeculation = Speculates ? 0 : sequence.Acceptance.StepsWithoutSpeculation + 1;
         if (Probed)
         {
-            sequence.Probes++;
+            sequence.Acceptance.Probes++;
         }
     }
 }

@@ -21,20 +21,20 @@ internal sealed class EngineTelemetry(EngineMetrics metrics, EngineCounters coun
     public void TokensPublished(Sequence sequence, int newTokens)
     {
         var now = Stopwatch.GetTimestamp();
-        var first = sequence.LastTokenTimestamp == 0;
-        var sinceLast = Stopwatch.GetElapsedTime(first ? sequence.SubmittedTimestamp : sequence.LastTokenTimestamp, now).TotalSeconds;
+        var first = sequence.Output.LastTokenTimestamp == 0;
+        var sinceLast = Stopwatch.GetElapsedTime(first ? sequence.SubmittedTimestamp : sequence.Output.LastTokenTimestamp, now).TotalSeconds;
         metrics.RecordTokens(
             sequence.Mode.ToApiName(),
             newTokens,
             first ? sinceLast : null,
             first || newTokens == 0 ? null : sinceLast / newTokens);
-        sequence.LastTokenTimestamp = now;
+        sequence.Output.LastTokenTimestamp = now;
     }
 
     /// <summary>A request finished for <paramref name="reason"/>; a stop is named by the request's <see cref="GenerationRequest.StopLabel"/>.</summary>
     public void Finished(Sequence sequence, FinishReason reason)
     {
-        var label = reason == FinishReason.Stop && sequence.Request.StopLabel is { } name && sequence.Completion is { } text
+        var label = reason == FinishReason.Stop && sequence.Request.StopLabel is { } name && sequence.Output.Completion is { } text
             ? StopLabel(name, text.ToString())
             : reason.ToApiName();
         metrics.RecordFinish(sequence.Mode.ToApiName(), label, Stopwatch.GetElapsedTime(sequence.SubmittedTimestamp).TotalSeconds);

@@ -15,7 +15,7 @@ internal sealed class LookupChain : ProposalChain
 
     public override ChainStage? TargetStage { get; } = new(
         SpeculationStages.LookupToTarget,
-        sequence => sequence.LookupToTarget,
+        sequence => sequence.Acceptance.LookupToTarget,
         (counters, proposed, accepted) =>
         {
             counters.LookupProposedTokens += proposed;
@@ -25,7 +25,7 @@ internal sealed class LookupChain : ProposalChain
     public override bool IsAvailable(TierSet tiers, int lookupFound) => lookupFound > 0;
 
     public override ChainLengths Adaptive(Sequence sequence, DraftLengthPlanner planner, int lookupFound) =>
-        new(LookupCount: planner.BestLookup(sequence.LookupToTarget.Profile, lookupFound).Count);
+        new(LookupCount: planner.BestLookup(sequence.Acceptance.LookupToTarget.Profile, lookupFound).Count);
 
     // The best number of the tokens found for the acceptance by position and the target's cost curve (all when none
     // was chosen: a chain that fell back to lookup).
@@ -36,7 +36,7 @@ internal sealed class LookupChain : ProposalChain
 
     public override (ChainLengths Lengths, double Rate) BestAlone(Sequence sequence, DraftLengthPlanner planner, int lookupFound)
     {
-        var (count, rate) = planner.BestLookup(sequence.LookupToTarget.Profile, lookupFound);
+        var (count, rate) = planner.BestLookup(sequence.Acceptance.LookupToTarget.Profile, lookupFound);
         return (new ChainLengths(LookupCount: count), rate);
     }
 
@@ -49,7 +49,7 @@ internal sealed class LookupChain : ProposalChain
     }
 
     public override SequenceWork Work(Sequence sequence, ChainLengths lengths) =>
-        SequenceWork.Lookup(sequence.LookupToTarget.Profile, lengths.LookupCount);
+        SequenceWork.Lookup(sequence.Acceptance.LookupToTarget.Profile, lengths.LookupCount);
 
     public override int TargetProposals(ChainLengths lengths) => lengths.LookupCount;
 

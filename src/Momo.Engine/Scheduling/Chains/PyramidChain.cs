@@ -16,11 +16,11 @@ internal sealed class PyramidChain : ProposalChain
     public override DecodingMode? Mode => DecodingMode.Pyramid;
 
     public override ChainStage? TargetStage { get; } = new(
-        SpeculationStages.QualifierToTarget, sequence => sequence.QualifierToTarget, (_, _, _) => { });
+        SpeculationStages.QualifierToTarget, sequence => sequence.Acceptance.QualifierToTarget, (_, _, _) => { });
 
     public override ChainStage? InnerStage { get; } = new(
         SpeculationStages.DraftToQualifier,
-        sequence => sequence.DraftToQualifier,
+        sequence => sequence.Acceptance.DraftToQualifier,
         (counters, proposed, accepted) =>
         {
             counters.DraftedTokens += proposed;
@@ -35,7 +35,7 @@ internal sealed class PyramidChain : ProposalChain
 
     public override ChainLengths Adaptive(Sequence sequence, DraftLengthPlanner planner, int lookupFound)
     {
-        var (inner, outer) = planner.ChoosePyramid(sequence.DraftToQualifier.Profile, sequence.QualifierToTarget.Profile);
+        var (inner, outer) = planner.ChoosePyramid(sequence.Acceptance.DraftToQualifier.Profile, sequence.Acceptance.QualifierToTarget.Profile);
         return new ChainLengths(Gamma1: inner, Gamma2: outer);
     }
 
@@ -50,7 +50,7 @@ internal sealed class PyramidChain : ProposalChain
 
     public override (ChainLengths Lengths, double Rate) BestAlone(Sequence sequence, DraftLengthPlanner planner, int lookupFound)
     {
-        var (inner, outer, rate) = planner.BestPyramid(sequence.DraftToQualifier.Profile, sequence.QualifierToTarget.Profile);
+        var (inner, outer, rate) = planner.BestPyramid(sequence.Acceptance.DraftToQualifier.Profile, sequence.Acceptance.QualifierToTarget.Profile);
         return (new ChainLengths(Gamma1: inner, Gamma2: outer), rate);
     }
 
@@ -67,7 +67,7 @@ internal sealed class PyramidChain : ProposalChain
     }
 
     public override SequenceWork Work(Sequence sequence, ChainLengths lengths) =>
-        SequenceWork.Pyramid(sequence.DraftToQualifier.Profile, sequence.QualifierToTarget.Profile, lengths.Gamma1, lengths.Gamma2);
+        SequenceWork.Pyramid(sequence.Acceptance.DraftToQualifier.Profile, sequence.Acceptance.QualifierToTarget.Profile, lengths.Gamma1, lengths.Gamma2);
 
     public override int TargetProposals(ChainLengths lengths) => lengths.Gamma2;
 

@@ -14,7 +14,7 @@ internal sealed class TwoTierChain : ProposalChain
 
     public override ChainStage? TargetStage { get; } = new(
         SpeculationStages.DraftToTarget,
-        sequence => sequence.DraftToTarget,
+        sequence => sequence.Acceptance.DraftToTarget,
         (counters, proposed, _) => counters.DraftedTokens += proposed);
 
     public override IReadOnlyList<(DraftLengthGauge Gauge, Func<ChainLengths, int> Length)> Gauges { get; } =
@@ -23,7 +23,7 @@ internal sealed class TwoTierChain : ProposalChain
     public override bool IsAvailable(TierSet tiers, int lookupFound) => tiers[Tier.Draft] is not null;
 
     public override ChainLengths Adaptive(Sequence sequence, DraftLengthPlanner planner, int lookupFound) =>
-        new(Gamma: planner.ChooseTwoTier(sequence.DraftToTarget.Profile));
+        new(Gamma: planner.ChooseTwoTier(sequence.Acceptance.DraftToTarget.Profile));
 
     // The target's rows: γ proposals and the bonus position.
     public override ChainLengths Bound(ChainLengths chosen, SpeculationSettings settings, LengthBounds bounds) =>
@@ -33,7 +33,7 @@ internal sealed class TwoTierChain : ProposalChain
 
     public override (ChainLengths Lengths, double Rate) BestAlone(Sequence sequence, DraftLengthPlanner planner, int lookupFound)
     {
-        var (gamma, rate) = planner.BestTwoTier(sequence.DraftToTarget.Profile);
+        var (gamma, rate) = planner.BestTwoTier(sequence.Acceptance.DraftToTarget.Profile);
         return (new ChainLengths(Gamma: gamma), rate);
     }
 
@@ -46,7 +46,7 @@ internal sealed class TwoTierChain : ProposalChain
     }
 
     public override SequenceWork Work(Sequence sequence, ChainLengths lengths) =>
-        SequenceWork.TwoTier(sequence.DraftToTarget.Profile, lengths.Gamma);
+        SequenceWork.TwoTier(sequence.Acceptance.DraftToTarget.Profile, lengths.Gamma);
 
     public override int TargetProposals(ChainLengths lengths) => lengths.Gamma;
 
