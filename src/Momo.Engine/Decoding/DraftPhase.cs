@@ -14,35 +14,29 @@ internal sealed class DraftPhase(TierSet tiers, TierDecoder decoder, float minCo
 {
     private readonly DraftConfidence _confidence = new();
     private readonly List<TierFeed> _feeds = [];
-    private readonly List<SequencePlan> _fed = [];
-    private readonly List<(SequencePlan Plan, int Token, bool Sure)> _proposals = [];
-    private TierDecoder.LogitsReader? _read;
 
-    /// <summary>One draft position for every plan with drafts left.</summary>
-    public IReadOnlyList<(SequencePlan Plan, int Token, bool Sure)> ProposeNext(IReadOnlyList<SequencePlan> drafting)
+    /// <summary>One draft position for each of <paramref name="drafting"/>; the proposals in the same order.</summary>
+    public DraftProposal[] ProposeNext(IReadOnlyList<Sequence> drafting)
     {
         _feeds.Clear();
-        _fed.Clear();
-        _proposals.Clear();
-        foreach (var plan in drafting)
+        foreach (var sequence in drafting)
         {
-            if (plan.DraftsLeft > 0)
-            {
-                _fed.Add(plan);
-                _feeds.Add(decoder.CatchUp(plan.Sequence, Tier.Draft, logitsForLast: 1));
-            }
+            _feeds.Add(decoder.CatchUp(sequence, Tier.Draft, logitsForLast: 1));
         }
-        decoder.Decode(Tier.Draft, _feeds, _read ??= Propose);
-        return _proposals;
+        var proposals = new DraftProposal[drafting.Count];
+        decoder.Decode(Tier.Draft, _feeds, (feed, handle) => proposals[feed] = Propose(drafting[feed], handle));
+        return proposals;
     }
 
-    private void Propose(int feed, int handle)
+    private DraftProposal Propose(Sequence sequence, int handle)
     {
-        var sequence = _fed[feed].Sequence;
         var row = sequence.TailRows.Row(sequence.TailLength);
         var logits = tiers[Tier.Draft]!.Logits(handle);
         sequence.ComputeRow(logits, sequence.WorkingLength, row);
         var sure = minConfidence <= 0 || _confidence.TopProbability(logits, row, sequence.Request.Sampling.IsGreedy) >= minConfidence;
-        _proposals.Add((_fed[feed], sequence.Random.SampleFrom(row), sure));
+        return new DraftProposal(sequence.Sampler.Random.SampleFrom(row), sure);
     }
 }
+
+/// <summary>A drafted <paramref name="Token"/>, and whether the draft was sure enough of it to draft on after it.</summary>
+internal readonly record struct DraftProposal(int Token, bool Sure);

@@ -13,31 +13,27 @@ namespace Momo.Engine.Decoding;
 internal sealed class QualifyPhase(TierSet tiers, TierDecoder decoder, AcceptanceRule rule)
 {
     private readonly List<TierFeed> _feeds = [];
-    private readonly List<SequencePlan> _fed = [];
-    private readonly List<(SequencePlan Plan, VerifyOutcome Outcome, double[] ExpectedAcceptance)> _results = [];
-    private TierDecoder.LogitsReader? _read;
 
-    /// <summary>Verifies the drafts; per sequence the verdict and Σ 1 − TV(q, m) over the drafts.</summary>
-    public IReadOnlyList<(SequencePlan Plan, VerifyOutcome Outcome, double[] ExpectedAcceptance)> Run(IReadOnlyList<SequencePlan> drafting)
+    /// <summary>Verifies the drafts of each of <paramref name="qualifying"/> that has any; one verdict per sequence fed.</summary>
+    public List<QualifyVerdict> Run(IReadOnlyList<Sequence> qualifying)
     {
         _feeds.Clear();
-        _fed.Clear();
-        _results.Clear();
-        foreach (var plan in drafting)
+        var fed = new List<int>(qualifying.Count);
+        for (var i = 0; i < qualifying.Count; i++)
         {
-            if (plan.Sequence.DraftCount > 0)
+            if (qualifying[i].DraftCount > 0)
             {
-                _fed.Add(plan);
-                _feeds.Add(decoder.CatchUp(plan.Sequence, Tier.Qualifier, plan.Sequence.DraftCount + 1));
+                fed.Add(i);
+                _feeds.Add(decoder.CatchUp(qualifying[i], Tier.Qualifier, qualifying[i].DraftCount + 1));
             }
         }
-        decoder.Decode(Tier.Qualifier, _feeds, _read ??= Qualify);
-        return _results;
+        var verdicts = new List<QualifyVerdict>(fed.Count);
+        decoder.Decode(Tier.Qualifier, _feeds, (feed, handle) => verdicts.Add(Qualify(fed[feed], qualifying[fed[feed]], handle)));
+        return verdicts;
     }
 
-    private void Qualify(int feed, int firstHandle)
+    private QualifyVerdict Qualify(int index, Sequence sequence, int firstHandle)
     {
-        var sequence = _fed[feed].Sequence;
         var model = tiers[Tier.Qualifier]!;
         var drafts = sequence.DraftCount;
         var firstDraft = sequence.QualifiedCount; // tail index of the first draft
@@ -58,7 +54,7 @@ internal sealed class QualifyPhase(TierSet tiers, TierDecoder decoder, Acceptanc
                 verifier.Slice(j * vocabulary, vocabulary).CopyTo(sequence.TailRows.Row(firstDraft + j));
             }
         }
-        _results.Add((_fed[feed], outcome, expected));
+        return new QualifyVerdict(index, drafts, outcome, expected);
     }
 
     private VerifyOutcome Verify(
@@ -67,11 +63,17 @@ internal sealed class QualifyPhase(TierSet tiers, TierDecoder decoder, Acceptanc
     {
         if (sequence.Request.Speculation.FuzzyThreshold is { } threshold)
         {
-            var fuzzy = FuzzyAcceptance.Verify(proposed, proposal, verifier, vocabulary, threshold, sequence.Random);
+            var fuzzy = FuzzyAcceptance.Verify(proposed, proposal, verifier, vocabulary, threshold, sequence.Sampler.Random);
             relaxed = fuzzy.Relaxed;
             return fuzzy.Outcome;
         }
         relaxed = new bool[proposed.Length];
-        return rule(proposed, proposal, verifier, vocabulary, sequence.Random);
+        return rule(proposed, proposal, verifier, vocabulary, sequence.Sampler.Random);
     }
 }
+
+/// <summary>
+/// The qualifier's verdict on the <paramref name="Proposed"/> drafts of input <paramref name="Index"/>, with 1 − TV(q, m)
+/// at each draft (the pair's acceptance, measured from the rows).
+/// </summary>
+internal readonly record struct QualifyVerdict(int Index, int Proposed, VerifyOutcome Outcome, double[] ExpectedAcceptance);

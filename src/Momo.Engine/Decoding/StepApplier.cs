@@ -1,77 +1,71 @@
 using Momo.Engine.Scheduling;
-using Momo.Engine.Speculation;
 using Momo.Engine.Telemetry;
 
 namespace Momo.Engine.Decoding;
 
 /// <summary>
-/// The one stage that changes what a sequence has committed: for each target verification it rolls every tier's KV
-/// back to the accepted prefix (one ledger truncation), commits the accepted tokens plus the recovered or bonus token,
-/// counts the verifications per stage, and publishes the new text (end of generation, stop strings, length).
+/// The one stage that changes what a sequence has committed: for each target verification it commits the accepted
+/// tokens plus the recovered or bonus token and rolls every tier's KV back to them (<see cref="TailKeeper.Commit"/>),
+/// counts the verifications per stage of the sequence's chain, records what <c>auto</c> decided, and publishes the
+/// new text (end of generation, stop strings, length). Ending a sequence is the scheduler's: apply returns the endings.
 /// </summary>
-internal sealed class StepApplier(KvLedger ledger, EngineMetrics metrics, Publisher publisher)
+internal sealed class StepApplier(TailKeeper tails, EngineMetrics metrics, Publisher publisher)
 {
-    /// <summary>Applies the outcome; returns the sequences whose own apply failed (the others are applied regardless).</summary>
-    public IReadOnlyList<(Sequence Sequence, Exception Failure)> Apply(StepOutcome outcome)
+    /// <summary>
+    /// Applies the outcome; returns the sequences that this step ended, for the scheduler to end, and those whose own
+    /// apply failed (the others are applied regardless).
+    /// </summary>
+    public ApplyResult Apply(StepOutcome outcome)
     {
-        _failures.Clear();
-        foreach (var (sequence, proposed, accepted, expected) in outcome.Inner)
+        foreach (var (plan, proposed, accepted, expected) in outcome.Inner)
         {
-            sequence.Counters.DraftedTokens += proposed;
-            sequence.Counters.QualifierProposedTokens += proposed;
-            sequence.Counters.QualifierAcceptedTokens += accepted;
-            sequence.DraftToQualifier.Observe(expected, accepted);
-            metrics.RecordVerification(SpeculationStages.DraftToQualifier, proposed, accepted);
+            var stage = plan.Chain.InnerStage!;
+            stage.Count(plan.Sequence.Counters, proposed, accepted);
+            stage.Acceptance(plan.Sequence).Observe(expected, accepted);
+            metrics.RecordVerification(stage.Name, proposed, accepted);
         }
+        List<(Sequence Sequence, Ending Ending)>? endings = null;
+        List<(Sequence Sequence, Exception Failure)>? failures = null;
         foreach (var verdict in outcome.Target)
         {
             var sequence = verdict.Sequence;
             try
             {
-                ledger.Truncate(sequence.Slot, verdict.FirstTail + verdict.Accepted);
-                sequence.CommitTail(verdict.Accepted, verdict.Next);
-                Count(sequence, verdict);
-                publisher.Publish(sequence, verdict.FirstTail);
+                var firstNew = sequence.CommittedLength;
+                tails.Commit(sequence, verdict.Accepted, verdict.Next);
+                Count(verdict);
+                verdict.Plan.Auto?.RecordOn(sequence);
+                if (publisher.Publish(sequence, firstNew) is { } ending)
+                {
+                    (endings ??= []).Add((sequence, ending));
+                }
             }
             catch (Exception failure)
             {
-                _failures.Add((sequence, failure));
+                (failures ??= []).Add((sequence, failure));
             }
         }
-        return _failures;
+        return new ApplyResult(endings ?? [], failures ?? []);
     }
 
-    private readonly List<(Sequence Sequence, Exception Failure)> _failures = [];
-
     /// <summary>Counts the verification; the running estimates learn from the rows (1 − TV), the metrics count acceptances.</summary>
-    private void Count(Sequence sequence, TargetVerification verdict)
+    private void Count(TargetVerification verdict)
     {
         var (proposed, accepted, expected) = (verdict.Proposed, verdict.Accepted, verdict.ExpectedAcceptance);
-        var counters = sequence.Counters;
+        var counters = verdict.Sequence.Counters;
         counters.TargetCalls++;
         counters.TargetProposedTokens += proposed;
         counters.TargetAcceptedTokens += accepted;
-        if (proposed == 0)
+        if (proposed == 0 || verdict.Plan.Chain.TargetStage is not { } stage)
         {
             return;
         }
-        switch (verdict.Chain)
-        {
-            case Chain.Pyramid:
-                sequence.QualifierToTarget.Observe(expected, accepted);
-                metrics.RecordVerification(SpeculationStages.QualifierToTarget, proposed, accepted);
-                break;
-            case Chain.Lookup:
-                counters.LookupProposedTokens += proposed;
-                counters.LookupAcceptedTokens += accepted;
-                sequence.LookupToTarget.Observe(expected, accepted);
-                metrics.RecordVerification(SpeculationStages.LookupToTarget, proposed, accepted);
-                break;
-            default:
-                counters.DraftedTokens += proposed;
-                sequence.DraftToTarget.Observe(expected, accepted);
-                metrics.RecordVerification(SpeculationStages.DraftToTarget, proposed, accepted);
-                break;
-        }
+        stage.Count(counters, proposed, accepted);
+        stage.Acceptance(verdict.Sequence).Observe(expected, accepted);
+        metrics.RecordVerification(stage.Name, proposed, accepted);
     }
 }
+
+/// <summary>What applying a step found: the sequences it ended (and how), and those whose own apply failed.</summary>
+internal sealed record ApplyResult(
+    IReadOnlyList<(Sequence Sequence, Ending Ending)> Endings, IReadOnlyList<(Sequence Sequence, Exception Failure)> Failures);

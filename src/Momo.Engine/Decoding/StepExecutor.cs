@@ -6,29 +6,34 @@ using Momo.Engine.Telemetry;
 namespace Momo.Engine.Decoding;
 
 /// <summary>
-/// Executes a planned step: the prefill chunks, then draft and qualifier rounds until every pyramid sequence holds its
-/// γ₂ qualified tokens, then one target verification for every ready sequence. Each phase is one batched decode per
-/// tier across all sequences (split only where the batch limit demands), whatever their modes and draft lengths.
-/// Only the speculative tail changes here; what the target accepted is returned for the apply stage.
+/// Executes a planned step: the prefill chunks, lookup proposals (free), then draft and qualifier rounds by each chain's
+/// round rule until every chain has its tail, then one target verification for every ready sequence. Each phase is one
+/// batched decode per tier across all sequences (split only where the batch limit demands), whatever their chains and
+/// lengths. The plan is read, never written: each round's progress (drafts left, tails that ended) is the executor's
+/// own. Only the speculative tail changes here: proposals are appended, and qualifying goes through
+/// <see cref="TailKeeper.Qualify"/>, which truncates every tier's KV past the qualified text; what the target accepted
+/// is returned for the apply stage.
 /// </summary>
 internal sealed class StepExecutor
 {
-    private readonly KvLedger _ledger;
     private readonly ITokenText _vocabulary;
+    private readonly TailKeeper _tails;
     private readonly PrefillPhase _prefill;
     private readonly DraftPhase _draft;
     private readonly QualifyPhase _qualify;
     private readonly VerifyPhase _verify;
-    private readonly StepOutcome _outcome = new();
-    private readonly List<SequencePlan> _drafting = [];
-    private readonly List<SequencePlan> _qualifying = [];
+    // This step's progress, by plan index: drafts still to propose in the current round, and whether the tail already
+    // ends the text (an end-of-generation token: speculating further is wasted).
+    private int[] _draftsLeft = [];
+    private bool[] _tailEnded = [];
+    private readonly List<int> _drafting = [];
 
     public StepExecutor(
-        TierSet tiers, KvLedger ledger, ITokenText vocabulary, AcceptanceRule rule, EngineMetrics metrics, float draftMinConfidence,
-        IReadOnlyList<TierCostCurve?> costs)
+        TierSet tiers, KvLedger ledger, TailKeeper tails, ITokenText vocabulary, AcceptanceRule rule, EngineMetrics metrics,
+        float draftMinConfidence, IReadOnlyList<TierCostCurve?> costs)
     {
-        _ledger = ledger;
         _vocabulary = vocabulary;
+        _tails = tails;
         var decoder = new TierDecoder(tiers, ledger, metrics, costs);
         _prefill = new PrefillPhase(decoder);
         _draft = new DraftPhase(tiers, decoder, draftMinConfidence);
@@ -38,122 +43,118 @@ internal sealed class StepExecutor
 
     public StepOutcome Execute(StepPlan plan)
     {
-        _outcome.Clear();
+        var ready = plan.Ready;
+        StartProgress(ready.Count);
+        var inner = new List<InnerVerification>();
         _prefill.Run(plan.Prefill);
-        AppendLookups(plan);
-        for (var round = 0; StartRound(plan, round); round++)
+        AppendLookups(ready);
+        for (var round = 0; StartRound(ready, round); round++)
         {
-            Draft();
-            Qualify();
+            Draft(ready);
+            Qualify(ready, inner);
         }
-        _verify.Run(plan.Ready, _outcome.Target);
-        return _outcome;
+        return new StepOutcome(inner, _verify.Run(ready));
     }
 
-    /// <summary>The lookup chain's proposals join the tail at once, with one-hot rows: proposing them costs no decode.</summary>
-    private void AppendLookups(StepPlan plan)
+    private void StartProgress(int count)
     {
-        foreach (var planned in plan.Ready)
+        if (_draftsLeft.Length < count)
         {
-            if (planned.Chain != Chain.Lookup)
+            _draftsLeft = new int[count];
+            _tailEnded = new bool[count];
+        }
+        Array.Clear(_draftsLeft, 0, count);
+        Array.Clear(_tailEnded, 0, count);
+    }
+
+    /// <summary>Lookup's proposals join the tail at once, with one-hot rows: proposing them costs no decode.</summary>
+    private void AppendLookups(IReadOnlyList<SequencePlan> ready)
+    {
+        for (var p = 0; p < ready.Count; p++)
+        {
+            var planned = ready[p];
+            for (var i = 0; i < planned.Lengths.LookupCount && !_tailEnded[p]; i++)
             {
-                continue;
-            }
-            for (var i = 0; i < planned.DraftLength && !planned.TailEnded; i++)
-            {
-                var token = planned.Sequence.LookupProposals[i];
+                var token = planned.LookupTokens[i];
                 planned.Sequence.AppendOneHot(token);
-                planned.TailEnded = _vocabulary.IsEndOfGeneration(token);
+                _tailEnded[p] = _vocabulary.IsEndOfGeneration(token);
             }
         }
     }
 
-    /// <summary>Sets each sequence's drafts for inner round <paramref name="round"/>; returns whether any sequence drafts.</summary>
-    private bool StartRound(StepPlan plan, int round)
+    /// <summary>Sets each sequence's drafts for inner round <paramref name="round"/> by its chain's round rule; returns whether any sequence drafts.</summary>
+    private bool StartRound(IReadOnlyList<SequencePlan> ready, int round)
     {
         _drafting.Clear();
-        foreach (var planned in plan.Ready)
+        for (var p = 0; p < ready.Count; p++)
         {
-            planned.DraftsLeft = DraftsThisRound(planned, round);
-            if (planned.DraftsLeft > 0)
+            var planned = ready[p];
+            _draftsLeft[p] = _tailEnded[p] ? 0 : planned.Chain.DraftsThisRound(planned.Lengths, round, planned.Sequence.QualifiedCount);
+            if (_draftsLeft[p] > 0)
             {
-                _drafting.Add(planned);
+                _drafting.Add(p);
             }
         }
         return _drafting.Count > 0;
     }
 
-    private static int DraftsThisRound(SequencePlan planned, int round)
-    {
-        if (planned.TailEnded)
-        {
-            return 0;
-        }
-        switch (planned.Chain)
-        {
-            case Chain.TwoTier:
-                return round == 0 ? planned.DraftLength : 0;
-            case Chain.Pyramid:
-                var missing = planned.QualifiedLength - planned.Sequence.QualifiedCount;
-                return missing <= 0 ? 0 : Math.Min(planned.DraftLength, missing);
-            default:
-                return 0;
-        }
-    }
-
     /// <summary>Draft positions, one batched decode each, until every drafting sequence has its round's drafts.</summary>
-    private void Draft()
+    private void Draft(IReadOnlyList<SequencePlan> ready)
     {
+        var feeding = new List<int>(_drafting.Count);
+        var sequences = new List<Sequence>(_drafting.Count);
         while (true)
         {
-            var proposals = _draft.ProposeNext(_drafting);
-            if (proposals.Count == 0)
+            feeding.Clear();
+            sequences.Clear();
+            foreach (var p in _drafting)
+            {
+                if (_draftsLeft[p] > 0)
+                {
+                    feeding.Add(p);
+                    sequences.Add(ready[p].Sequence);
+                }
+            }
+            if (feeding.Count == 0)
             {
                 return;
             }
-            foreach (var (planned, token, sure) in proposals)
+            var proposals = _draft.ProposeNext(sequences);
+            for (var i = 0; i < proposals.Length; i++)
             {
-                planned.Sequence.AppendDraft(token);
+                var (p, (token, sure)) = (feeding[i], proposals[i]);
+                ready[p].Sequence.AppendDraft(token);
                 // Drafting past the end of the text is wasted work: every verifier stops there anyway. Past an unsure
-                // proposal the round stops too (a pyramid's next inner round drafts on from the qualified text).
+                // proposal the round stops too (a qualifying chain's next inner round drafts on from the qualified
+                // text). Where no qualifier checks the drafts, an end ends the tail.
                 var ends = _vocabulary.IsEndOfGeneration(token);
-                planned.DraftsLeft = ends || !sure ? 0 : planned.DraftsLeft - 1;
-                planned.TailEnded |= ends && planned.Chain == Chain.TwoTier;
+                _draftsLeft[p] = ends || !sure ? 0 : _draftsLeft[p] - 1;
+                _tailEnded[p] |= ends && !ready[p].Chain.Qualifies;
             }
         }
     }
 
-    private void Qualify()
+    private void Qualify(IReadOnlyList<SequencePlan> ready, List<InnerVerification> inner)
     {
-        _qualifying.Clear();
-        _qualifying.AddRange(_drafting.Where(planned => planned.Chain == Chain.Pyramid));
-        foreach (var (planned, verdict, expected) in _qualify.Run(_qualifying))
+        var qualifying = new List<int>(_drafting.Count);
+        var sequences = new List<Sequence>(_drafting.Count);
+        foreach (var p in _drafting)
         {
-            var sequence = planned.Sequence;
-            var firstNew = sequence.QualifiedCount;
-            _outcome.Inner.Add(new InnerVerification(sequence, sequence.DraftCount, verdict.AcceptedCount, expected));
-            sequence.QualifyDrafts(verdict.AcceptedCount, verdict.NextToken);
-            EndAtEndOfGeneration(planned, firstNew);
-            // Everything before the last qualified token is now the sequence's content in every tier.
-            _ledger.Truncate(sequence.Slot, sequence.WorkingLength - 1);
-        }
-    }
-
-    /// <summary>
-    /// An end-of-generation token among the newly qualified ones ends the tail there: tokens after it (an accepted
-    /// end followed by the bonus token) would be verified in vain, and no more inner rounds are drafted.
-    /// </summary>
-    private void EndAtEndOfGeneration(SequencePlan planned, int firstNew)
-    {
-        var sequence = planned.Sequence;
-        for (var i = firstNew; i < sequence.QualifiedCount; i++)
-        {
-            if (_vocabulary.IsEndOfGeneration(sequence.Working[sequence.CommittedLength + i]))
+            if (ready[p].Chain.Qualifies)
             {
-                sequence.KeepQualified(i + 1);
-                planned.TailEnded = true;
-                return;
+                qualifying.Add(p);
+                sequences.Add(ready[p].Sequence);
             }
+        }
+        if (qualifying.Count == 0)
+        {
+            return;
+        }
+        foreach (var (index, proposed, verdict, expected) in _qualify.Run(sequences))
+        {
+            var p = qualifying[index];
+            inner.Add(new InnerVerification(ready[p], proposed, verdict.AcceptedCount, expected));
+            _tailEnded[p] |= _tails.Qualify(ready[p].Sequence, verdict.AcceptedCount, verdict.NextToken);
         }
     }
 }

@@ -7,38 +7,34 @@ namespace Momo.Engine.Decoding;
 /// <summary>
 /// The outer stage: one batched target decode verifies every ready sequence's speculative tail (pyramid: qualified
 /// tokens against their true distributions; two-tier: drafts against q; target-only: an empty tail, so the "bonus"
-/// is an ordinary sample from p). Returns what was accepted; committing is the apply stage's.
+/// is an ordinary sample from p). Returns what was accepted, one verdict per plan in order; committing is the apply stage's.
 /// </summary>
 internal sealed class VerifyPhase(TierSet tiers, TierDecoder decoder, AcceptanceRule rule)
 {
     private readonly List<TierFeed> _feeds = [];
-    private readonly List<SequencePlan> _fed = [];
-    private List<TargetVerification> _results = [];
-    private TierDecoder.LogitsReader? _read;
 
-    public void Run(IReadOnlyList<SequencePlan> ready, List<TargetVerification> results)
+    public TargetVerification[] Run(IReadOnlyList<SequencePlan> ready)
     {
         _feeds.Clear();
-        _fed.Clear();
-        _results = results;
         foreach (var plan in ready)
         {
-            _fed.Add(plan);
             _feeds.Add(decoder.CatchUp(plan.Sequence, Tier.Target, plan.Sequence.TailLength + 1));
         }
-        decoder.Decode(Tier.Target, _feeds, _read ??= Verify);
+        var verdicts = new TargetVerification[ready.Count];
+        decoder.Decode(Tier.Target, _feeds, (feed, handle) => verdicts[feed] = Verify(ready[feed], handle));
+        return verdicts;
     }
 
-    private void Verify(int feed, int firstHandle)
+    private TargetVerification Verify(SequencePlan plan, int firstHandle)
     {
-        var sequence = _fed[feed].Sequence;
+        var sequence = plan.Sequence;
         var model = tiers.Target;
         var tail = sequence.TailLength;
         var firstTail = sequence.CommittedLength;
         var verifier = VerifierRows.Compute(sequence, model, firstHandle, firstTail, tail); // [tail + 1, vocabulary]: p
         var proposals = sequence.TailRows.Rows(0, tail); // [tail, vocabulary]: the distribution each tail token was drawn from
-        var outcome = rule(sequence.Working.Slice(firstTail, tail), proposals, verifier, model.VocabularySize, sequence.Random);
+        var outcome = rule(sequence.Working.Slice(firstTail, tail), proposals, verifier, model.VocabularySize, sequence.Sampler.Random);
         var expected = VerifierRows.ExpectedAcceptance(proposals, verifier, model.VocabularySize, tail);
-        _results.Add(new TargetVerification(sequence, _fed[feed].Chain, firstTail, tail, outcome.AcceptedCount, outcome.NextToken, expected));
+        return new TargetVerification(plan, tail, outcome.AcceptedCount, outcome.NextToken, expected);
     }
 }

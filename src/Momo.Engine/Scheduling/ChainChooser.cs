@@ -1,15 +1,18 @@
 using Momo.Engine.Runtime;
+using Momo.Engine.Scheduling.Chains;
 using Momo.Engine.Speculation;
 
 namespace Momo.Engine.Scheduling;
 
 /// <summary>
-/// Picks a sequence's chain for one step. A fixed mode runs its own chain, or the lookup chain when prompt lookup found
-/// a continuation (lookup is free, so a match is always worth verifying, at the length that pays). <c>auto</c> weighs every chain the loaded
-/// tiers allow, and its lengths, by the tokens per unit of cost of the whole step (<see cref="StepLoad"/>: the expected
-/// tokens from the sequence's running acceptance per stage, the cost from the tiers' measured curves for the batch as
-/// settled so far), and takes the best; when that is the target alone for a while it probes the best speculative
-/// chain once, so its acceptance estimates keep learning.
+/// Picks a sequence's chain for one step, reading only the chains' descriptors (<see cref="ChainRegistry"/>). A fixed
+/// mode runs its own chain, or the lookup chain when prompt lookup found a continuation (lookup is free, so a match is
+/// always worth verifying, at the length that pays). <c>auto</c> weighs every chain the loaded tiers allow, and its
+/// lengths, by the tokens per unit of cost of the whole step (<see cref="StepLoad"/>: the expected tokens from the
+/// sequence's running acceptance per stage, the cost from the tiers' measured curves for the batch as settled so far),
+/// and takes the best; when that is the target alone for a while it probes the speculative chains in turn, so their
+/// acceptance estimates keep learning. Choosing changes no sequence: what <c>auto</c> decided travels in the plan
+/// (<see cref="AutoDecision"/>) for the apply stage to record.
 /// </summary>
 internal sealed class ChainChooser(TierSet tiers, KvLedger ledger, DraftLengthPlanner lengths)
 {
@@ -32,30 +35,24 @@ internal sealed class ChainChooser(TierSet tiers, KvLedger ledger, DraftLengthPl
 
     private int _stepSequences = 1;
 
-    /// <summary>The chain and its adaptive lengths (γ₁ or γ, γ₂).</summary>
-    public readonly record struct Choice(Chain Chain, int Inner = 0, int Outer = 0);
+    /// <summary>The chain, its adaptive lengths (before the request's settings and the step's bounds), and what <c>auto</c> decided.</summary>
+    public readonly record struct Choice(ProposalChain Chain, ChainLengths Lengths, AutoDecision? Auto = null);
 
-    public Choice Choose(Sequence sequence, int lookupCount)
+    public Choice Choose(Sequence sequence, int lookupFound)
     {
         var mode = sequence.Mode;
-        if (lookupCount > 0 && mode != DecodingMode.Auto)
+        if (lookupFound > 0 && mode != DecodingMode.Auto)
         {
             // A proposal runs on as far as the request allows (a loop repeats), so even a fixed mode verifies only
             // the number its acceptance by position and the target's cost curve say pays.
-            return new Choice(Chain.Lookup, lengths.BestLookup(sequence.LookupToTarget.Profile, lookupCount).Count);
+            return new Choice(ChainRegistry.Lookup, ChainRegistry.Lookup.Adaptive(sequence, lengths, lookupFound));
         }
-        switch (mode)
+        if (mode == DecodingMode.Auto)
         {
-            case DecodingMode.TwoTier:
-                return new Choice(Chain.TwoTier, lengths.ChooseTwoTier(sequence.DraftToTarget.Profile));
-            case DecodingMode.Pyramid:
-                var (inner, outer) = lengths.ChoosePyramid(sequence.DraftToQualifier.Profile, sequence.QualifierToTarget.Profile);
-                return new Choice(Chain.Pyramid, inner, outer);
-            case DecodingMode.Auto:
-                return ChooseBest(sequence, lookupCount);
-            default:
-                return new Choice(Chain.TargetOnly);
+            return ChooseBest(sequence, lookupFound);
         }
+        var chain = ChainRegistry.Of(mode);
+        return new Choice(chain, chain.Adaptive(sequence, lengths, lookupFound));
     }
 
     /// <summary>Starts a step in which <paramref name="sequences"/> sequences verify, each counted as the target alone until its chain is settled.</summary>
@@ -72,88 +69,58 @@ internal sealed class ChainChooser(TierSet tiers, KvLedger ledger, DraftLengthPl
     /// <summary>Settles a sequence's chain and lengths for this step: its work replaces its placeholder in the step's load.</summary>
     public void Settle(SequencePlan planned)
     {
-        var sequence = planned.Sequence;
         _load.Remove(SequenceWork.TargetOnly());
-        _load.Add(planned.Chain switch
-        {
-            Chain.Lookup => SequenceWork.Lookup(sequence.LookupToTarget.Profile, planned.DraftLength),
-            Chain.TwoTier => SequenceWork.TwoTier(sequence.DraftToTarget.Profile, planned.DraftLength),
-            Chain.Pyramid => SequenceWork.Pyramid(
-                sequence.DraftToQualifier.Profile, sequence.QualifierToTarget.Profile, planned.DraftLength, planned.QualifiedLength),
-            _ => SequenceWork.TargetOnly(),
-        });
+        _load.Add(planned.Chain.Work(planned.Sequence, planned.Lengths));
     }
 
     /// <summary>
     /// The chain and lengths under which the whole step commits the most tokens per unit of cost, given what the other
     /// sequences already settled (and the rest, for now, as the target alone): a coordinate ascent over the batch.
     /// </summary>
-    private Choice ChooseBest(Sequence sequence, int lookupCount)
+    private Choice ChooseBest(Sequence sequence, int lookupFound)
     {
         _load.Remove(SequenceWork.TargetOnly());
         var tokens = _load.ExpectedTokens;
         var cost = _load.Cost();
         double StepRate(SequenceWork work) => (tokens + work.ExpectedTokens) / (cost + _load.MarginalCost(work));
 
-        var best = (Choice: new Choice(Chain.TargetOnly), Rate: StepRate(SequenceWork.TargetOnly()) * (1 + SpeculationMargin));
-        var speculative = new List<Choice>(3);
-        void Consider(Choice choice, SequenceWork work)
-        {
-            var rate = StepRate(work);
-            if (rate > best.Rate)
-            {
-                best = (choice, rate);
-            }
-        }
-
+        var best = (Choice: new Choice(ChainRegistry.TargetOnly, default), Rate: StepRate(SequenceWork.TargetOnly()) * (1 + SpeculationMargin));
+        var speculative = new List<ProposalChain>(ChainRegistry.All.Count);
         var targetOnly = lengths.TargetOnlyRate;
-        if (lookupCount > 0)
+        foreach (var chain in ChainRegistry.All)
         {
-            speculative.Add(new Choice(Chain.Lookup, lengths.BestLookup(sequence.LookupToTarget.Profile, lookupCount).Count));
-            for (var k = 1; k <= lookupCount; k++)
+            if (!chain.Speculates || !chain.IsAvailable(tiers, lookupFound))
             {
-                Consider(new Choice(Chain.Lookup, k), SequenceWork.Lookup(sequence.LookupToTarget.Profile, k));
+                continue;
             }
-        }
-        if (tiers[Tier.Draft] is not null)
-        {
-            var (gamma, rate) = lengths.BestTwoTier(sequence.DraftToTarget.Profile);
-            speculative.Add(new Choice(Chain.TwoTier, gamma));
-            if (WorthCatchingUp(sequence, rate, targetOnly, withQualifier: false))
+            speculative.Add(chain);
+            var (alone, rate) = chain.BestAlone(sequence, lengths, lookupFound);
+            if (chain.SmallerTiers.Count > 0 && !WorthCatchingUp(sequence, chain, rate, targetOnly))
             {
-                for (var g = 1; g <= DraftLengthPlanner.MaxInner; g++)
-                {
-                    Consider(new Choice(Chain.TwoTier, g), SequenceWork.TwoTier(sequence.DraftToTarget.Profile, g));
-                }
+                continue;
             }
-        }
-        if (tiers[Tier.Draft] is not null && tiers[Tier.Qualifier] is not null)
-        {
-            var (alphaDq, alphaQt) = (sequence.DraftToQualifier.Profile, sequence.QualifierToTarget.Profile);
-            var (inner, outer, rate) = lengths.BestPyramid(alphaDq, alphaQt);
-            speculative.Add(new Choice(Chain.Pyramid, inner, outer));
-            if (WorthCatchingUp(sequence, rate, targetOnly, withQualifier: true))
+            foreach (var candidate in chain.Candidates(alone, lookupFound))
             {
-                // The single-sequence optimum, and shorter runs of it, which a busier batch may prefer.
-                for (var shorter = outer; shorter >= 1; shorter /= 2)
+                var work = chain.Work(sequence, candidate);
+                var candidateRate = StepRate(work);
+                if (candidateRate > best.Rate)
                 {
-                    for (var g1 = 1; g1 <= inner; g1++)
-                    {
-                        Consider(new Choice(Chain.Pyramid, g1, shorter), SequenceWork.Pyramid(alphaDq, alphaQt, g1, shorter));
-                    }
+                    best = (new Choice(chain, candidate), candidateRate);
                 }
             }
         }
         _load.Add(SequenceWork.TargetOnly());
 
-        if (best.Choice.Chain == Chain.TargetOnly && sequence.StepsWithoutSpeculation >= ProbeEvery * _stepSequences && speculative.Count > 0)
+        var probed = false;
+        if (!best.Choice.Chain.Speculates && sequence.Acceptance.StepsWithoutSpeculation >= ProbeEvery * _stepSequences && speculative.Count > 0)
         {
             // A probe, taking each speculative chain in turn, so every estimate keeps learning. One proposal is enough
             // to learn from (the rows give 1 − TV at that position) and costs little in a busy batch.
-            best.Choice = speculative[sequence.Probes++ % speculative.Count] with { Inner = 1, Outer = 1 };
+            var probe = speculative[sequence.Acceptance.Probes % speculative.Count];
+            best.Choice = new Choice(probe, probe.Probe);
+            probed = true;
         }
-        sequence.StepsWithoutSpeculation = best.Choice.Chain == Chain.TargetOnly ? sequence.StepsWithoutSpeculation + 1 : 0;
-        return best.Choice;
+        return best.Choice with { Auto = new AutoDecision(best.Choice.Chain.Speculates, probed) };
     }
 
     /// <summary>
@@ -161,22 +128,22 @@ internal sealed class ChainChooser(TierSet tiers, KvLedger ledger, DraftLengthPl
     /// tiers it needs would first have to catch up on more text than the expected saving over the request's remaining
     /// tokens can repay (a short answer to a long prompt never pays for prefilling the draft and qualifier).
     /// </summary>
-    private bool WorthCatchingUp(Sequence sequence, double rate, double targetOnly, bool withQualifier)
+    private bool WorthCatchingUp(Sequence sequence, ProposalChain chain, double rate, double targetOnly)
     {
         if (rate <= targetOnly)
         {
             return false;
         }
-        var missing = sequence.CommittedLength - 1 - ledger.Cached(sequence.Slot, Tier.Draft);
-        if (withQualifier)
+        var missing = 0;
+        foreach (var tier in chain.SmallerTiers)
         {
-            missing = Math.Max(missing, sequence.CommittedLength - 1 - ledger.Cached(sequence.Slot, Tier.Qualifier));
+            missing = Math.Max(missing, sequence.CommittedLength - 1 - ledger.Cached(sequence.Slot, tier));
         }
         if (missing <= 0)
         {
             return true;
         }
         var saving = sequence.RemainingTokens * ((1 / targetOnly) - (1 / rate));
-        return saving > lengths.SmallerTiersPrefillCost(missing, withQualifier);
+        return saving > lengths.SmallerTiersPrefillCost(missing, withQualifier: chain.SmallerTiers.Contains(Tier.Qualifier));
     }
 }

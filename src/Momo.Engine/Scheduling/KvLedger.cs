@@ -33,16 +33,6 @@ internal sealed class KvLedger(TierSet tiers, int slots)
     /// </summary>
     public void Discard(int slot, Tier tier) => tiers[tier]!.Truncate(slot, _cached[slot, (int)tier]);
 
-    /// <summary>
-    /// Drops <paramref name="sequence"/>'s speculative tail and every tier's KV beyond its committed text (all but the
-    /// last committed token, which the next step feeds). Always exact: committed tokens only come from verified rounds.
-    /// </summary>
-    public void DropTail(Sequence sequence)
-    {
-        sequence.DropTail();
-        Truncate(sequence.Slot, Math.Max(0, sequence.CommittedLength - 1));
-    }
-
     /// <summary>Keeps at most <paramref name="length"/> tokens of <paramref name="slot"/> in every tier.</summary>
     public void Truncate(int slot, int length)
     {

@@ -5,71 +5,83 @@ namespace Momo.Engine.Scheduling;
 
 /// <summary>
 /// Writes a sequence's updates to its reader: the text of newly committed tokens (held back at stop-string and UTF-8
-/// boundaries), and exactly one final update, which also sets the sequence's end state.
+/// boundaries), and the final update. It only writes: what ends a sequence is returned as an <see cref="Ending"/> for
+/// the <see cref="Scheduler"/>, which alone changes a sequence's state.
 /// </summary>
 internal sealed partial class Publisher(EngineTelemetry telemetry, int contextPerSequence, ILogger logger)
 {
-    /// <summary>Publishes the tokens committed from working index <paramref name="firstNew"/> on, finishing the sequence if they end it.</summary>
-    public void Publish(Sequence sequence, int firstNew)
+    /// <summary>
+    /// Publishes the tokens committed from working index <paramref name="firstNew"/> on. Returns null while the sequence
+    /// goes on; the ending when these tokens end it (the text still to write comes with it, for the final update), or
+    /// when its reader has stopped reading (the reader is then already closed).
+    /// </summary>
+    public Ending? Publish(Sequence sequence, int firstNew)
     {
-        var countedBefore = sequence.Text.CompletionTokens;
-        var (text, finish) = sequence.Text.Accept(sequence.Working[firstNew..sequence.CommittedLength]);
+        var countedBefore = sequence.Output.Text.CompletionTokens;
+        var (text, finish) = sequence.Output.Text.Accept(sequence.Working[firstNew..sequence.CommittedLength]);
         if (finish is null && sequence.WorkingLength >= contextPerSequence)
         {
-            (text, finish) = (text + sequence.Text.FlushAll(), FinishReason.Length);
+            (text, finish) = (text + sequence.Output.Text.FlushAll(), FinishReason.Length);
         }
-        var newTokens = sequence.Text.CompletionTokens - countedBefore;
+        var newTokens = sequence.Output.Text.CompletionTokens - countedBefore;
         telemetry.TokensPublished(sequence, newTokens);
         if (finish is { } reason)
         {
-            Finish(sequence, reason, text, null, newTokens);
-            return;
+            return new Ending(reason, text, newTokens);
         }
-        sequence.Completion?.Append(text);
-        Write(sequence, new GenerationUpdate(text, newTokens));
+        sequence.Output.Completion?.Append(text);
+        return Write(sequence, new GenerationUpdate(text, newTokens)) ? null : Ending.ReaderStalled;
     }
 
-    /// <summary>Writes the final update (once; later calls do nothing) and moves the sequence to its end state.</summary>
-    public void Finish(Sequence sequence, FinishReason reason, string text, string? error, int newTokens = 0)
+    /// <summary>Writes the final update for <paramref name="ending"/> and closes the reader.</summary>
+    public void WriteFinal(Sequence sequence, Ending ending)
     {
-        if (sequence.IsDone)
+        sequence.Output.Completion?.Append(ending.Text);
+        var update = new GenerationUpdate(ending.Text, ending.NewTokens, ending.Reason, sequence.Statistics(), ending.Error);
+        if (Write(sequence, update))
         {
-            return;
+            sequence.Output.Writer.TryComplete();
         }
-        sequence.Completion?.Append(text);
-        sequence.State = reason switch
-        {
-            FinishReason.Error => SequenceState.Failed,
-            FinishReason.Cancelled => SequenceState.Cancelled,
-            _ => SequenceState.Finished,
-        };
-        if (Write(sequence, new GenerationUpdate(text, newTokens, reason, sequence.Statistics(), error)))
-        {
-            sequence.Output.TryComplete();
-        }
-        telemetry.Finished(sequence, reason);
     }
 
     /// <summary>
     /// Writes an update; a reader that has left <see cref="EngineOptions.MaxUnreadUpdates"/> unread (a stalled client)
-    /// has its request cancelled instead: its reader ends with <see cref="SlowReaderException"/> after what it buffered.
+    /// is closed instead, with <see cref="SlowReaderException"/> after what it buffered; returns whether it was written.
     /// </summary>
     private bool Write(Sequence sequence, GenerationUpdate update)
     {
-        if (sequence.Output.TryWrite(update))
+        if (sequence.Output.Writer.TryWrite(update))
         {
             return true;
         }
-        if (!sequence.IsDone)
+        if (update.Finish is null)
         {
             LogSlowReader(sequence.Request.Id);
-            sequence.State = SequenceState.Cancelled;
-            telemetry.Finished(sequence, FinishReason.Cancelled);
         }
-        sequence.Output.TryComplete(new SlowReaderException(sequence.Request.Id));
+        sequence.Output.Writer.TryComplete(new SlowReaderException(sequence.Request.Id));
         return false;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} cancelled: its client stopped reading and its unread updates reached the limit")]
     private partial void LogSlowReader(string requestId);
+}
+
+/// <summary>
+/// How a sequence ends: the finish reason, the text and completion tokens its final update still carries, and the
+/// error message of a failure. <see cref="ReaderStalled"/>: the reader stopped reading and is already closed, so no
+/// final update is written.
+/// </summary>
+internal sealed record Ending(FinishReason Reason, string Text = "", int NewTokens = 0, string? Error = null)
+{
+    /// <summary>The client stopped reading: the request is cancelled, its reader already closed.</summary>
+    public static Ending ReaderStalled { get; } = new(FinishReason.Cancelled) { Stalled = true };
+
+    /// <summary>Whether the reader stalled (no final update is written).</summary>
+    public bool Stalled { get; private init; }
+
+    /// <summary>A failure with <paramref name="message"/>.</summary>
+    public static Ending Failure(string message) => new(FinishReason.Error, Error: message);
+
+    /// <summary>A cancellation: the client went away or the engine stopped.</summary>
+    public static Ending Cancellation { get; } = new(FinishReason.Cancelled);
 }

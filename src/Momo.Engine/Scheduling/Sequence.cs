@@ -1,17 +1,18 @@
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Momo.Engine.Constraints;
-using Momo.Engine.Sampling;
 using Momo.Engine.Speculation;
 
 namespace Momo.Engine.Scheduling;
 
 /// <summary>
-/// One request inside the engine. Its tokens live in one list laid out as
-/// <c>[committed (prompt + output) | speculative tail]</c>: the tail holds qualified tokens and then draft tokens
-/// (pyramid), or draft tokens (two-tier), each with the distribution it was sampled from in <see cref="TailRows"/>.
-/// Invariant between phases: tier t's KV holds exactly <c>Working[0..ledger.Cached(Slot, t))</c> (see <see cref="KvLedger"/>),
-/// and the last working token is in no KV.
+/// One request inside the engine: its identity, state and token state, with its concerns in small parts of their own
+/// (<see cref="Sampler"/>: rows and randomness; <see cref="Acceptance"/>: running estimates; <see cref="Output"/>: the
+/// reader's channel and text). Its tokens live in one list laid out as <c>[committed (prompt + output) | speculative
+/// tail]</c>: the tail holds qualified tokens and then draft tokens (pyramid), or proposals (two-tier, lookup), each
+/// with the distribution it was sampled from in <see cref="TailRows"/>. Invariant between phases: tier t's KV holds
+/// exactly <c>Working[0..ledger.Cached(Slot, t))</c> (see <see cref="KvLedger"/>), and the last working token is in no
+/// KV. The tail changes only through <see cref="TailKeeper"/>, which keeps that invariant (appending proposals aside).
 /// </summary>
 internal sealed class Sequence
 {
@@ -19,14 +20,12 @@ internal sealed class Sequence
 
     public Sequence(
         GenerationRequest request, int slot, int cachedPromptTokens, int vocabulary, ChannelWriter<GenerationUpdate> output, OutputText text,
-        AcceptancePriors priors)
+        AcceptancePriors priors, GrammarTrack? grammar)
     {
         Request = request;
         Slot = slot;
         Mode = request.Speculation.Mode;
-        Output = output;
-        Text = text;
-        Completion = request.StopLabel is null ? null : new System.Text.StringBuilder();
+        Output = new SequenceOutput(output, text, keepCompletion: request.StopLabel is not null);
         _working = new List<int>(request.PromptTokens.Count + request.MaxTokens + SpeculationSettings.MaxQualifiedTokens + 2);
         _working.AddRange(request.PromptTokens);
         PromptLength = request.PromptTokens.Count;
@@ -34,51 +33,35 @@ internal sealed class Sequence
         CommittedLength = PromptLength;
         TailRows = new RowStore(vocabulary);
         VerifierRows = new RowStore(vocabulary);
-        Distribution = new TokenDistribution(request.Sampling, vocabulary);
-        Random = new RequestRandom(request.Sampling.Seed);
-        var engineWide = priors.For(request.Sampling.IsGreedy);
-        DraftToQualifier = new(engineWide.DraftToQualifier);
-        QualifierToTarget = new(engineWide.QualifierToTarget);
-        DraftToTarget = new(engineWide.DraftToTarget);
-        LookupToTarget = new(engineWide.LookupToTarget);
+        Sampler = new SequenceSampler(request.Sampling, vocabulary, grammar);
+        Acceptance = new SequenceAcceptance(priors.For(request.Sampling.IsGreedy));
     }
 
     public GenerationRequest Request { get; }
     public int Slot { get; }
     public DecodingMode Mode { get; set; }
-    public ChannelWriter<GenerationUpdate> Output { get; }
-    public OutputText Text { get; }
 
-    /// <summary>The text published so far, kept only for <see cref="GenerationRequest.StopLabel"/>.</summary>
-    public System.Text.StringBuilder? Completion { get; }
+    /// <summary>The reader's channel, the published text, timing.</summary>
+    public SequenceOutput Output { get; }
+
+    /// <summary>Logits → rows (sampling transforms, grammar) and the random stream.</summary>
+    public SequenceSampler Sampler { get; }
+
+    /// <summary>Running acceptance per stage, and <c>auto</c>'s probing counters.</summary>
+    public SequenceAcceptance Acceptance { get; }
+
     public int PromptLength { get; }
     public int CommittedLength { get; private set; }
     public int QualifiedCount { get; private set; }
     public int DraftCount { get; private set; }
     public RowStore TailRows { get; }
     public RowStore VerifierRows { get; }
-    public TokenDistribution Distribution { get; }
-    public RequestRandom Random { get; }
     public StageCounters Counters { get; } = new();
-    // Each starts from what the engine's recent sequences of the same kind measured (AcceptancePriors).
-    public RunningAcceptance DraftToQualifier { get; }
-    public RunningAcceptance QualifierToTarget { get; }
-    public RunningAcceptance DraftToTarget { get; }
-    public RunningAcceptance LookupToTarget { get; }
 
     /// <summary>Prompt lookup over this sequence's committed text.</summary>
     public NgramLookup Lookup { get; } = new();
 
-    /// <summary>Room for one step's lookup proposals (reused every step).</summary>
-    public int[] LookupProposals { get; } = new int[SpeculationSettings.MaxLookupTokens];
-
-    /// <summary>Consecutive steps in which <c>auto</c> chose the target alone (it probes speculation now and then).</summary>
-    public int StepsWithoutSpeculation { get; set; }
-
-    /// <summary>Probes <c>auto</c> has made, to take the speculative chains in turn.</summary>
-    public int Probes { get; set; }
-
-    /// <summary>Where the sequence is in its life.</summary>
+    /// <summary>Where the sequence is in its life; the <see cref="Scheduler"/> alone changes it.</summary>
     public SequenceState State { get; set; }
 
     /// <summary>Whether its final update has been written (the engine then frees the slot).</summary>
@@ -90,28 +73,14 @@ internal sealed class Sequence
     /// <summary>When the request was submitted (Stopwatch timestamp).</summary>
     public long SubmittedTimestamp { get; init; }
 
-    /// <summary>When tokens were last published (0 before the first).</summary>
-    public long LastTokenTimestamp { get; set; }
-
     public int WorkingLength => _working.Count;
     public int TailLength => _working.Count - CommittedLength;
     public int GeneratedCount => CommittedLength - PromptLength;
     public int RemainingTokens => Request.MaxTokens - GeneratedCount;
     public ReadOnlySpan<int> Working => CollectionsMarshal.AsSpan(_working);
 
-    /// <summary>The output grammar's states and masks by position; null when the output is free text.</summary>
-    public GrammarTrack? Grammar { get; init; }
-
-    /// <summary>
-    /// Writes the request's distribution at working index <paramref name="position"/> from one tier's
-    /// <paramref name="logits"/>: every tier's row at a position goes through here, so all see the same penalties and
-    /// the same grammar mask (computed once per position, from the output before it).
-    /// </summary>
-    public void ComputeRow(ReadOnlySpan<float> logits, int position, Span<float> row)
-    {
-        var history = HistoryBefore(position);
-        Distribution.Compute(logits, history, row, Grammar is null ? default : Grammar.MaskAfter(history));
-    }
+    /// <summary>Writes the request's distribution at working index <paramref name="position"/> from one tier's <paramref name="logits"/>.</summary>
+    public void ComputeRow(ReadOnlySpan<float> logits, int position, Span<float> row) => Sampler.ComputeRow(logits, HistoryBefore(position), row);
 
     /// <summary>Output tokens before working index <paramref name="position"/>: the history the penalties look at.</summary>
     public ReadOnlySpan<int> HistoryBefore(int position) => Working[PromptLength..position];
@@ -164,7 +133,7 @@ internal sealed class Sequence
         _working.RemoveRange(firstDropped, _working.Count - firstDropped);
         _working.Add(next);
         CommittedLength += accepted + 1;
-        Grammar?.ForgetMasksBefore(GeneratedCount);
+        Sampler.Grammar?.ForgetMasksBefore(GeneratedCount);
         QualifiedCount = 0;
         DraftCount = 0;
     }
@@ -184,7 +153,7 @@ internal sealed class Sequence
         Degradations = [.. Counters.Degradations],
         PromptTokens = PromptLength,
         CachedPromptTokens = Counters.CachedPromptTokens,
-        CompletionTokens = Text.CompletionTokens,
+        CompletionTokens = Output.Text.CompletionTokens,
         DraftedTokens = Counters.DraftedTokens,
         QualifierProposedTokens = Counters.QualifierProposedTokens,
         QualifierAcceptedTokens = Counters.QualifierAcceptedTokens,

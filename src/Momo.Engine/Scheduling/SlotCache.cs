@@ -36,7 +36,27 @@ internal sealed class SlotCache(KvLedger ledger, PromptCache host, int slots)
         var (entry, stored) = host.Enabled ? host.Find(prompt) : (null, 0);
         stored = Math.Min(stored, limit);
 
-        Slot taken;
+        Slot? taken = null;
+        try
+        {
+            var source = Share(own, ownShared, donor, donated, entry, stored, ref taken);
+            var cached = ledger.Cached(taken!.Index, Runtime.Tier.Target);
+            return (taken.Index, cached, cached > 0 ? source : PrefixSource.None);
+        }
+        catch
+        {
+            // A native copy or restore failed: the slot goes back empty and the request fails, nothing else.
+            if (taken is not null)
+            {
+                Abandon(taken);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Takes the slot for the prompt (into <paramref name="taken"/>) and fills it from the best cached prefix; returns where that came from.</summary>
+    private PrefixSource Share(Slot own, int ownShared, Sequence? donor, int donated, PromptCacheEntry? entry, int stored, ref Slot? taken)
+    {
         var source = PrefixSource.None;
         if (ownShared > 0 && ownShared >= donated && ownShared >= stored)
         {
@@ -67,8 +87,7 @@ internal sealed class SlotCache(KvLedger ledger, PromptCache host, int slots)
                 host.Touch(entry!);
             }
         }
-        var cached = ledger.Cached(taken.Index, Runtime.Tier.Target);
-        return (taken.Index, cached, cached > 0 ? source : PrefixSource.None);
+        return source;
     }
 
     /// <summary>Frees the slot of a finished sequence, keeping its committed KV for later prefix matches.</summary>
@@ -83,12 +102,56 @@ internal sealed class SlotCache(KvLedger ledger, PromptCache host, int slots)
     }
 
     /// <summary>Frees the slot and its KV entirely (a failed request, or prefix reuse turned off).</summary>
-    public void ReleaseEmpty(Sequence sequence)
+    public void ReleaseEmpty(int index)
     {
-        ledger.Truncate(sequence.Slot, 0);
-        var slot = _slots[sequence.Slot];
+        var slot = _slots[index];
         slot.Tokens = [];
         slot.Free = true;
+        ledger.Truncate(index, 0);
+    }
+
+    /// <summary>
+    /// Copies a busy slot's KV, whose tokens are <paramref name="tokens"/>, to the host cache where it fits (a preempted
+    /// sequence's), unless an entry there already holds it. Only an optimisation: a failure costs a recomputation later.
+    /// </summary>
+    public void SaveToHost(int index, int[] tokens)
+    {
+        if (host.Enabled && tokens.Length > 0 && !host.Covers(tokens, ledger.CachedPerTier(index)))
+        {
+            TrySave(index, tokens);
+        }
+    }
+
+    /// <summary>
+    /// Writes into the busy slot <paramref name="index"/> (holding no KV) the longest prefix of <paramref name="tokens"/>
+    /// that the host cache holds, never the last token (the next decode feeds it); returns how many tokens the target holds then.
+    /// </summary>
+    public int RestoreFromHost(int index, int[] tokens)
+    {
+        var (entry, stored) = host.Enabled ? host.Find(tokens) : (null, 0);
+        stored = Math.Min(stored, tokens.Length - 1);
+        if (entry is null || stored <= 0)
+        {
+            return 0;
+        }
+        ledger.Restore(index, entry, stored);
+        host.Touch(entry);
+        return ledger.Cached(index, Runtime.Tier.Target);
+    }
+
+    /// <summary>Gives a slot whose filling failed back empty; its KV may be in any state, so every tier drops it.</summary>
+    private void Abandon(Slot slot)
+    {
+        slot.Tokens = [];
+        slot.Free = true;
+        try
+        {
+            ledger.Truncate(slot.Index, 0);
+        }
+        catch (Exception)
+        {
+            // The failure that brought us here is the one to report.
+        }
     }
 
     /// <summary>Drops every free slot's cached KV (saved to the host cache first); returns whether anything was freed.</summary>
@@ -120,18 +183,23 @@ internal sealed class SlotCache(KvLedger ledger, PromptCache host, int slots)
     {
         if (host.Enabled && slot.Tokens.Length > keep && !host.Covers(slot.Tokens, ledger.CachedPerTier(slot.Index)))
         {
-            try
-            {
-                host.Add(ledger.Save(slot.Index, slot.Tokens));
-            }
-            catch (Exception)
-            {
-                // The copy is only an optimisation (host memory may have run out): without it the prefix is computed
-                // again later. This runs on the engine thread, which must never die.
-            }
+            TrySave(slot.Index, slot.Tokens);
         }
         ledger.Truncate(slot.Index, keep);
         slot.Tokens = slot.Tokens.Length > keep ? slot.Tokens[..keep] : slot.Tokens;
+    }
+
+    private void TrySave(int index, int[] tokens)
+    {
+        try
+        {
+            host.Add(ledger.Save(index, tokens));
+        }
+        catch (Exception)
+        {
+            // The copy is only an optimisation (host memory may have run out): without it the prefix is computed
+            // again later. This runs on the engine thread, which must never die.
+        }
     }
 
     /// <summary>A free slot that caches nothing, other than <paramref name="except"/>.</summary>

@@ -1,50 +1,42 @@
 using Momo.Engine.Runtime;
+using Momo.Engine.Scheduling.Chains;
 
 namespace Momo.Engine.Scheduling;
 
 /// <summary>
-/// What one engine step does, decided before any decode: the prompt chunks each tier prefills, and for every sequence
-/// whose prefill is complete its draft lengths. Every length is already bounded so that each sequence's logits fit in
-/// one decode of its tier; the execution splits a phase into several decodes where the sum would not.
+/// What one engine step does, decided before any decode and never changed after: the prompt chunks each tier prefills,
+/// in order, and for every sequence whose prefill is complete its chain and lengths. Every length is already bounded
+/// so that each sequence's logits fit in one decode of its tier; the execution splits a phase into several decodes
+/// where the sum would not.
 /// </summary>
-internal sealed class StepPlan
-{
-    /// <summary>Prompt chunks to cache, any tier, in order.</summary>
-    public List<PrefillChunk> Prefill { get; } = [];
-
-    /// <summary>Sequences that speculate and verify this step.</summary>
-    public List<SequencePlan> Ready { get; } = [];
-
-    public void Clear()
-    {
-        Prefill.Clear();
-        Ready.Clear();
-    }
-}
+internal sealed record StepPlan(IReadOnlyList<PrefillChunk> Prefill, IReadOnlyList<SequencePlan> Ready);
 
 /// <summary><paramref name="Count"/> more committed tokens of <paramref name="Sequence"/> to cache in <paramref name="Tier"/>.</summary>
 internal readonly record struct PrefillChunk(Sequence Sequence, Tier Tier, int Count);
 
-/// <summary>One sequence's speculation this step, and the progress of its inner rounds while the step runs.</summary>
-internal sealed class SequencePlan(Sequence sequence, Chain chain, int draftLength = 0, int qualifiedLength = 0)
+/// <summary>
+/// One sequence's speculation this step: its chain and the chain's named lengths, the tokens prompt lookup found (the
+/// first <see cref="ChainLengths.LookupCount"/> are proposed), and what <c>auto</c> decided, which apply records.
+/// </summary>
+internal sealed record SequencePlan(Sequence Sequence, ProposalChain Chain, ChainLengths Lengths, int[] LookupTokens, AutoDecision? Auto = null)
 {
-    public Sequence Sequence { get; } = sequence;
+    /// <summary>The target alone: the sequence's next token, no proposals.</summary>
+    public static SequencePlan TargetAlone(Sequence sequence) => new(sequence, ChainRegistry.TargetOnly, default, []);
+}
 
-    /// <summary>The tiers the sequence uses this step.</summary>
-    public Chain Chain { get; set; } = chain;
-
-    /// <summary>γ₁: drafts per inner round (pyramid), γ: drafts per target call (two-tier), or lookup tokens; 0 for the target alone.</summary>
-    public int DraftLength { get; set; } = draftLength;
-
-    /// <summary>γ₂: qualified tokens to gather before the target verifies (pyramid); 0 otherwise.</summary>
-    public int QualifiedLength { get; set; } = qualifiedLength;
-
-    /// <summary>Tokens prompt lookup proposed this step (the first <see cref="LookupCount"/> of the sequence's <see cref="Sequence.LookupProposals"/>).</summary>
-    public int LookupCount { get; set; }
-
-    /// <summary>Drafts still to propose in the current inner round.</summary>
-    public int DraftsLeft { get; set; }
-
-    /// <summary>The tail already ends the text (an end-of-generation token): speculating further is wasted.</summary>
-    public bool TailEnded { get; set; }
+/// <summary>
+/// What <c>auto</c> chose for a sequence, kept for the apply stage to record on the sequence: whether it speculates (its
+/// run of steps without speculation ends) and whether the choice was a probe (the next probe takes the next chain).
+/// </summary>
+internal readonly record struct AutoDecision(bool Speculates, bool Probed)
+{
+    /// <summary>Records the decision on <paramref name="sequence"/>.</summary>
+    public void RecordOn(Sequence sequence)
+    {
+        sequence.Acceptance.StepsWithoutSpeculation = Speculates ? 0 : sequence.Acceptance.StepsWithoutSpeculation + 1;
+        if (Probed)
+        {
+            sequence.Acceptance.Probes++;
+        }
+    }
 }

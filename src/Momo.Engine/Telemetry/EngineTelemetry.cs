@@ -21,20 +21,20 @@ internal sealed class EngineTelemetry(EngineMetrics metrics, EngineCounters coun
     public void TokensPublished(Sequence sequence, int newTokens)
     {
         var now = Stopwatch.GetTimestamp();
-        var first = sequence.LastTokenTimestamp == 0;
-        var sinceLast = Stopwatch.GetElapsedTime(first ? sequence.SubmittedTimestamp : sequence.LastTokenTimestamp, now).TotalSeconds;
+        var first = sequence.Output.LastTokenTimestamp == 0;
+        var sinceLast = Stopwatch.GetElapsedTime(first ? sequence.SubmittedTimestamp : sequence.Output.LastTokenTimestamp, now).TotalSeconds;
         metrics.RecordTokens(
             sequence.Mode.ToApiName(),
             newTokens,
             first ? sinceLast : null,
             first || newTokens == 0 ? null : sinceLast / newTokens);
-        sequence.LastTokenTimestamp = now;
+        sequence.Output.LastTokenTimestamp = now;
     }
 
     /// <summary>A request finished for <paramref name="reason"/>; a stop is named by the request's <see cref="GenerationRequest.StopLabel"/>.</summary>
     public void Finished(Sequence sequence, FinishReason reason)
     {
-        var label = reason == FinishReason.Stop && sequence.Request.StopLabel is { } name && sequence.Completion is { } text
+        var label = reason == FinishReason.Stop && sequence.Request.StopLabel is { } name && sequence.Output.Completion is { } text
             ? StopLabel(name, text.ToString())
             : reason.ToApiName();
         metrics.RecordFinish(sequence.Mode.ToApiName(), label, Stopwatch.GetElapsedTime(sequence.SubmittedTimestamp).TotalSeconds);
@@ -56,12 +56,22 @@ internal sealed class EngineTelemetry(EngineMetrics metrics, EngineCounters coun
     /// <summary>Publishes the gauges after a step: KV use per tier, and the mean draft lengths the step planned.</summary>
     public void StepDone(StepPlan plan, KvLedger ledger)
     {
-        double MeanOf(Chain chain, Func<SequencePlan, int> length) =>
-            plan.Ready.Where(p => p.Chain == chain).Select(length).DefaultIfEmpty(0).Average();
-        _draftLengths = [
-            MeanOf(Chain.Pyramid, p => p.DraftLength),
-            MeanOf(Chain.Pyramid, p => p.QualifiedLength),
-            MeanOf(Chain.TwoTier, p => p.DraftLength)];
+        // Each chain names the gauges its lengths feed: the mean over the sequences whose chain feeds a gauge.
+        var sums = new double[3];
+        var counts = new int[3];
+        foreach (var planned in plan.Ready)
+        {
+            foreach (var (gauge, length) in planned.Chain.Gauges)
+            {
+                sums[(int)gauge] += length(planned.Lengths);
+                counts[(int)gauge]++;
+            }
+        }
+        for (var g = 0; g < sums.Length; g++)
+        {
+            sums[g] = counts[g] == 0 ? 0 : sums[g] / counts[g];
+        }
+        _draftLengths = sums;
         KvChanged(ledger);
     }
 

@@ -1,3 +1,6 @@
+using Momo.Engine.Sampling;
+using Momo.Testing;
+
 namespace Momo.Engine.Tests.Engine;
 
 /// <summary>A fault in one request fails that request only; a stalled reader cannot hold the engine or its memory.</summary>
@@ -28,6 +31,32 @@ public sealed class EngineFaultTests
             Assert.NotEqual(FinishReason.Error, results[i].Last.Finish);
             Assert.Equal(alone, results[i].Text);
         }
+    }
+
+    [Fact]
+    public async Task A_request_whose_slot_setup_fails_at_admission_ends_with_an_error_and_a_running_request_completes_exactly()
+    {
+        var system = EngineHarness.Prompt(5).Concat(EngineHarness.Prompt(6)).ToArray();
+        var noEnd = SamplingParameters.Greedy with { LogitBias = new Dictionary<int, float> { [FakeVocabulary.EndOfText] = -100 } };
+        var running = EngineHarness.Request([.. system, 4, 4], DecodingMode.Pyramid, maxTokens: 400, sampling: noEnd);
+        using var reference = EngineHarness.Create();
+        var expected = (await reference.RunAsync(running)).Text;
+
+        using var harness = EngineHarness.Create();
+        var first = harness.RunAsync(running);
+        await Eventually.HoldsAsync(() => harness.Engine.Counters.Running == 1, "the first request runs");
+        // The second request shares the first one's prompt prefix: admitting it copies KV cells, which now fail.
+        harness.Target.FailCopies = true;
+        var second = harness.RunAsync(EngineHarness.Request([.. system, 8], DecodingMode.Pyramid, maxTokens: 30));
+        await Eventually.HoldsAsync(() => first.IsCompleted && second.IsCompleted, "both requests end");
+
+        var (_, failed) = await second;
+        Assert.Equal(FinishReason.Error, failed.Finish);
+        Assert.Contains("copying a prefix failed", failed.Error);
+        var (text, last) = await first;
+        Assert.Equal(FinishReason.Length, last.Finish);
+        Assert.Equal(expected, text);
+        Assert.Equal(0, harness.Engine.Counters.Running);
     }
 
     [Fact]

@@ -106,8 +106,15 @@ internal sealed class FakeTierModel(
     }
 
 
+    /// <summary>When set, sharing a prefix between sequences fails, as a native error while setting up a slot would.</summary>
+    public bool FailCopies { get; set; }
+
     public void CopyPrefix(int source, int destination, int length)
     {
+        if (FailCopies)
+        {
+            throw new InvalidOperationException($"{name}: copying a prefix failed");
+        }
         var target = CacheOf(destination);
         if (target.Count != 0)
         {

@@ -45,6 +45,31 @@ public sealed class PromptCacheEngineTests
     }
 
     [Fact]
+    public async Task A_preempted_sequence_has_its_kv_copied_to_the_host_cache_and_restored_when_it_resumes_with_exact_output()
+    {
+        const int Tight = 160;
+        using var roomy = EngineHarness.Create();
+        using var harness = EngineHarness.Create(
+            new EngineOptions(MaxSequences: 16, ContextPerSequence: 4096, PromptCacheBytes: 64 << 20), targetKv: Tight);
+        // Each prompt starts with its own token, so no request finds another's KV in the host cache: every restore
+        // there is a preempted sequence's own.
+        var prompts = Enumerable.Range(0, 8).Select(i => EngineHarness.Prompt(i).Prepend(2 + i).ToArray()).ToArray();
+        var expected = new List<string>();
+        foreach (var prompt in prompts)
+        {
+            expected.Add((await roomy.RunAsync(EngineHarness.Request(prompt, DecodingMode.TargetOnly, maxTokens: 30))).Text);
+        }
+
+        var results = await Task.WhenAll(prompts.Select(p => harness.RunAsync(EngineHarness.Request(p, DecodingMode.Pyramid, maxTokens: 30))));
+
+        Assert.Equal(expected, results.Select(r => r.Text).ToList());
+        Assert.Contains(results, r => r.Last.Statistics!.Preemptions > 0);
+        Assert.All(results, r => Assert.Equal(0, r.Last.Statistics!.CachedPromptTokens));
+        Assert.True(harness.Target.Saves > 0, "no preempted KV was copied to the host cache");
+        Assert.True(harness.Target.Restores > 0, "no preempted sequence had its KV restored when it resumed");
+    }
+
+    [Fact]
     public async Task Without_the_host_cache_a_conversation_whose_slot_was_taken_keeps_only_the_shared_system_prompt()
     {
         using var harness = EngineHarness.Create(TwoSlots(0));
