@@ -74,9 +74,16 @@ public sealed partial class InferenceEngine : IDisposable
         _publisher = new Publisher(_telemetry, options.ContextPerSequence, logger);
         _applier = new StepApplier(_ledger, metrics, _publisher);
         _memory = new MemoryPressure(tiers, _ledger, _slots, metrics);
+        Stopping = _stopping.Token;
         _thread = new Thread(Loop) { IsBackground = true, Name = "momo-engine" };
         _thread.Start();
     }
+
+    /// <summary>
+    /// Cancelled when <see cref="Dispose"/> starts to stop the engine thread, before it waits for that thread: a tier
+    /// call that blocks on something outside the engine (a test's decode gate) listens to it, so the thread can stop.
+    /// </summary>
+    public CancellationToken Stopping { get; }
 
     /// <summary>Live counts.</summary>
     public EngineCounters Counters { get; } = new();

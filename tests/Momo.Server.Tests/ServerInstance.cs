@@ -5,8 +5,10 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Momo.Engine.Runtime;
 using Momo.Forge;
 using Momo.Server.Hosting;
+using Momo.Testing;
 using OpenAI;
 using OpenAI.Chat;
 
@@ -19,10 +21,12 @@ namespace Momo.Server.Tests;
 public sealed class ServerInstance : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly DecodeGate? _gate;
 
-    private ServerInstance(WebApplication app, Uri address)
+    private ServerInstance(WebApplication app, Uri address, DecodeGate? gate)
     {
         _app = app;
+        _gate = gate;
         Address = address;
         Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(5) };
     }
@@ -42,8 +46,13 @@ public sealed class ServerInstance : IAsyncDisposable
     /// <summary>Model id the server serves.</summary>
     public const string ModelId = "momo-test";
 
-    /// <summary>Starts a server over <paramref name="family"/> with extra Momo:* settings, and waits until /health is ready.</summary>
-    public static async Task<ServerInstance> StartAsync(ForgedFamily family, IDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts a server over <paramref name="family"/> with extra Momo:* settings, and waits until /health is ready.
+    /// With a <paramref name="gate"/>, the engine decodes the target through it (the test holds generations with it);
+    /// with a <paramref name="clock"/>, request time limits run on it.
+    /// </summary>
+    public static async Task<ServerInstance> StartAsync(
+        ForgedFamily family, IDictionary<string, string?>? settings = null, DecodeGate? gate = null, TimeProvider? clock = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -66,14 +75,23 @@ public sealed class ServerInstance : IAsyncDisposable
         }
         builder.AddMomo();
         builder.Configuration.AddInMemoryCollection(config);
+        if (gate is not null || clock is not null)
+        {
+            builder.Services.AddSingleton(new RuntimeHooks
+            {
+                WrapTier = gate is null ? null : (tier, model) => tier == Tier.Target ? gate.Wrap(model) : model,
+                Clock = clock,
+            });
+        }
         var app = builder.Build();
         app.MapMomo();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var instance = new ServerInstance(app, new Uri(address + "/"));
+        var instance = new ServerInstance(app, new Uri(address + "/"), gate);
         try
         {
             await instance.WaitUntilReadyAsync();
+            gate?.ReleaseOn(instance.Engine.Stopping);
         }
         catch
         {
@@ -92,27 +110,17 @@ public sealed class ServerInstance : IAsyncDisposable
     private async Task WaitUntilReadyAsync()
     {
         var holder = _app.Services.GetRequiredService<RuntimeHolder>();
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (holder.LoadError is { } error)
-            {
-                throw new InvalidOperationException("The server failed to load its models: " + error);
-            }
-            if (holder.IsReady)
-            {
-                using var response = await Http.GetAsync("health");
-                Assert.True(response.IsSuccessStatusCode, "models are loaded but /health is not ready");
-                return;
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("The server did not become ready within 2 minutes.");
+        await Eventually.HoldsAsync(
+            () => holder.LoadError is { } error ? throw new InvalidOperationException("The server failed to load its models: " + error) : holder.IsReady,
+            "the server has loaded its models", TimeSpan.FromMinutes(2));
+        using var response = await Http.GetAsync("health");
+        Assert.True(response.IsSuccessStatusCode, "models are loaded but /health is not ready");
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        _gate?.Open(); // a test that ends (or fails) with generations held must not hold the shutdown too
         Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
