@@ -22,11 +22,13 @@ public sealed class ServerInstance : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly DecodeGate? _gate;
+    private readonly AbortedRequestCount _aborted;
 
-    private ServerInstance(WebApplication app, Uri address, DecodeGate? gate)
+    private ServerInstance(WebApplication app, Uri address, DecodeGate? gate, AbortedRequestCount aborted)
     {
         _app = app;
         _gate = gate;
+        _aborted = aborted;
         Address = address;
         Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(5) };
     }
@@ -39,6 +41,9 @@ public sealed class ServerInstance : IAsyncDisposable
 
     /// <summary>The server's services (engine counters, runtime), for assertions HTTP cannot see.</summary>
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>Requests whose client went away before the answer ended, counted once the server is done with them.</summary>
+    public int AbortedRequests => _aborted.Count;
 
     /// <summary>The running engine.</summary>
     public Momo.Engine.InferenceEngine Engine => _app.Services.GetRequiredService<RuntimeHolder>().Require().Engine;
@@ -84,10 +89,12 @@ public sealed class ServerInstance : IAsyncDisposable
             });
         }
         var app = builder.Build();
+        var aborted = new AbortedRequestCount();
+        app.Use(aborted.CountAsync); // outermost, and it only counts: the production pipeline runs inside unchanged
         app.MapMomo();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var instance = new ServerInstance(app, new Uri(address + "/"), gate);
+        var instance = new ServerInstance(app, new Uri(address + "/"), gate, aborted);
         try
         {
             await instance.WaitUntilReadyAsync();
@@ -124,5 +131,28 @@ public sealed class ServerInstance : IAsyncDisposable
         Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+}
+
+/// <summary>Counts the requests whose client hung up: what a test waits on before the engine may see the hang-up.</summary>
+internal sealed class AbortedRequestCount
+{
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public async Task CountAsync(Microsoft.AspNetCore.Http.HttpContext http, Microsoft.AspNetCore.Http.RequestDelegate next)
+    {
+        try
+        {
+            await next(http);
+        }
+        finally
+        {
+            if (http.RequestAborted.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _count);
+            }
+        }
     }
 }

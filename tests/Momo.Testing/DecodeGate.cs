@@ -24,6 +24,7 @@ public sealed class DecodeGate(bool open = true) : IDisposable
     private bool _open = open;
     private int _permits;
     private int _passed;
+    private int _passedWithLogits;
     private bool _holding;
 
     /// <summary>Whether a decode waits at the gate now (the engine is parked).</summary>
@@ -34,6 +35,21 @@ public sealed class DecodeGate(bool open = true) : IDisposable
             lock (_lock)
             {
                 return _holding;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Decodes let through that asked for logits. On the target these are verifications: once one has passed and the
+    /// engine is parked again, it has emitted at least one token for each sequence the decode verified.
+    /// </summary>
+    public int PassedWithLogits
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _passedWithLogits;
             }
         }
     }
@@ -106,7 +122,7 @@ public sealed class DecodeGate(bool open = true) : IDisposable
     }
 
     /// <summary>Called by the engine thread before each decode of a gated tier: returns when the decode may run.</summary>
-    internal void Enter()
+    internal void Enter(bool wantsLogits)
     {
         lock (_lock)
         {
@@ -128,6 +144,7 @@ public sealed class DecodeGate(bool open = true) : IDisposable
                 _permits--;
             }
             _passed++;
+            _passedWithLogits += wantsLogits ? 1 : 0;
         }
     }
 

@@ -15,7 +15,12 @@ internal sealed class GatedTierModel(ITierModel inner, DecodeGate gate) : ITierM
 
     public void Decode(DecodeBatch batch)
     {
-        gate.Enter();
+        var wantsLogits = false;
+        foreach (var entry in batch.Entries)
+        {
+            wantsLogits |= entry.WantLogits;
+        }
+        gate.Enter(wantsLogits);
         inner.Decode(batch);
     }
 
