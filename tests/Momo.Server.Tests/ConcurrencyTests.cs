@@ -100,21 +100,10 @@ public sealed class ConcurrencyTests
         var reference = GreedyReference.ForPrompt("The old man went to the mountain", Tokens);
         var cancelledBefore = server.Engine.Counters.CancelledSequences;
 
-        Task<string> survivor;
-        using (var request = new HttpRequestMessage(HttpMethod.Post, "v1/completions"))
-        {
-            request.Content = Json($$$"""{"prompt":"Once upon a time","max_tokens":400,"stream":true,"logit_bias":{"{{{TestFamilies.EndOfTurnToken}}}":-100},"speculative":{"mode":"target_only"}}""");
-            using var response = await server.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-            var firstLine = reader.ReadLineAsync();
-            await gate.PassUntilAsync(() => gate.PassedWithLogits >= 1, "the target has verified the stream's first token");
-            Assert.StartsWith("data: ", await Eventually.CompletesAsync(firstLine, "the stream's first chunk arrives"));
-            survivor = StreamAsync(server.Http, "The old man went to the mountain", "pyramid");
-            // Leaving this block drops the connection mid-stream: the gate holds the stream, still generating.
-        }
-        await Eventually.HoldsAsync(() => server.AbortedRequests == 1, "the server sees the client go");
+        Task<string>? survivor = null;
+        await HeldStreams.HangUpMidStreamAsync(server, gate, () => survivor = StreamAsync(server.Http, "The old man went to the mountain", "pyramid"));
         gate.Open();
-        reference.AssertMatches(await Eventually.CompletesAsync(survivor, "the survivor finishes"), "survivor");
+        reference.AssertMatches(await Eventually.CompletesAsync(survivor!, "the survivor finishes"), "survivor");
 
         await Eventually.HoldsAsync(() => server.Engine.Counters.CancelledSequences > cancelledBefore, "the engine frees the dropped stream");
         Assert.Equal(cancelledBefore + 1, server.Engine.Counters.CancelledSequences);

@@ -19,11 +19,12 @@ public sealed class ShutdownDrainTests
         }, gate);
         var body = $$$"""{"prompt":"Once upon a time","max_tokens":400,"stream":true,"logit_bias":{"{{{TestFamilies.EndOfTurnToken}}}":-100},"speculative":{"mode":"target_only"}}""";
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        using var response = await server.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        using var stream = new StreamReader(await response.Content.ReadAsStreamAsync());
-        var firstLine = stream.ReadLineAsync();
+        // The server answers a stream's headers with its first update: let the target verify the first token.
+        var sending = server.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         await gate.PassUntilAsync(() => gate.PassedWithLogits >= 1, "the target has verified the stream's first token");
-        Assert.StartsWith("data: ", await Eventually.CompletesAsync(firstLine, "the stream's first chunk arrives")); // generating
+        using var response = await Eventually.CompletesAsync(sending, "the stream's headers arrive");
+        using var stream = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.StartsWith("data: ", await Eventually.CompletesAsync(stream.ReadLineAsync(), "the stream's first chunk arrives")); // generating
 
         // What SIGTERM does. The gate holds the stream, so it is still running when the grace ends and the engine stops
         // (stopping the engine opens the gate).
