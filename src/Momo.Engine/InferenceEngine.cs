@@ -59,9 +59,16 @@ public sealed partial class InferenceEngine : IDisposable
             new StepExecutor(tiers, _ledger, tails, vocabulary, rule, metrics, options.DraftMinConfidence, planner.Curves),
             new StepApplier(tails, metrics, publisher),
             tails, _ledger, telemetry, metrics, logger);
+        Stopping = _stopping.Token;
         _thread = new Thread(Loop) { IsBackground = true, Name = "momo-engine" };
         _thread.Start();
     }
+
+    /// <summary>
+    /// Cancelled when <see cref="Dispose"/> starts to stop the engine thread, before it waits for that thread: a tier
+    /// call that blocks on something outside the engine (a test's decode gate) listens to it, so the thread can stop.
+    /// </summary>
+    public CancellationToken Stopping { get; }
 
     /// <summary>Live counts.</summary>
     public EngineCounters Counters { get; } = new();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Momo.Testing;
 
 namespace Momo.Server.Tests;
@@ -56,19 +57,20 @@ public sealed class ConcurrencyTests
     [Fact]
     public async Task A_full_queue_answers_429_with_retry_after_and_the_queued_requests_complete()
     {
+        using var gate = new DecodeGate(open: false);
         await using var server = await ServerInstance.StartAsync(TestFamilies.Tiny, new Dictionary<string, string?>
         {
             ["Momo:MaxSequences"] = "1",
             ["Momo:MaxQueuedRequests"] = "1",
-            ["Momo:ContextSize"] = "4096",
-        });
-        // Long enough that the first request is still running when the last one arrives.
-        var body = $$$"""{"prompt":"Once upon a time","max_tokens":3000,"temperature":0,"logit_bias":{"{{{TestFamilies.EndOfTurnToken}}}":-100},"speculative":{"mode":"target_only"}}""";
+        }, gate);
+        var body = $$$"""{"prompt":"Once upon a time","max_tokens":16,"temperature":0,"logit_bias":{"{{{TestFamilies.EndOfTurnToken}}}":-100},"speculative":{"mode":"target_only"}}""";
         var running = server.Http.PostAsync("v1/completions", Json(body));
-        // The first request holds the only sequence before the others arrive.
-        await Eventually.HoldsAsync(() => server.Engine.Counters.Running == 1, "the first request runs");
-        var others = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => server.Http.PostAsync("v1/completions", Json(body))));
-        var responses = others.Append(await running).ToList();
+        // The gate holds the first request in the only sequence, still running, while the others arrive.
+        await gate.HeldAsync("the first request runs");
+        var others = Enumerable.Range(0, 5).Select(_ => server.Http.PostAsync("v1/completions", Json(body))).ToList();
+        await Eventually.HoldsAsync(() => others.Count(o => o.IsCompleted) + server.Engine.Counters.Waiting == 5, "each other request is answered or queued");
+        gate.Open();
+        var responses = (await Eventually.CompletesAsync(Task.WhenAll(others), "every request is answered")).Append(await running).ToList();
 
         var refused = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
         var served = responses.Where(r => r.StatusCode == HttpStatusCode.OK).ToList();
@@ -90,44 +92,41 @@ public sealed class ConcurrencyTests
     [Fact]
     public async Task A_client_that_disconnects_mid_stream_is_freed_and_the_other_streams_finish()
     {
-        // A long context, so the doomed stream is still generating when its client goes (the tiny models are fast).
+        using var gate = new DecodeGate(open: false);
         await using var server = await ServerInstance.StartAsync(TestFamilies.Tiny, new Dictionary<string, string?>
         {
             ["Momo:MaxSequences"] = "2",
-            ["Momo:ContextSize"] = "8192",
-        });
+        }, gate);
         var reference = GreedyReference.ForPrompt("The old man went to the mountain", Tokens);
         var cancelledBefore = server.Engine.Counters.CancelledSequences;
 
-        Task<string> survivor;
-        using (var request = new HttpRequestMessage(HttpMethod.Post, "v1/completions"))
-        {
-            request.Content = Json($$$"""{"prompt":"Once upon a time","max_tokens":8000,"stream":true,"logit_bias":{"{{{TestFamilies.EndOfTurnToken}}}":-100},"speculative":{"mode":"target_only"}}""");
-            using var response = await server.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-            Assert.StartsWith("data: ", await reader.ReadLineAsync());
-            survivor = StreamAsync(server.Http, "The old man went to the mountain", "pyramid");
-            // Leaving this block drops the connection mid-stream.
-        }
-        reference.AssertMatches(await survivor, "survivor");
+        Task<string>? survivor = null;
+        await HeldStreams.HangUpMidStreamAsync(server, gate, () => survivor = StreamAsync(server.Http, "The old man went to the mountain", "pyramid"));
+        gate.Open();
+        reference.AssertMatches(await Eventually.CompletesAsync(survivor!, "the survivor finishes"), "survivor");
 
         await Eventually.HoldsAsync(() => server.Engine.Counters.CancelledSequences > cancelledBefore, "the engine frees the dropped stream");
         Assert.Equal(cancelledBefore + 1, server.Engine.Counters.CancelledSequences);
-        Assert.Equal(0, server.Engine.Counters.Running);
+        await Eventually.HoldsAsync(() => server.Engine.Counters.Running == 0, "no sequence runs");
     }
 
     [Fact]
     public async Task A_request_past_the_time_limit_answers_408_and_is_freed()
     {
+        using var gate = new DecodeGate(open: false);
+        var clock = new FakeTimeProvider();
         await using var server = await ServerInstance.StartAsync(TestFamilies.Tiny, new Dictionary<string, string?>
         {
             ["Momo:MaxSequences"] = "1",
-            ["Momo:ContextSize"] = "32768", // 32k tokens take several seconds even on the tiny models
             ["Momo:RequestTimeoutSeconds"] = "1",
-        });
-        var body = $$$"""{"prompt":"Once upon a time","max_tokens":32000,"logit_bias":{"{{{TestFamilies.EndOfTurnToken}}}":-100},"speculative":{"mode":"target_only"}}""";
+        }, gate, clock);
+        var body = $$$"""{"prompt":"Once upon a time","max_tokens":400,"logit_bias":{"{{{TestFamilies.EndOfTurnToken}}}":-100},"speculative":{"mode":"target_only"}}""";
 
-        using var response = await server.Http.PostAsync("v1/completions", Json(body));
+        var answer = server.Http.PostAsync("v1/completions", Json(body));
+        await gate.HeldAsync("the request runs");
+        clock.Advance(TimeSpan.FromSeconds(1)); // the limit passes while the gate holds the request, still generating
+        gate.Open();
+        using var response = await Eventually.CompletesAsync(answer, "the request is answered");
 
         Assert.Equal(HttpStatusCode.RequestTimeout, response.StatusCode);
         using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -187,18 +186,25 @@ public sealed class ConcurrencyTests
     [Fact]
     public async Task A_new_chat_shares_the_system_prompt_kv_of_a_chat_still_running()
     {
+        using var gate = new DecodeGate(open: false);
         await using var server = await ServerInstance.StartAsync(TestFamilies.Tiny, new Dictionary<string, string?>
         {
             ["Momo:MaxSequences"] = "2",
-            ["Momo:ContextSize"] = "16384",
-        });
+            ["Momo:ContextSize"] = "1024",
+        }, gate);
         const string System = "You are the storyteller of the village. Tell the tale of the peach boy and his friends.";
         var second = new[] { ("system", System), ("user", "What did the dog say?") };
         using var stopLongChat = new CancellationTokenSource();
-        var longChat = ChatAsync(server.Http, System, "Tell the whole tale.", maxTokens: 16000, banEnd: true, stopLongChat.Token);
-        await Eventually.HoldsAsync(() => server.Engine.Counters.Running == 1, "the long chat runs");
+        var longChat = ChatAsync(server.Http, System, "Tell the whole tale.", maxTokens: 900, banEnd: true, stopLongChat.Token);
+        // The long chat's prompt is in its KV once the target has verified its first token.
+        await gate.PassUntilAsync(() => gate.PassedWithLogits >= 1, "the long chat runs");
 
-        var (text, cached) = await ChatAsync(server.Http, System, "What did the dog say?");
+        var secondChat = ChatAsync(server.Http, System, "What did the dog say?");
+        await Eventually.HoldsAsync(() => server.Engine.Counters.Waiting == 1, "the second chat is queued");
+        // The gate lets the engine run the second chat to its end; the long chat gets no further than those steps.
+        await gate.PassUntilAsync(
+            () => server.Engine.Counters.Waiting == 0 && server.Engine.Counters.Running == 1, "the second chat has run and been released");
+        var (text, cached) = await Eventually.CompletesAsync(secondChat, "the second chat is answered");
 
         Assert.False(longChat.IsCompleted, "the long chat ended before the second arrived; the test proves nothing");
         Assert.True(cached > 20, $"only {cached} prompt tokens were shared");

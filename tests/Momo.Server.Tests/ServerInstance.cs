@@ -5,8 +5,10 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Momo.Engine.Runtime;
 using Momo.Forge;
 using Momo.Server.Hosting;
+using Momo.Testing;
 using OpenAI;
 using OpenAI.Chat;
 
@@ -19,10 +21,14 @@ namespace Momo.Server.Tests;
 public sealed class ServerInstance : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly DecodeGate? _gate;
+    private readonly AbortedRequestCount _aborted;
 
-    private ServerInstance(WebApplication app, Uri address)
+    private ServerInstance(WebApplication app, Uri address, DecodeGate? gate, AbortedRequestCount aborted)
     {
         _app = app;
+        _gate = gate;
+        _aborted = aborted;
         Address = address;
         Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(5) };
     }
@@ -36,14 +42,22 @@ public sealed class ServerInstance : IAsyncDisposable
     /// <summary>The server's services (engine counters, runtime), for assertions HTTP cannot see.</summary>
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Requests whose client went away before the answer ended, counted once the server is done with them.</summary>
+    public int AbortedRequests => _aborted.Count;
+
     /// <summary>The running engine.</summary>
     public Momo.Engine.InferenceEngine Engine => _app.Services.GetRequiredService<RuntimeHolder>().Require().Engine;
 
     /// <summary>Model id the server serves.</summary>
     public const string ModelId = "momo-test";
 
-    /// <summary>Starts a server over <paramref name="family"/> with extra Momo:* settings, and waits until /health is ready.</summary>
-    public static async Task<ServerInstance> StartAsync(ForgedFamily family, IDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts a server over <paramref name="family"/> with extra Momo:* settings, and waits until /health is ready.
+    /// With a <paramref name="gate"/>, the engine decodes the target through it (the test holds generations with it);
+    /// with a <paramref name="clock"/>, request time limits run on it.
+    /// </summary>
+    public static async Task<ServerInstance> StartAsync(
+        ForgedFamily family, IDictionary<string, string?>? settings = null, DecodeGate? gate = null, TimeProvider? clock = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -66,14 +80,25 @@ public sealed class ServerInstance : IAsyncDisposable
         }
         builder.AddMomo();
         builder.Configuration.AddInMemoryCollection(config);
+        if (gate is not null || clock is not null)
+        {
+            builder.Services.AddSingleton(new RuntimeHooks
+            {
+                WrapTier = gate is null ? null : (tier, model) => tier == Tier.Target ? gate.Wrap(model) : model,
+                Clock = clock,
+            });
+        }
         var app = builder.Build();
+        var aborted = new AbortedRequestCount();
+        app.Use(aborted.CountAsync); // outermost, and it only counts: the production pipeline runs inside unchanged
         app.MapMomo();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var instance = new ServerInstance(app, new Uri(address + "/"));
+        var instance = new ServerInstance(app, new Uri(address + "/"), gate, aborted);
         try
         {
             await instance.WaitUntilReadyAsync();
+            gate?.ReleaseOn(instance.Engine.Stopping);
         }
         catch
         {
@@ -92,29 +117,42 @@ public sealed class ServerInstance : IAsyncDisposable
     private async Task WaitUntilReadyAsync()
     {
         var holder = _app.Services.GetRequiredService<RuntimeHolder>();
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (holder.LoadError is { } error)
-            {
-                throw new InvalidOperationException("The server failed to load its models: " + error);
-            }
-            if (holder.IsReady)
-            {
-                using var response = await Http.GetAsync("health");
-                Assert.True(response.IsSuccessStatusCode, "models are loaded but /health is not ready");
-                return;
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("The server did not become ready within 2 minutes.");
+        await Eventually.HoldsAsync(
+            () => holder.LoadError is { } error ? throw new InvalidOperationException("The server failed to load its models: " + error) : holder.IsReady,
+            "the server has loaded its models", TimeSpan.FromMinutes(2));
+        using var response = await Http.GetAsync("health");
+        Assert.True(response.IsSuccessStatusCode, "models are loaded but /health is not ready");
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        _gate?.Open(); // a test that ends (or fails) with generations held must not hold the shutdown too
         Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+}
+
+/// <summary>Counts the requests whose client hung up: what a test waits on before the engine may see the hang-up.</summary>
+internal sealed class AbortedRequestCount
+{
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public async Task CountAsync(Microsoft.AspNetCore.Http.HttpContext http, Microsoft.AspNetCore.Http.RequestDelegate next)
+    {
+        try
+        {
+            await next(http);
+        }
+        finally
+        {
+            if (http.RequestAborted.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _count);
+            }
+        }
     }
 }

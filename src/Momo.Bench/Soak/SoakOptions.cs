@@ -13,9 +13,10 @@ internal sealed record SoakOptions(
     double DisconnectFraction = 0.2,
     int MaxTokens = 32,
     int Seed = 42,
-    string OutputDirectory = "bench-out")
+    string OutputDirectory = "bench-out",
+    int? Requests = null)
 {
-    /// <summary>How long clients keep sending (default 60 s).</summary>
+    /// <summary>How long clients keep sending (default 60 s), unless <see cref="Requests"/> bounds the soak instead.</summary>
     public TimeSpan RunFor => Duration ?? TimeSpan.FromSeconds(60);
 
     /// <summary>The usage text.</summary>
@@ -28,6 +29,7 @@ internal sealed record SoakOptions(
           --model ID             model id (default momo-pyramid)
           --api-key KEY          sent as Authorization: Bearer KEY (default: env MOMO_API_KEY, else none)
           --duration SECONDS     how long clients send (default 60)
+          --requests N           send N requests in all, then stop (instead of a duration)
           --clients N            concurrent clients (default 32)
           --disconnect FRACTION  share of requests streamed and dropped after the first chunk (default 0.2)
           --max-tokens N         most completion tokens per request; each asks 1..N (default 32)
@@ -51,6 +53,7 @@ internal sealed record SoakOptions(
                 case "--model": options = options with { Model = reader.Value() }; break;
                 case "--api-key": options = options with { ApiKey = reader.Value() }; break;
                 case "--duration": options = options with { Duration = TimeSpan.FromSeconds(reader.PositiveInt()) }; break;
+                case "--requests": options = options with { Requests = reader.PositiveInt() }; break;
                 case "--clients": options = options with { Clients = reader.PositiveInt() }; break;
                 case "--disconnect":
                     options = options with

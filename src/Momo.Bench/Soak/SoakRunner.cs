@@ -6,8 +6,8 @@ namespace Momo.Bench.Soak;
 
 /// <summary>
 /// Runs the soak: <see cref="SoakOptions.Clients"/> loops, each sending random requests back to back until the time
-/// is up, a share of them dropped after the first streamed chunk; then it waits for the server to settle and reads
-/// what it still holds.
+/// is up (or, with <see cref="SoakOptions.Requests"/>, until that many have been sent in all), a share of them dropped
+/// after the first streamed chunk; then it waits for the server to settle and reads what it still holds.
 /// </summary>
 internal static class SoakRunner
 {
@@ -21,14 +21,18 @@ internal static class SoakRunner
         var start = await ServerGauges.ReadAsync(http, options.Url, cancellation);
         var outcomes = new ConcurrentBag<SoakOutcome>();
         var clock = Stopwatch.StartNew();
+        var sent = 0;
         using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
         {
-            stop.CancelAfter(options.RunFor);
+            if (options.Requests is null)
+            {
+                stop.CancelAfter(options.RunFor);
+            }
             var client = new SoakClient(http, options);
             await Task.WhenAll(Enumerable.Range(0, options.Clients).Select(c => Task.Run(async () =>
             {
                 var random = new Random(HashCode.Combine(options.Seed, c));
-                while (!stop.IsCancellationRequested)
+                while (!stop.IsCancellationRequested && (options.Requests is not { } count || Interlocked.Increment(ref sent) <= count))
                 {
                     var disconnect = random.NextDouble() < options.DisconnectFraction;
                     var outcome = await client.SendAsync(random, prompts[random.Next(prompts.Length)], disconnect, stop.Token);

@@ -16,6 +16,7 @@ internal sealed class GenerationCall : IDisposable
 {
     private readonly RequestSummaryLog _log;
     private readonly CancellationTokenSource _limit;
+    private readonly CancellationTokenSource? _deadline;
     private readonly CancellationToken _aborted;
     private readonly string _prompt;
     private readonly System.Text.StringBuilder? _completion;
@@ -24,7 +25,7 @@ internal sealed class GenerationCall : IDisposable
 
     private GenerationCall(
         ModelRuntime runtime, string id, ChannelReader<GenerationUpdate> updates, RequestSummaryLog log, CancellationTokenSource limit,
-        string prompt, CancellationToken aborted)
+        CancellationTokenSource? deadline, string prompt, CancellationToken aborted)
     {
         _prompt = prompt;
         _completion = log.LogsText ? new System.Text.StringBuilder() : null;
@@ -33,6 +34,7 @@ internal sealed class GenerationCall : IDisposable
         Updates = updates;
         _log = log;
         _limit = limit;
+        _deadline = deadline;
         _aborted = aborted;
     }
 
@@ -49,19 +51,18 @@ internal sealed class GenerationCall : IDisposable
     public static GenerationCall Start(
         ModelRuntime runtime, GenerationRequest request, string prompt, RequestSummaryLog log, CancellationToken aborted, string? grammarParam = null)
     {
-        // The engine stops the sequence when the client goes away or the time limit passes, whichever comes first.
-        var limit = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        if (runtime.RequestTimeout is { } timeout)
-        {
-            limit.CancelAfter(timeout);
-        }
+        // The engine stops the sequence when the client goes away or the time limit passes (on the runtime's clock),
+        // whichever comes first.
+        var deadline = runtime.RequestTimeout is { } timeout ? new CancellationTokenSource(timeout, runtime.Clock) : null;
+        var limit = CancellationTokenSource.CreateLinkedTokenSource(aborted, deadline?.Token ?? CancellationToken.None);
         try
         {
-            return new GenerationCall(runtime, request.Id, runtime.Engine.Submit(request, limit.Token), log, limit, prompt, aborted);
+            return new GenerationCall(runtime, request.Id, runtime.Engine.Submit(request, limit.Token), log, limit, deadline, prompt, aborted);
         }
         catch (EngineQueueFullException full)
         {
             limit.Dispose();
+            deadline?.Dispose();
             throw new ApiException(429, new ApiError(full.Message, "rate_limit_error", null, "queue_full"))
             {
                 RetryAfterSeconds = EngineSubmission.RetryAfterSeconds,
@@ -70,17 +71,20 @@ internal sealed class GenerationCall : IDisposable
         catch (EngineStoppedException stopped)
         {
             limit.Dispose();
+            deadline?.Dispose();
             throw new ApiException(503, new ApiError(stopped.Message, "server_error", null, "shutting_down"));
         }
         catch (GrammarException refused)
         {
             limit.Dispose();
+            deadline?.Dispose();
             var where = string.IsNullOrEmpty(refused.SchemaPath) ? "" : $" at {refused.SchemaPath}";
             throw ApiException.Invalid($"{grammarParam} cannot be used for constrained output{where}: {refused.Message}", grammarParam, "invalid_schema");
         }
         catch
         {
             limit.Dispose();
+            deadline?.Dispose();
             throw;
         }
     }
@@ -96,7 +100,11 @@ internal sealed class GenerationCall : IDisposable
     };
 
     /// <inheritdoc />
-    public void Dispose() => _limit.Dispose();
+    public void Dispose()
+    {
+        _limit.Dispose();
+        _deadline?.Dispose();
+    }
 
     /// <summary>Every update, in order: yields them after the bookkeeping.</summary>
     public async IAsyncEnumerable<GenerationUpdate> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation)

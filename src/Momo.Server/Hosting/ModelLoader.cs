@@ -19,7 +19,8 @@ internal sealed partial class ModelLoader(
     IHostApplicationLifetime lifetime,
     IOptions<HostOptions> host,
     ILoggerFactory logs,
-    ILogger<ModelLoader> logger)
+    ILogger<ModelLoader> logger,
+    RuntimeHooks? hooks = null) // registered by tests only
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -45,7 +46,7 @@ internal sealed partial class ModelLoader(
                 LogContextWarning(warning);
             }
             LogContext(context.Size, context.Reason);
-            var runtime = ModelRuntime.Load(settings, files, context.Size, meters.Create(EngineMetrics.MeterName), logs);
+            var runtime = ModelRuntime.Load(settings, files, context.Size, meters.Create(EngineMetrics.MeterName), logs, hooks);
             holder.Set(runtime);
             LogNativeLoaded(string.Join(", ", NativeLibrarySelection.LoadedLlamaFiles()));
             if (runtime.Text.UsesFallbackTemplate)

@@ -12,9 +12,10 @@ internal sealed class ModelRuntime : IDisposable
 
     private ModelRuntime(
         string modelId, TierSet tiers, IModelText text, InferenceEngine engine, DecodingMode defaultMode, ResolvedTiers files,
-        TimeSpan? requestTimeout)
+        TimeSpan? requestTimeout, TimeProvider clock)
     {
         RequestTimeout = requestTimeout;
+        Clock = clock;
         ModelId = modelId;
         _tiers = tiers;
         Text = text;
@@ -41,13 +42,17 @@ internal sealed class ModelRuntime : IDisposable
     /// <summary>Longest time a request may generate, or null for no limit.</summary>
     public TimeSpan? RequestTimeout { get; }
 
+    /// <summary>The clock <see cref="RequestTimeout"/> runs on (the system's, unless a test's hook gives its own).</summary>
+    public TimeProvider Clock { get; }
+
     /// <summary>Tokens one sequence may hold.</summary>
     public int ContextSize => Engine.Options.ContextPerSequence;
 
     /// <summary>Validates the files, loads every configured tier with <paramref name="contextSize"/> tokens per sequence
-    /// and starts the engine.</summary>
+    /// and starts the engine; <paramref name="hooks"/> (tests only) wrap the tiers and set the clock.</summary>
     public static ModelRuntime Load(
-        MomoOptions options, ResolvedTiers files, int contextSize, System.Diagnostics.Metrics.Meter meter, ILoggerFactory logs)
+        MomoOptions options, ResolvedTiers files, int contextSize, System.Diagnostics.Metrics.Meter meter, ILoggerFactory logs,
+        RuntimeHooks? hooks = null)
     {
         var (tiers, text) = TierSetLoader.Load(
             TierOptions(Tier.Target, files.Target, options, contextSize),
@@ -61,13 +66,13 @@ internal sealed class ModelRuntime : IDisposable
             var costs = TierCostCalibration.Measure(tiers);
             TierCostLog.Write(logs.CreateLogger<ModelRuntime>(), costs);
             var engine = new InferenceEngine(
-                tiers, text, engineOptions, DraftLengthPlanner.FromMeasurements(costs), meter, logs.CreateLogger<InferenceEngine>());
+                hooks?.EngineTiers(tiers) ?? tiers, text, engineOptions, DraftLengthPlanner.FromMeasurements(costs), meter, logs.CreateLogger<InferenceEngine>());
             // Options validation has checked the name; a mode the loaded tiers cannot serve falls back to target_only.
             var mode = DecodingModeNames.TryParse(options.DefaultMode, out var configured) && tiers.Supports(configured)
                 ? configured
                 : DecodingMode.TargetOnly;
             var timeout = options.RequestTimeoutSeconds > 0 ? TimeSpan.FromSeconds(options.RequestTimeoutSeconds) : (TimeSpan?)null;
-            return new ModelRuntime(options.ModelId, tiers, text, engine, mode, files, timeout);
+            return new ModelRuntime(options.ModelId, tiers, text, engine, mode, files, timeout, hooks?.Clock ?? TimeProvider.System);
         }
         catch
         {

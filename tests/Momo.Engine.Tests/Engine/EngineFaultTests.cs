@@ -65,7 +65,8 @@ public sealed class EngineFaultTests
         using var harness = EngineHarness.Create(new EngineOptions(MaxSequences: 2, ContextPerSequence: 1 << 16, MaxUnreadUpdates: 8));
         var stalled = harness.Engine.Submit(EngineHarness.Request([2, 3, 4], DecodingMode.TargetOnly, maxTokens: 50_000), default);
 
-        await Until(() => harness.Engine.Counters.CancelledSequences == 1 && harness.Engine.Counters.Running == 0);
+        await Eventually.HoldsAsync(
+            () => harness.Engine.Counters.CancelledSequences == 1 && harness.Engine.Counters.Running == 0, "the engine cancels and frees the stalled request");
 
         var read = 0;
         await Assert.ThrowsAsync<SlowReaderException>(async () =>
@@ -78,15 +79,5 @@ public sealed class EngineFaultTests
         Assert.Equal(8, read); // what it had buffered, then the reason
         var (text, last) = await harness.RunAsync(EngineHarness.Request([5, 6, 7], DecodingMode.TargetOnly, maxTokens: 5));
         Assert.Equal(FinishReason.Length, last.Finish);
-    }
-
-    private static async Task Until(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(5);
-        }
-        Assert.True(condition(), "timed out");
     }
 }

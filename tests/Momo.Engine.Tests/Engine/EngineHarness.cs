@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Momo.Engine.Runtime;
 using Momo.Engine.Sampling;
 using Momo.Engine.Speculation;
+using Momo.Testing;
 
 namespace Momo.Engine.Tests.Engine;
 
@@ -27,21 +28,23 @@ internal sealed class EngineHarness : IDisposable
     // batchTokens: each tier's limit of tokens per decode; endBias: logit offset of the end token in every tier
     // (negative keeps generations long); rule: the acceptance rule the engine's stages use, null for the exact one;
     // draftVocabulary, qualifierVocabulary: those tiers' own sizes when they differ from the target's (their ids past
-    // the target's get paddingBias); text: the token texts, when a test needs other than "t{id} ".
+    // the target's get paddingBias); text: the token texts, when a test needs other than "t{id} "; gate: decodes of the
+    // target pass it (a test holds generations with it), and the engine's stop opens it.
     public static EngineHarness Create(
         EngineOptions? options = null, int draftKv = 1 << 20, int qualifierKv = 1 << 20, int targetKv = 1 << 20, int vocabulary = Vocabulary,
         int batchTokens = 4096, float endBias = FakeTierModel.DefaultEndBias, AcceptanceRule? rule = null,
         int? draftVocabulary = null, int? qualifierVocabulary = null, float paddingBias = 0f, ITokenText? text = null,
-        DraftLengthPlanner? planner = null)
+        DraftLengthPlanner? planner = null, DecodeGate? gate = null)
     {
         var draft = new FakeTierModel(
             "draft", draftVocabulary ?? vocabulary, disagreement: 1.6, draftKv, batchTokens, endBias, vocabulary, paddingBias);
         var qualifier = new FakeTierModel(
             "qualifier", qualifierVocabulary ?? vocabulary, disagreement: 0.8, qualifierKv, batchTokens, endBias, vocabulary, paddingBias);
         var target = new FakeTierModel("target", vocabulary, disagreement: 0.0, targetKv, batchTokens, endBias);
-        var tiers = new TierSet(target, qualifier, draft);
+        var tiers = new TierSet(gate?.Wrap(target) ?? target, qualifier, draft);
         var engine = new InferenceEngine(tiers, text ?? new FakeVocabulary(), options ?? new EngineOptions(MaxSequences: 16, ContextPerSequence: 4096),
             planner ?? FakeCosts.Planner(), new System.Diagnostics.Metrics.Meter("test"), NullLogger.Instance, rule ?? SpeculativeSampling.Verify);
+        gate?.ReleaseOn(engine.Stopping);
         return new EngineHarness(draft, qualifier, target, engine);
     }
 

@@ -1,4 +1,5 @@
 using Momo.Engine.Sampling;
+using Momo.Testing;
 
 namespace Momo.Engine.Tests.Engine;
 
@@ -8,19 +9,22 @@ public sealed class EngineLifecycleTests
     [Fact]
     public async Task A_cancelled_request_is_freed_in_every_tier_and_the_others_finish_correctly()
     {
-        using var harness = EngineHarness.Create();
+        using var gate = new DecodeGate();
+        using var harness = EngineHarness.Create(gate: gate);
         var expected = (await harness.RunAsync(EngineHarness.Request(EngineHarness.Prompt(1), DecodingMode.Pyramid, maxTokens: 200))).Text;
 
+        gate.Close();
         using var cancel = new CancellationTokenSource();
         var doomed = harness.Engine.Submit(EngineHarness.Request(EngineHarness.Prompt(2), DecodingMode.Pyramid, maxTokens: 4000), cancel.Token);
         var survivor = harness.RunAsync(EngineHarness.Request(EngineHarness.Prompt(1), DecodingMode.Pyramid, maxTokens: 200));
-        await doomed.ReadAsync(); // it is running
+        await gate.PassUntilAsync(() => doomed.TryPeek(out _), "the doomed request has produced a token");
         var freedBefore = harness.Engine.Counters.CancelledSequences;
-        cancel.Cancel();
+        await cancel.CancelAsync(); // while the engine is held: the doomed request is still running
+        gate.Open();
 
-        Assert.Equal(expected, (await survivor).Text);
-        await WaitUntil(() => harness.Engine.Counters.CancelledSequences == freedBefore + 1);
-        await WaitUntil(() => harness.Engine.Counters.Running == 0);
+        Assert.Equal(expected, (await Eventually.CompletesAsync(survivor, "the survivor finishes")).Text);
+        await Eventually.HoldsAsync(() => harness.Engine.Counters.CancelledSequences == freedBefore + 1, "the engine frees the cancelled request");
+        await Eventually.HoldsAsync(() => harness.Engine.Counters.Running == 0, "no sequence runs");
     }
 
     [Fact]
@@ -50,10 +54,15 @@ public sealed class EngineLifecycleTests
     [Fact]
     public async Task A_full_queue_refuses_new_requests_and_the_queued_ones_still_complete()
     {
-        using var harness = EngineHarness.Create(new EngineOptions(MaxSequences: 1, ContextPerSequence: 4096, MaxQueuedRequests: 2));
-        var accepted = new List<System.Threading.Channels.ChannelReader<GenerationUpdate>>();
+        using var gate = new DecodeGate(open: false);
+        using var harness = EngineHarness.Create(new EngineOptions(MaxSequences: 1, ContextPerSequence: 4096, MaxQueuedRequests: 2), gate: gate);
+        var accepted = new List<System.Threading.Channels.ChannelReader<GenerationUpdate>>
+        {
+            harness.Engine.Submit(EngineHarness.Request(EngineHarness.Prompt(0), DecodingMode.TwoTier, maxTokens: 300), default),
+        };
+        await gate.HeldAsync("the first request holds the only sequence");
         var refused = 0;
-        for (var i = 0; i < 8; i++)
+        for (var i = 1; i < 8; i++)
         {
             try
             {
@@ -64,16 +73,14 @@ public sealed class EngineLifecycleTests
                 refused++;
             }
         }
-        Assert.True(refused > 0, "some requests must be refused");
-        Assert.True(accepted.Count >= 2, "the queue holds two requests");
+        Assert.Equal(5, refused); // one running, two queued, the rest refused
+        Assert.Equal(3, accepted.Count);
+
+        gate.Open();
         foreach (var updates in accepted)
         {
-            GenerationUpdate? last = null;
-            await foreach (var update in updates.ReadAllAsync())
-            {
-                last = update;
-            }
-            Assert.Equal(FinishReason.Length, last!.Finish);
+            var all = await Eventually.CompletesAsync(updates.ReadAllAsync().ToListAsync().AsTask(), "an accepted request finishes");
+            Assert.Equal(FinishReason.Length, all[^1].Finish);
         }
     }
 
@@ -121,29 +128,26 @@ public sealed class EngineLifecycleTests
         var expectedFirst = (await cold.RunAsync(first)).Text;
         var expectedSecond = (await cold.RunAsync(second)).Text;
 
-        using var warm = EngineHarness.Create();
+        using var gate = new DecodeGate(open: false);
+        using var warm = EngineHarness.Create(gate: gate);
         var firstUpdates = warm.Engine.Submit(first, default);
-        await firstUpdates.WaitToReadAsync(); // the first request is running
-        var (text, last) = await warm.RunAsync(second);
+        await gate.PassUntilAsync(() => firstUpdates.TryPeek(out _), "the first request has produced a token");
+        var secondRun = warm.RunAsync(second);
+        // While the gate lets it, the second request is admitted, runs and is released; the first one is still running.
+        await gate.PassUntilAsync(
+            () => warm.Engine.Counters.Waiting == 0 && warm.Engine.Counters.Running == 1, "the second request has run and been released");
+        var (text, last) = await Eventually.CompletesAsync(secondRun, "the second request's updates are read");
 
         // Its slot is still busy, so the cached prefix can only have come from the running request's KV.
         Assert.False(firstUpdates.Completion.IsCompleted, "the first request finished too early to share its prefix");
         Assert.Equal(system.Length, last.Statistics!.CachedPromptTokens);
         Assert.Equal(expectedSecond, text);
+        gate.Open();
         var firstText = new System.Text.StringBuilder();
-        await foreach (var update in firstUpdates.ReadAllAsync())
+        foreach (var update in await Eventually.CompletesAsync(firstUpdates.ReadAllAsync().ToListAsync().AsTask(), "the first request finishes"))
         {
             firstText.Append(update.Text);
         }
         Assert.Equal(expectedFirst, firstText.ToString());
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-        Assert.True(condition());
     }
 }

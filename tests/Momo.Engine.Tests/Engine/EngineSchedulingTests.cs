@@ -1,4 +1,5 @@
 using Momo.Engine.Sampling;
+using Momo.Testing;
 
 namespace Momo.Engine.Tests.Engine;
 
@@ -8,13 +9,19 @@ public sealed class EngineSchedulingTests
     [Fact]
     public async Task A_long_prompt_is_prefilled_in_chunks_while_a_running_stream_keeps_receiving_tokens()
     {
-        using var harness = EngineHarness.Create(new EngineOptions(MaxSequences: 4, ContextPerSequence: 8192, PrefillTokensPerStep: 32));
+        using var gate = new DecodeGate(open: false);
+        using var harness = EngineHarness.Create(new EngineOptions(MaxSequences: 4, ContextPerSequence: 8192, PrefillTokensPerStep: 32), gate: gate);
         var running = harness.Engine.Submit(EngineHarness.Request(EngineHarness.Prompt(1), DecodingMode.TargetOnly, maxTokens: 400), default);
-        await running.ReadAsync(); // the running stream is producing
+        await gate.PassUntilAsync(() => running.TryPeek(out _), "the running stream is producing");
+        while (running.TryRead(out _))
+        {
+            // Held: from here on the stream only gets what it is given while the long prompt is prefilled.
+        }
 
         var longPrompt = Enumerable.Range(0, 2048).Select(i => 2 + (i % 29)).ToArray();
         var late = harness.Engine.Submit(EngineHarness.Request(longPrompt, DecodingMode.Pyramid, maxTokens: 4), default);
-        await late.WaitToReadAsync();
+        gate.Open();
+        await Eventually.CompletesAsync(late.WaitToReadAsync().AsTask(), "the long prompt's first token");
         var updatesMeanwhile = 0;
         while (running.TryRead(out _))
         {

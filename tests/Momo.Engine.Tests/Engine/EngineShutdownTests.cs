@@ -1,3 +1,5 @@
+using Momo.Testing;
+
 namespace Momo.Engine.Tests.Engine;
 
 /// <summary>Stopping the engine answers every request it holds, queued ones included, and takes no more.</summary>
@@ -6,19 +8,20 @@ public sealed class EngineShutdownTests
     [Fact]
     public async Task Running_and_queued_requests_all_get_a_final_update_when_the_engine_stops()
     {
-        var harness = EngineHarness.Create(new EngineOptions(MaxSequences: 1, ContextPerSequence: 1 << 16, MaxQueuedRequests: 8));
+        using var gate = new DecodeGate(open: false);
+        var harness = EngineHarness.Create(new EngineOptions(MaxSequences: 1, ContextPerSequence: 1 << 16, MaxQueuedRequests: 8), gate: gate);
         var running = harness.Engine.Submit(EngineHarness.Request(EngineHarness.Prompt(1), DecodingMode.TargetOnly, maxTokens: 60_000), default);
-        await running.WaitToReadAsync(); // the only sequence is taken: the rest must queue
+        await gate.HeldAsync("the running request holds the only sequence"); // the rest must queue
         var queued = Enumerable.Range(2, 3)
             .Select(i => harness.Engine.Submit(EngineHarness.Request(EngineHarness.Prompt(i), DecodingMode.Pyramid), default))
             .ToList();
         Assert.Equal(3, harness.Engine.Counters.Waiting);
 
-        harness.Dispose();
+        harness.Dispose(); // stopping the engine opens the gate: the running request is still running
 
         foreach (var reader in queued.Prepend(running))
         {
-            var updates = await reader.ReadAllAsync().ToListAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            var updates = await Eventually.CompletesAsync(reader.ReadAllAsync().ToListAsync().AsTask(), "a request's final update");
             Assert.Equal(FinishReason.Cancelled, updates[^1].Finish);
         }
         Assert.Equal(0, harness.Engine.Counters.Waiting);
@@ -58,11 +61,6 @@ public sealed class EngineKvGaugeTests
 
         await Task.WhenAll(Enumerable.Range(0, 4).Select(i => harness.RunAsync(EngineHarness.Request(EngineHarness.Prompt(i), DecodingMode.Pyramid, maxTokens: 20))));
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (harness.Engine.Counters.KvUsage().Any(m => m.Value > 0) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(5);
-        }
-        Assert.All(harness.Engine.Counters.KvUsage(), m => Assert.Equal(0, m.Value));
+        await Eventually.HoldsAsync(() => harness.Engine.Counters.KvUsage().All(m => m.Value == 0), "every KV gauge reads 0");
     }
 }

@@ -61,17 +61,21 @@ public sealed partial class NativeLibraryProcessTests
     private static async Task<string> WaitForAsync(
         System.Collections.Concurrent.ConcurrentQueue<string> log, Process server, Func<string, bool> wanted)
     {
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (DateTime.UtcNow < deadline)
+        string? found = null;
+        try
         {
-            if (log.FirstOrDefault(wanted) is { } line)
+            await Eventually.HoldsAsync(() =>
             {
-                return line;
-            }
-            Assert.False(server.HasExited, "the server exited:\n" + string.Join('\n', log));
-            await Task.Delay(200);
+                found = log.FirstOrDefault(wanted);
+                Assert.True(found is not null || !server.HasExited, "the server exited:\n" + string.Join('\n', log));
+                return found is not null;
+            }, "the server has loaded its models", TimeSpan.FromMinutes(3));
         }
-        throw new TimeoutException("the server did not load its models within 3 minutes:\n" + string.Join('\n', log));
+        catch (TimeoutException timedOut)
+        {
+            throw new TimeoutException(timedOut.Message + "\n" + string.Join('\n', log), timedOut);
+        }
+        return found!;
     }
 
     [GeneratedRegex(@"Now listening on: (http://\S+)")]

@@ -75,41 +75,31 @@ internal sealed class PrometheusProcess : IAsyncDisposable
     /// <summary>Waits until <paramref name="condition"/> holds for a query's result, or fails after <paramref name="seconds"/>.</summary>
     public async Task<JsonElement> WaitForAsync(string expression, Func<JsonElement, bool> condition, int seconds = 60)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        JsonElement result;
-        do
+        JsonElement result = default;
+        try
         {
-            result = await QueryAsync(expression);
-            if (condition(result))
-            {
-                return result;
-            }
-            await Task.Delay(500);
+            await Eventually.HoldsAsync(async () => condition(result = await QueryAsync(expression)), $"'{expression}' reaches the expected value",
+                TimeSpan.FromSeconds(seconds));
         }
-        while (DateTime.UtcNow < deadline);
-        throw new TimeoutException($"'{expression}' did not reach the expected value; last result {result}");
+        catch (TimeoutException timedOut)
+        {
+            throw new TimeoutException($"{timedOut.Message} Last result: {result}", timedOut);
+        }
+        return result;
     }
 
-    private async Task WaitReadyAsync()
+    private Task WaitReadyAsync() => Eventually.HoldsAsync(async () =>
     {
-        for (var i = 0; i < 120; i++)
+        try
         {
-            try
-            {
-                using var response = await Http.GetAsync("-/ready");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            await Task.Delay(250);
+            using var response = await Http.GetAsync("-/ready");
+            return response.IsSuccessStatusCode;
         }
-        throw new TimeoutException("Prometheus did not become ready.");
-    }
+        catch (HttpRequestException)
+        {
+            return false; // not listening yet
+        }
+    }, "Prometheus is ready");
 
     private static int FreePort()
     {

@@ -18,13 +18,13 @@ public sealed class PromptCacheMetricsTests
         var turns = await PromptCacheTests.RunConversationsAsync(server.Http, turns: 2);
 
         var queried = turns.Sum(t => t.PromptTokens);
-        var after = await server.Http.GetStringAsync("metrics");
         // The exporter serves a scrape it cached a moment ago: read again until the last turn's counts are in.
-        for (var i = 0; i < 50 && Sample(after, "prefix_cache_queries_total") - Sample(before, "prefix_cache_queries_total") < queried; i++)
+        var after = before;
+        await Eventually.HoldsAsync(async () =>
         {
-            await Task.Delay(100);
             after = await server.Http.GetStringAsync("metrics");
-        }
+            return Sample(after, "prefix_cache_queries_total") - Sample(before, "prefix_cache_queries_total") >= queried;
+        }, "every turn's prompt tokens are counted");
         Assert.Equal(queried, Sample(after, "prefix_cache_queries_total") - Sample(before, "prefix_cache_queries_total"));
         Assert.Equal(turns.Sum(t => t.Cached), Sample(after, "prefix_cache_hits_total") - Sample(before, "prefix_cache_hits_total"));
         Assert.True(Sample(after, "prompt_cache_bytes") > 0, "the host cache gauge reads 0");

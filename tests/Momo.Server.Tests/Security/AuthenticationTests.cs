@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Momo.Testing;
 
 namespace Momo.Server.Tests.Security;
 
@@ -105,45 +106,46 @@ public sealed class AuthenticationTests(KeyedServerFixture fixture) : IClassFixt
     [Fact]
     public async Task A_second_request_on_a_key_at_its_concurrency_limit_gets_429_while_another_key_is_served()
     {
-        // The first request is held open by a body that has not finished arriving (a raw socket, so no client
-        // library buffers it): it is in flight for key A until the rest is sent.
-        var body = Encoding.UTF8.GetBytes(Completion);
-        using var socket = new System.Net.Sockets.TcpClient();
-        await socket.ConnectAsync(fixture.Server.Address.Host, fixture.Server.Address.Port);
-        var stream = socket.GetStream();
-        var head = $"POST /v1/completions HTTP/1.1\r\nHost: {fixture.Server.Address.Authority}\r\nAuthorization: Bearer {KeyedServerFixture.KeyA}\r\n" +
-            $"Content-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
-        await stream.WriteAsync(body.AsMemory(0, body.Length / 2));
-        await stream.FlushAsync();
-
-        // Bounded wait until the held request has been counted against key A.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        // The first request is held in flight for key A by the decode gate: it is generating until the gate opens. It
+        // goes over a raw socket with Connection: close, so its answer ends only once the server is done with it (and has
+        // counted it out of key A).
+        var gate = fixture.Gate;
+        gate.Close();
+        try
         {
-            using var probe = await SendAsync("GET", "v1/models", null, new AuthenticationHeaderValue("Bearer", KeyedServerFixture.KeyA));
-            if (probe.StatusCode == HttpStatusCode.TooManyRequests)
-            {
-                break;
-            }
-            Assert.True(DateTime.UtcNow < deadline, "the held request was never counted against its key");
-            await Task.Delay(10);
-        }
-        using var refused = await SendAsync("POST", "v1/completions", Completion, new AuthenticationHeaderValue("Bearer", KeyedServerFixture.KeyA));
-        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
-        Assert.NotNull(refused.Headers.RetryAfter);
-        using var error = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
-        Assert.Equal("rate_limit_error", error.RootElement.GetProperty("error").GetProperty("type").GetString());
-        Assert.Equal("concurrent_requests_exceeded", error.RootElement.GetProperty("error").GetProperty("code").GetString());
-        using var other = await SendAsync("POST", "v1/completions", Completion, new AuthenticationHeaderValue("Bearer", KeyedServerFixture.KeyB));
-        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+            var body = Encoding.UTF8.GetBytes(Completion);
+            using var socket = new System.Net.Sockets.TcpClient();
+            await socket.ConnectAsync(fixture.Server.Address.Host, fixture.Server.Address.Port);
+            var stream = socket.GetStream();
+            var head = $"POST /v1/completions HTTP/1.1\r\nHost: {fixture.Server.Address.Authority}\r\nAuthorization: Bearer {KeyedServerFixture.KeyA}\r\n" +
+                $"Content-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+            await stream.WriteAsync(body);
+            await stream.FlushAsync();
+            using var heldReader = new StreamReader(stream);
+            var held = heldReader.ReadToEndAsync();
+            await gate.HeldAsync("the held request generates, counted against key A");
 
-        await stream.WriteAsync(body.AsMemory(body.Length / 2));
-        using var reader = new StreamReader(stream);
-        var answer = await reader.ReadToEndAsync();
-        Assert.StartsWith("HTTP/1.1 200", answer, StringComparison.Ordinal);
-        using var after = await SendAsync("POST", "v1/completions", Completion, new AuthenticationHeaderValue("Bearer", KeyedServerFixture.KeyA));
-        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+            using var refused = await SendAsync("POST", "v1/completions", Completion, new AuthenticationHeaderValue("Bearer", KeyedServerFixture.KeyA));
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.NotNull(refused.Headers.RetryAfter);
+            using var error = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+            Assert.Equal("rate_limit_error", error.RootElement.GetProperty("error").GetProperty("type").GetString());
+            Assert.Equal("concurrent_requests_exceeded", error.RootElement.GetProperty("error").GetProperty("code").GetString());
+            var otherKey = SendAsync("POST", "v1/completions", Completion, new AuthenticationHeaderValue("Bearer", KeyedServerFixture.KeyB));
+            await Eventually.HoldsAsync(() => fixture.Server.Engine.Counters.Waiting == 1, "key B's request is queued while key A is at its limit");
+            gate.Open();
+            using var other = await Eventually.CompletesAsync(otherKey, "key B's request is answered");
+            Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+
+            Assert.StartsWith("HTTP/1.1 200", await Eventually.CompletesAsync(held, "the held request is answered"), StringComparison.Ordinal);
+            using var after = await SendAsync("POST", "v1/completions", Completion, new AuthenticationHeaderValue("Bearer", KeyedServerFixture.KeyA));
+            Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        }
+        finally
+        {
+            gate.Open(); // the fixture's other tests need the engine
+        }
     }
 
     private async Task<HttpResponseMessage> SendAsync(string method, string path, string? body, AuthenticationHeaderValue? authorization)

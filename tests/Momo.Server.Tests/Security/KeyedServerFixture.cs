@@ -15,6 +15,9 @@ public sealed class KeyedServerFixture : IAsyncLifetime
 
     public ServerInstance Server => _server ?? throw new InvalidOperationException("not started");
 
+    /// <summary>The target's decodes pass it: open, unless a test holds a request in flight with it.</summary>
+    public DecodeGate Gate { get; } = new();
+
     public async Task InitializeAsync()
     {
         await File.WriteAllTextAsync(_keyFile, $"# one key a line\n\n  {FileKey}  \n");
@@ -26,7 +29,7 @@ public sealed class KeyedServerFixture : IAsyncLifetime
             ["Momo:AuthenticateAlive"] = "true",
             ["Momo:AuthenticateMetrics"] = "true",
             ["Momo:MaxConcurrentRequestsPerKey"] = "1",
-        });
+        }, Gate);
     }
 
     public async Task DisposeAsync()
@@ -36,5 +39,6 @@ public sealed class KeyedServerFixture : IAsyncLifetime
             await _server.DisposeAsync();
         }
         File.Delete(_keyFile);
+        Gate.Dispose();
     }
 }
