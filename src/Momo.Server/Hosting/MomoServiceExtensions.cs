@@ -52,6 +52,7 @@ internal static class MomoServiceExtensions
             }
         });
         builder.Services.AddSingleton<RuntimeHolder>();
+        builder.Services.AddSingleton<Generation.GenerationPipeline>();
         builder.Services.AddHostedService<ModelLoader>();
         builder.Services.AddMomoHealthChecks();
         // The OpenAPI document describes the wire format: OpenAI's snake_case, numbers as numbers.
