@@ -99,6 +99,7 @@ internal static class MomoServiceExtensions
         var v1 = app.MapGroup("/v1").WithTags("OpenAI");
         v1.MapChatCompletions();
         v1.MapCompletions();
+        v1.MapMessages();
         v1.MapModels();
         v1.MapFallback(NotFoundFallback.Handle);
         app.MapHealth();

@@ -30,7 +30,7 @@ internal static class GenerationStream
             }
             if (call.FailureOf(update) is { } failure)
             {
-                await events.WriteAsync(writer.Failure(failure.Error), aborted);
+                await events.WriteAsync(writer.Failure(failure), aborted);
                 return;
             }
             var (held, end) = reader.Finish(finish, update.StopSequence, update.Statistics!);

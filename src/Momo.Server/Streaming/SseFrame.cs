@@ -26,5 +26,5 @@ internal interface IAnswerStreamWriter
 
     IEnumerable<SseFrame> Closing(Generation.AnswerEnd end);
 
-    IEnumerable<SseFrame> Failure(Contracts.ApiError error);
+    IEnumerable<SseFrame> Failure(Contracts.ApiException failure);
 }

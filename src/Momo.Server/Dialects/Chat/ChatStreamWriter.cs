@@ -34,7 +34,7 @@ internal sealed class ChatStreamWriter(GenerationCall call, bool includeUsage) :
         yield return SseFrame.Done;
     }
 
-    public IEnumerable<SseFrame> Failure(ApiError error) => [SseFrame.Json(new ErrorResponse(error), MomoJsonContext.Default.ErrorResponse), SseFrame.Done];
+    public IEnumerable<SseFrame> Failure(ApiException failure) => [SseFrame.Json(new ErrorResponse(failure.Error), MomoJsonContext.Default.ErrorResponse), SseFrame.Done];
 
     private static SseFrame Frame(ChatCompletionChunk chunk) => SseFrame.Json(chunk, MomoJsonContext.Default.ChatCompletionChunk);
 

@@ -24,7 +24,7 @@ internal sealed class CompletionStreamWriter(GenerationCall call, bool includeUs
         yield return SseFrame.Done;
     }
 
-    public IEnumerable<SseFrame> Failure(ApiError error) => [SseFrame.Json(new ErrorResponse(error), MomoJsonContext.Default.ErrorResponse), SseFrame.Done];
+    public IEnumerable<SseFrame> Failure(ApiException failure) => [SseFrame.Json(new ErrorResponse(failure.Error), MomoJsonContext.Default.ErrorResponse), SseFrame.Done];
 
     private static SseFrame Frame(CompletionResponse chunk) => SseFrame.Json(chunk, MomoJsonContext.Default.CompletionResponse);
 
