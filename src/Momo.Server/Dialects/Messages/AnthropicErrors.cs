@@ -13,7 +13,10 @@ internal static class AnthropicErrors
     /// <summary>Whether <paramref name="path"/> speaks Anthropic's dialect.</summary>
     public static bool Applies(PathString path) => path.StartsWithSegments("/v1/messages");
 
-    public static AnthropicErrorResponse Body(int status, ApiError error) => Body(TypeOf(status, error), error.Message);
+    /// <summary>Anthropic's error has no param field, so the field refused leads the message unless the message names it.</summary>
+    public static AnthropicErrorResponse Body(int status, ApiError error) => Body(
+        TypeOf(status, error),
+        error.Param is { } param && !error.Message.Contains(param, StringComparison.Ordinal) ? $"{param}: {error.Message}" : error.Message);
 
     public static AnthropicErrorResponse Body(string type, string message) => new("error", new AnthropicError(type, message));
 
