@@ -49,6 +49,44 @@ public sealed class MessagesErrorTests(MessagesServerFixture fixture)
         Assert.Contains(field, error.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
+    public static TheoryData<string> HostileBodies => new()
+    {
+        """{"model":"momo-test","max_tokens":4,"messages":[{"role":"user","content":"\ud800"}]}""",
+        """{"model":"momo-test","max_tokens":4,"system":"\udfff","messages":[{"role":"user","content":"x"}]}""",
+        """{"model":"\ud800","max_tokens":4,"messages":[{"role":"user","content":"x"}]}""",
+        """{"model":"momo-test","max_tokens":4,"stop_sequences":["\ud800"],"messages":[{"role":"user","content":"x"}]}""",
+        """{"model":"momo-test","max_tokens":4,"messages":[{"role":"user","content":[{"type":"\ud800"}]}]}""",
+        """{"model":"momo-test","max_tokens":4,"messages":[{"role":"\ud800","content":"x"}]}""",
+        """{"model":"momo-test","max_tokens":4,"tools":[{"name":"\ud800","input_schema":{}}],"messages":[{"role":"user","content":"x"}]}""",
+        """{"model":"momo-test","max_tokens":4,"output_config":{"\ud800":1},"messages":[{"role":"user","content":"x"}]}""",
+        """{"model":"momo-test","max_tokens":4,"tool_choice":{"type":"\ud800"},"messages":[{"role":"user","content":"x"}]}""",
+        """{"model":"momo-test","max_tokens":4,"\ud800":1,"messages":[{"role":"user","content":"x"}]}""",
+        """{"model":"momo-test","max_tokens":0,"messages":[{"role":"user","content":"x"}]}""",
+        """{"model":"momo-test","max_tokens":"4","messages":[{"role":"user","content":"x"}]}""",
+        """{"model":"momo-test","max_tokens":4,"messages":5}""",
+        """{"model":"momo-test","max_tokens":4,"messages":[]}""",
+        """{"model":"momo-test","max_tokens":4,"messages":[{"role":"assistant","content":5}]}""",
+        """{"model":"momo-test","max_tokens":4,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":7}]}]}""",
+        """{"model":"momo-test","max_tokens":4,"messages":[{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"read","input":"x"}]}]}""",
+        """{"model":"momo-test","max_tokens":4,"tools":{},"messages":[{"role":"user","content":"x"}]}""",
+        """{"model":"momo-test","max_tokens":4,"thinking":5,"messages":[{"role":"user","content":"x"}]}""",
+        """{"model":"momo-test","max_tokens":4,"tools":[{"name":"t","input_schema":{"type":"object","properties":{"a":{"$ref":"#/properties/a"}}}}],"tool_choice":{"type":"any"},"messages":[{"role":"user","content":"x"}]}""",
+        "[1,2]",
+        "null",
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileBodies))]
+    public async Task A_hostile_body_is_a_400_in_anthropics_shape_never_a_crash(string json)
+    {
+        using var response = await Server.Http.PostAsync("v1/messages", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"{(int)response.StatusCode}: {body}");
+        Assert.Equal("error", body.GetProperty("type").GetString());
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("error").GetProperty("message").GetString()));
+    }
+
     [Fact]
     public async Task An_unknown_model_is_a_404_not_found_error()
     {
