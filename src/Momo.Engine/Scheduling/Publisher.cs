@@ -37,7 +37,10 @@ internal sealed partial class Publisher(EngineTelemetry telemetry, int contextPe
     public void WriteFinal(Sequence sequence, Ending ending)
     {
         sequence.Output.Completion?.Append(ending.Text);
-        var update = new GenerationUpdate(ending.Text, ending.NewTokens, ending.Reason, sequence.Statistics(), ending.Error);
+        var update = new GenerationUpdate(ending.Text, ending.NewTokens, ending.Reason, sequence.Statistics(), ending.Error)
+        {
+            StopSequence = ending.Reason == FinishReason.Stop ? sequence.Output.Text.MatchedStop : null,
+        };
         if (Write(sequence, update))
         {
             sequence.Output.Writer.TryComplete();

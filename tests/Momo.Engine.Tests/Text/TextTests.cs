@@ -50,6 +50,8 @@ public sealed class TextTests
     public void The_earliest_of_several_stop_strings_wins()
     {
         var matcher = new StopSequenceMatcher(["world", "lo w"]);
+        Assert.Null(matcher.Matched);
         Assert.Equal(("hel", true), matcher.Push("hello world"));
+        Assert.Equal("lo w", matcher.Matched);
     }
 }
