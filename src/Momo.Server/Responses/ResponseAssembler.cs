@@ -50,7 +50,9 @@ internal sealed class ResponseAssembler(ToolCallParser? parser, IReadOnlyDiction
         }
         if (_output.Count == 0 && _open is null)
         {
-            OpenMessage(); // an empty answer is still one (empty) message, as OpenAI writes it
+            // A blank answer is still one message (its whitespace, or empty), as OpenAI writes it.
+            OpenMessage();
+            AppendToMessage("");
         }
         Close(incomplete ? "incomplete" : "completed");
         return [.. _events];
@@ -91,8 +93,17 @@ internal sealed class ResponseAssembler(ToolCallParser? parser, IReadOnlyDiction
             Close("completed");
             OpenMessage();
         }
+        AppendToMessage(text);
+    }
+
+    private void AppendToMessage(string text)
+    {
         var delta = _heldWhitespace.Append(text).ToString();
         _heldWhitespace.Clear();
+        if (delta.Length == 0)
+        {
+            return;
+        }
         _text.Append(delta);
         _events.Add(Next("response.output_text.delta") with { ItemId = _open!.Id, OutputIndex = _output.Count, ContentIndex = 0, Delta = delta });
     }

@@ -37,10 +37,10 @@ public sealed class ResponsesApiTests(ResponsesServerFixture fixture)
     [Fact]
     public async Task Input_tokens_counts_exactly_the_prompt_the_response_used()
     {
-        const string request = """{"input":[{"role":"developer","content":"Be brief."},{"role":"user","content":"The dog said"}],"max_output_tokens":2}""";
+        const string Request = """{"input":[{"role":"developer","content":"Be brief."},{"role":"user","content":"The dog said"}],"max_output_tokens":2}""";
 
-        var counted = await fixture.InputTokensAsync(request);
-        var (status, body) = await fixture.PostAsync(request);
+        var counted = await fixture.InputTokensAsync(Request);
+        var (status, body) = await fixture.PostAsync(Request);
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(counted, body.GetProperty("usage").GetProperty("input_tokens").GetInt32());
@@ -74,11 +74,11 @@ public sealed class ResponsesApiTests(ResponsesServerFixture fixture)
     [Fact]
     public async Task Reasoning_items_sent_back_are_dropped_and_assistant_output_text_is_history()
     {
-        const string history = """{"type":"message","role":"assistant","content":[{"type":"output_text","text":"The monkey said","annotations":[]}]}""";
-        const string reasoning = """{"type":"reasoning","id":"rs_1","summary":[],"encrypted_content":"gAAAAB..."}""";
+        const string History = """{"type":"message","role":"assistant","content":[{"type":"output_text","text":"The monkey said","annotations":[]}]}""";
+        const string Reasoning = """{"type":"reasoning","id":"rs_1","summary":[],"encrypted_content":"gAAAAB..."}""";
 
-        var plain = await fixture.InputTokensAsync($$"""{"input":[{"role":"user","content":"The dog said"},{{history}}]}""");
-        var withReasoning = await fixture.InputTokensAsync($$"""{"input":[{"role":"user","content":"The dog said"},{{reasoning}},{{history}}]}""");
+        var plain = await fixture.InputTokensAsync($$"""{"input":[{"role":"user","content":"The dog said"},{{History}}]}""");
+        var withReasoning = await fixture.InputTokensAsync($$"""{"input":[{"role":"user","content":"The dog said"},{{Reasoning}},{{History}}]}""");
         var userOnly = await fixture.InputTokensAsync("""{"input":[{"role":"user","content":"The dog said"}]}""");
 
         Assert.Equal(plain, withReasoning);

@@ -78,7 +78,7 @@ public sealed class ResponsesToolTests(ResponsesServerFixture fixture)
     public async Task A_tool_choice_naming_a_hosted_tool_is_refused(string choice)
     {
         var (status, body) = await fixture.PostAsync(
-            $$"""{"input":"The dog said","tools":[{{ResponsesTestData.WebSearch}},{{ResponsesTestData.Weather}}],"tool_choice":{{choice}}}""");
+            $$"""{"input":"The dog said","tools":[{{ResponsesTestData.WebSearch}},{{ResponsesTestData.Weather}}],"tool_choice":{{choice}} }""");
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("tool_choice", body.GetProperty("error").GetProperty("param").GetString());
@@ -88,16 +88,17 @@ public sealed class ResponsesToolTests(ResponsesServerFixture fixture)
     [Fact]
     public async Task A_json_schema_text_format_answers_json_that_validates()
     {
-        const string schema =
+        const string Schema =
             """{"type":"object","properties":{"finder":{"type":"string","enum":["old woman","old man"]},"count":{"type":"integer","minimum":1,"maximum":9}},"required":["finder","count"],"additionalProperties":false}""";
 
         var (status, body) = await fixture.PostAsync(
-            $$"""{"input":"Who found the peach?","text":{"format":{"type":"json_schema","name":"peach","strict":true,"schema":{{schema}}}},"temperature":0,"max_output_tokens":200}""");
+            """{"input":"Who found the peach?","text":{"format":{"type":"json_schema","name":"peach","strict":true,"schema":"""
+            + Schema + """}},"temperature":0,"max_output_tokens":200}""");
 
         Assert.True(status == HttpStatusCode.OK, body.ToString());
         Assert.Equal("completed", body.GetProperty("status").GetString());
         var text = Assert.Single(body.GetProperty("output").EnumerateArray()).GetProperty("content")[0].GetProperty("text").GetString()!;
-        Assert.True(SchemaValidator.IsValid(schema, text), text);
+        Assert.True(SchemaValidator.IsValid(Schema, text), text);
         Assert.Equal("json_schema", body.GetProperty("text").GetProperty("format").GetProperty("type").GetString());
     }
 
