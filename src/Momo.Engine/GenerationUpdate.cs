@@ -11,4 +11,9 @@ public sealed record GenerationUpdate(
     int NewTokens,
     FinishReason? Finish = null,
     GenerationStatistics? Statistics = null,
-    string? Error = null);
+    string? Error = null)
+{
+    /// <summary>On a <see cref="FinishReason.Stop"/> update: the stop string that ended generation; null when an
+    /// end-of-generation token did.</summary>
+    public string? StopSequence { get; init; }
+}

@@ -16,6 +16,9 @@ internal sealed class OutputText(ITokenText vocabulary, IReadOnlyList<string> st
     /// <summary>Completion tokens counted so far (including one that ended generation).</summary>
     public int CompletionTokens { get; private set; }
 
+    /// <summary>The stop string that ended generation, if one did.</summary>
+    public string? MatchedStop => _stops.Matched;
+
     /// <summary>
     /// Consumes newly committed tokens in order, stopping at the first that finishes the request; tokens after it
     /// are ignored (a speculative round may commit past the end).

@@ -43,7 +43,10 @@ internal sealed partial class Publisher(EngineTelemetry telemetry, int contextPe
             FinishReason.Cancelled => SequenceState.Cancelled,
             _ => SequenceState.Finished,
         };
-        if (Write(sequence, new GenerationUpdate(text, newTokens, reason, sequence.Statistics(), error)))
+        if (Write(sequence, new GenerationUpdate(text, newTokens, reason, sequence.Statistics(), error)
+            {
+                StopSequence = reason == FinishReason.Stop ? sequence.Text.MatchedStop : null,
+            }))
         {
             sequence.Output.TryComplete();
         }

@@ -9,6 +9,9 @@ internal sealed class StopSequenceMatcher(IReadOnlyList<string> stops)
     private readonly string[] _stops = stops.Where(s => s.Length > 0).ToArray();
     private string _held = "";
 
+    /// <summary>The stop string that ended the text, once one has (the earliest in the text; the first listed on a tie).</summary>
+    public string? Matched { get; private set; }
+
     /// <summary>Adds text; returns what is safe to emit, and whether a stop string was found (text after it is dropped).</summary>
     public (string SafeToEmit, bool Stopped) Push(string text)
     {
@@ -24,6 +27,7 @@ internal sealed class StopSequenceMatcher(IReadOnlyList<string> stops)
             if (at >= 0 && (first < 0 || at < first))
             {
                 first = at;
+                Matched = stop;
             }
         }
         if (first >= 0)

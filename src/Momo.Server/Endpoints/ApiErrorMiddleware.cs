@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Momo.Server.Configuration;
 using Momo.Server.Contracts;
@@ -51,19 +50,27 @@ internal sealed partial class ApiErrorMiddleware(
     private Task WriteAsync(HttpContext http, int status, ApiError error)
     {
         metrics.RecordError(error.Type, error.Code, status);
-        var result = TypedResults.Json(new ErrorResponse(error), MomoJsonContext.Default.ErrorResponse, statusCode: status);
-        return ((IResult)result).ExecuteAsync(http);
+        return ErrorResults.For(http, status, error).ExecuteAsync(http);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error while serving a request")]
     private partial void LogUnexpected(Exception failure);
 }
 
-/// <summary>Unknown routes under /v1 answer OpenAI-style 404s too.</summary>
+/// <summary>Unknown routes under /v1 answer 404s in the API's error shape too.</summary>
 internal static class NotFoundFallback
 {
-    public static JsonHttpResult<ErrorResponse> Handle(HttpContext http) => TypedResults.Json(
-        new ErrorResponse(new ApiError($"Unknown endpoint {http.Request.Method} {http.Request.Path}.", "invalid_request_error", null, "unknown_url")),
-        MomoJsonContext.Default.ErrorResponse,
-        statusCode: StatusCodes.Status404NotFound);
+    public static IResult Handle(HttpContext http) => ErrorResults.For(
+        http, StatusCodes.Status404NotFound,
+        new ApiError($"Unknown endpoint {http.Request.Method} {http.Request.Path}.", "invalid_request_error", null, "unknown_url"));
+}
+
+/// <summary>
+/// An error as the route's dialect writes it: Anthropic's shape on /v1/messages, OpenAI's everywhere else.
+/// </summary>
+internal static class ErrorResults
+{
+    public static IResult For(HttpContext http, int status, ApiError error) => Dialects.Messages.AnthropicErrors.Applies(http.Request.Path)
+        ? TypedResults.Json(Dialects.Messages.AnthropicErrors.Body(status, error), Dialects.Messages.AnthropicJsonContext.Default.AnthropicErrorResponse, statusCode: status)
+        : TypedResults.Json(new ErrorResponse(error), MomoJsonContext.Default.ErrorResponse, statusCode: status);
 }

@@ -1,12 +1,9 @@
 using Microsoft.Extensions.Options;
-using Momo.Engine;
 using Momo.Server.Configuration;
 using Momo.Server.Contracts;
-using Momo.Server.Hosting;
+using Momo.Server.Dialects.Chat;
+using Momo.Server.Generation;
 using Momo.Server.Streaming;
-using Momo.Server.Telemetry;
-using Momo.Server.Tools;
-using Momo.Server.Validation;
 
 namespace Momo.Server.Endpoints;
 
@@ -26,39 +23,16 @@ internal static class ChatCompletionsEndpoints
         return routes;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, RuntimeHolder holder, RequestSummaryLog log, IOptions<LimitOptions> limits)
+    private static async Task<IResult> CreateAsync(HttpContext http, GenerationPipeline pipeline, IOptions<LimitOptions> limits)
     {
         var body = await EngineSubmission.ReadBodyAsync(http.Request, MomoJsonContext.Default.ChatCompletionRequest);
-        var runtime = holder.Require();
-        GenerationRequestFactory.CheckModel(body.Model, runtime);
-        RequestLimitCheck.CheckBody(body, limits.Value);
-        var turns = ChatTurn.Read(body.Messages);
-        var tools = ToolRequestReader.Read(body, chat: true);
-        var syntax = ToolCallSyntax.For(ToolCallSyntax.Detect(runtime.Text.ChatTemplate));
-        var grammar = ToolGrammar.Build(tools, syntax);
-        var prompt = runtime.Text.RenderChat(ToolPromptRenderer.Render(turns, tools.Tools, syntax));
-        var tokens = runtime.Text.Tokenize(prompt, addBos: true, parseSpecial: true);
-        RequestLimitCheck.CheckPrompt(tokens.Length, limits.Value, "messages");
-        var id = EngineSubmission.NewId("chatcmpl-");
-        var request = GenerationRequestFactory.Create(body, tokens, runtime, id) with
-        {
-            Grammar = grammar,
-            // request_success counts an answer that called tools as tool_calls, as the answer itself says.
-            StopLabel = tools.MayCall ? text => ToolCallAnswer.Split(text, new ToolCallParser(syntax)).Called ? "tool_calls" : "stop" : null,
-        };
-        var parser = tools.MayCall ? new ToolCallParser(syntax) : null;
-        using var call = GenerationCall.Start(runtime, request, prompt, log, http.RequestAborted, tools.MayCall ? "tools" : "response_format");
+        using var call = pipeline.Start(ChatDialect.ToIntent(body, limits.Value), EngineSubmission.NewId("chatcmpl-"), http.RequestAborted);
         if (body.Stream == true)
         {
-            await GenerationStream.WriteAsync(http, call, body.StreamOptions?.IncludeUsage == true, new ChatStreamShape(parser));
+            await GenerationStream.WriteAsync(http, call, new ChatStreamWriter(call, body.StreamOptions?.IncludeUsage == true));
             return Results.Empty;
         }
-        var outcome = await GenerationOutcome.CollectAsync(call, http.RequestAborted);
-        var (message, called) = parser is null ? (new AssistantMessage("assistant", outcome.Text), false) : ToolCallAnswer.Split(outcome.Text, parser);
-        var finish = called && outcome.Finish == FinishReason.Stop ? "tool_calls" : outcome.Finish.ToApiName();
-        return TypedResults.Json(
-            new ChatCompletionResponse(id, "chat.completion", call.Created, runtime.ModelId, [new ChatChoice(0, message, finish)],
-                ResponseMapping.ToUsage(outcome.Statistics), ResponseMapping.ToSpeculative(outcome.Statistics), call.Fingerprint),
-            MomoJsonContext.Default.ChatCompletionResponse);
+        var answer = await Answer.CollectAsync(call, http.RequestAborted);
+        return TypedResults.Json(ChatDialect.ToResponse(call, answer), MomoJsonContext.Default.ChatCompletionResponse);
     }
 }

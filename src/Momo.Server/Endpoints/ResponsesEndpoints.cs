@@ -1,12 +1,10 @@
 using Microsoft.Extensions.Options;
-using Momo.Engine;
 using Momo.Server.Configuration;
 using Momo.Server.Contracts;
-using Momo.Server.Hosting;
-using Momo.Server.Responses;
+using Momo.Server.Dialects.Responses;
+using Momo.Server.Generation;
+using Momo.Server.Streaming;
 using Momo.Server.Telemetry;
-using Momo.Server.Tools;
-using Momo.Server.Validation;
 
 namespace Momo.Server.Endpoints;
 
@@ -36,55 +34,38 @@ internal static class ResponsesEndpoints
         return routes;
     }
 
-    private static async Task<IResult> CountInputTokensAsync(HttpContext http, RuntimeHolder holder, ResponseStore store, IOptions<LimitOptions> limits)
+    private static async Task<IResult> CountInputTokensAsync(HttpContext http, GenerationPipeline pipeline, ResponseStore store, IOptions<LimitOptions> limits)
     {
         var body = await EngineSubmission.ReadBodyAsync(http.Request, MomoJsonContext.Default.ResponsesRequest);
-        var prompt = ResponsesPrompt.Build(body, holder.Require(), store, limits.Value);
-        return TypedResults.Json(new InputTokensResponse(prompt.Tokens.Length), MomoJsonContext.Default.InputTokensResponse);
+        var count = pipeline.CountPromptTokens(ResponsesDialect.ToIntent(body, store, limits.Value).Intent);
+        return TypedResults.Json(new InputTokensResponse(count), MomoJsonContext.Default.InputTokensResponse);
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpContext http, RuntimeHolder holder, RequestSummaryLog log, IOptions<LimitOptions> limits, ResponseStore store, ServerMetrics metrics)
+        HttpContext http, GenerationPipeline pipeline, ResponseStore store, IOptions<LimitOptions> limits, ServerMetrics metrics)
     {
         var body = await EngineSubmission.ReadBodyAsync(http.Request, MomoJsonContext.Default.ResponsesRequest);
-        var runtime = holder.Require();
-        var prompt = ResponsesPrompt.Build(body, runtime, store, limits.Value);
-        var id = EngineSubmission.NewId("resp_");
-        var request = GenerationRequestFactory.Create(body, prompt.Tokens, runtime, id);
-        var mayCall = prompt.Choice.MayCall;
-        request = request with
-        {
-            MaxTokens = Math.Min(request.MaxTokens, body.MaxOutputTokens ?? int.MaxValue),
-            Grammar = prompt.Grammar,
-            // request_success counts an answer that called functions as tool_calls, as chat completions does.
-            StopLabel = mayCall ? text => ToolCallAnswer.Split(text, new ToolCallParser(prompt.Syntax)).Called ? "tool_calls" : "stop" : null,
-        };
-        metrics.RecordDroppedTools(prompt.Tools.Dropped);
-        var assembler = new ResponseAssembler(mayCall ? new ToolCallParser(prompt.Syntax) : null, prompt.Tools.Namespaces);
-        using var call = GenerationCall.Start(runtime, request, prompt.Text, log, http.RequestAborted, mayCall ? "tools" : "text.format");
-        var inProgress = ResponseEcho.InProgress(body, id, call.Created, runtime.ModelId);
+        var translation = ResponsesDialect.ToIntent(body, store, limits.Value);
+        using var call = pipeline.Start(translation.Intent, ResponsesDialect.NewResponseId(), http.RequestAborted);
+        metrics.RecordDroppedTools(translation.Tools.Dropped);
+        var writer = new ResponsesStreamWriter(ResponseEcho.InProgress(body, call.Id, call.Created, call.Runtime.ModelId), translation.Tools.Namespaces);
         if (body.Stream == true)
         {
-            if (await ResponseEventStream.WriteAsync(http, call, assembler, inProgress) is { } streamed)
-            {
-                Keep(store, body, streamed, prompt);
-            }
+            await GenerationStream.WriteAsync(http, call, writer);
+            Keep(store, body, writer.Finished, translation);
             return Results.Empty;
         }
-        var outcome = await GenerationOutcome.CollectAsync(call, http.RequestAborted);
-        assembler.Text(outcome.Text);
-        assembler.Finish(outcome.Finish == FinishReason.Length);
-        var finished = ResponseEcho.Finished(inProgress, assembler.Output, outcome.Finish, outcome.Statistics);
-        Keep(store, body, finished, prompt);
+        var finished = writer.Collect(await Answer.CollectAsync(call, http.RequestAborted));
+        Keep(store, body, finished, translation);
         return TypedResults.Json(finished, MomoJsonContext.Default.ResponseObject);
     }
 
-    // store: false responses are never kept, as OpenAI's.
-    private static void Keep(ResponseStore store, ResponsesRequest body, ResponseObject response, ResponsesPrompt prompt)
+    // store: false responses are never kept, as OpenAI's are not; nor is a stream that failed.
+    private static void Keep(ResponseStore store, ResponsesRequest body, ResponseObject? response, ResponsesTranslation translation)
     {
-        if (body.Store != false)
+        if (body.Store != false && response is not null)
         {
-            store.Add(response.Id, [.. prompt.Conversation, ResponseEcho.AsTurn(response.Output)]);
+            store.Add(response.Id, [.. translation.Conversation, ResponseEcho.AsTurn(response.Output)]);
         }
     }
 }

@@ -20,6 +20,6 @@ internal static class StatusCodeErrors
         var error = status == StatusCodes.Status405MethodNotAllowed
             ? new ApiError($"{http.Request.Method} is not allowed on {http.Request.Path}.", "invalid_request_error", null, "method_not_allowed")
             : new ApiError($"The request was refused with HTTP {status}.", status >= 500 ? "server_error" : "invalid_request_error", null, null);
-        return ((IResult)TypedResults.Json(new ErrorResponse(error), MomoJsonContext.Default.ErrorResponse, statusCode: status)).ExecuteAsync(http);
+        return ErrorResults.For(http, status, error).ExecuteAsync(http);
     }
 }

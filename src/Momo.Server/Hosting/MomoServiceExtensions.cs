@@ -52,7 +52,8 @@ internal static class MomoServiceExtensions
             }
         });
         builder.Services.AddSingleton<RuntimeHolder>();
-        builder.Services.AddSingleton<Responses.ResponseStore>();
+        builder.Services.AddSingleton<Generation.GenerationPipeline>();
+        builder.Services.AddSingleton<Dialects.Responses.ResponseStore>();
         builder.Services.AddHostedService<ModelLoader>();
         builder.Services.AddMomoHealthChecks();
         // The OpenAPI document describes the wire format: OpenAI's snake_case, numbers as numbers.
@@ -99,6 +100,7 @@ internal static class MomoServiceExtensions
         var v1 = app.MapGroup("/v1").WithTags("OpenAI");
         v1.MapChatCompletions();
         v1.MapCompletions();
+        v1.MapMessages();
         v1.MapResponses();
         v1.MapModels();
         v1.MapFallback(NotFoundFallback.Handle);

@@ -6,13 +6,14 @@ namespace Momo.Server.Security;
 
 /// <summary>
 /// With API keys configured, /v1/* (and /health, /alive, /metrics when configured) needs
-/// <c>Authorization: Bearer KEY</c>; otherwise 401 invalid_api_key. Optionally bounds the requests one key has in
+/// <c>Authorization: Bearer KEY</c> or <c>x-api-key: KEY</c>; otherwise 401 invalid_api_key. Optionally bounds the requests one key has in
 /// flight (429). Runs inside <see cref="Endpoints.ApiErrorMiddleware"/>, so refusals are OpenAI errors. The presented
 /// key is never logged nor echoed.
 /// </summary>
 internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore keys, IOptions<MomoOptions> options)
 {
     private const string Scheme = "Bearer ";
+    private const string ApiKeyHeader = "x-api-key";
     private readonly MomoOptions _options = options.Value;
     private readonly KeyConcurrency _inFlight = new(options.Value.MaxConcurrentRequestsPerKey);
 
@@ -49,6 +50,7 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore keys, I
         || (_options.AuthenticateAlive && path.StartsWithSegments("/alive"))
         || (_options.AuthenticateMetrics && path.StartsWithSegments("/metrics"));
 
+    // Anthropic's clients send the key as x-api-key; either header may carry it.
     private int Authenticate(HttpContext http)
     {
         var header = http.Request.Headers.Authorization.ToString();
@@ -57,9 +59,14 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore keys, I
         {
             return index;
         }
+        var apiKey = http.Request.Headers[ApiKeyHeader].ToString();
+        if (apiKey.Length > 0 && keys.Match(apiKey.AsSpan().Trim()) is { } keyIndex)
+        {
+            return keyIndex;
+        }
         http.Response.Headers.WWWAuthenticate = "Bearer";
-        var message = header.Length == 0
-            ? "No API key provided. Send it in the header Authorization: Bearer YOUR_KEY."
+        var message = header.Length == 0 && apiKey.Length == 0
+            ? "No API key provided. Send it in the header Authorization: Bearer YOUR_KEY (or x-api-key: YOUR_KEY)."
             : "Incorrect API key provided.";
         throw new ApiException(401, new ApiError(message, "invalid_request_error", null, "invalid_api_key"));
     }

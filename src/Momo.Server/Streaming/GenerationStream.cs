@@ -1,53 +1,28 @@
-using System.Text.Json.Serialization.Metadata;
-using Momo.Engine;
-using Momo.Server.Contracts;
-using Momo.Server.Endpoints;
+using Momo.Server.Generation;
 
 namespace Momo.Server.Streaming;
 
-/// <summary>How one endpoint shapes its stream chunks; the order of events is <see cref="GenerationStream"/>'s.</summary>
-internal interface IStreamShape<TChunk>
-{
-    JsonTypeInfo<TChunk> Type { get; }
-
-    /// <summary>The chunk sent before any text (chat: the assistant role), or null for none.</summary>
-    TChunk? Opening(GenerationCall call);
-
-    /// <summary>The chunks new text makes (none while text is held back, e.g. what may begin a tool call).</summary>
-    IEnumerable<TChunk> Text(GenerationCall call, string text);
-
-    /// <summary>Chunks for text still held back, then the last chunk with a choice: its finish reason and the
-    /// speculative statistics.</summary>
-    IEnumerable<TChunk> Finish(GenerationCall call, string finishReason, SpeculativeStatistics speculative);
-
-    /// <summary>The usage chunk (no choices), sent when the client asked for it.</summary>
-    TChunk Usage(GenerationCall call, Usage usage, SpeculativeStatistics speculative);
-}
-
 /// <summary>
-/// Streams a generation over server-sent events, the same for both endpoints: the opening chunk, text chunks (whole
-/// UTF-8 characters, never part of a stop string), a finish chunk with the speculative statistics, the usage chunk
-/// when asked, then [DONE]. A failure after the stream started (status already 200) is an error event before [DONE].
+/// Streams a generation over server-sent events, the same for every dialect: the writer's opening frames, then the
+/// frames of each answer event as the engine's text arrives (whole UTF-8 characters, never part of a stop string;
+/// text that may begin a tool call is held back by the <see cref="AnswerReader"/>), then the closing frames. A
+/// failure after the stream started (status already 200) is written as the dialect's error event.
 /// </summary>
 internal static class GenerationStream
 {
-    public static async Task WriteAsync<TChunk>(HttpContext http, GenerationCall call, bool includeUsage, IStreamShape<TChunk> shape)
+    public static async Task WriteAsync(HttpContext http, GenerationCall call, IAnswerStreamWriter writer)
     {
         var aborted = http.RequestAborted;
         var events = new ServerSentEvents(http.Response);
         await events.StartAsync(aborted);
-        if (shape.Opening(call) is { } opening)
-        {
-            await events.WriteAsync(opening, shape.Type, aborted);
-        }
+        await events.WriteAsync(writer.Opening(), aborted);
+        var reader = call.NewAnswerReader();
         await foreach (var update in call.ReadAllAsync(aborted))
         {
-            if (update.Text.Length > 0)
+            var pieces = reader.Feed(update.Text);
+            if (pieces.Count > 0)
             {
-                foreach (var chunk in shape.Text(call, update.Text))
-                {
-                    await events.WriteAsync(chunk, shape.Type, aborted);
-                }
+                await events.WriteAsync(pieces.SelectMany(writer.Write), aborted);
             }
             if (update.Finish is not { } finish)
             {
@@ -55,19 +30,12 @@ internal static class GenerationStream
             }
             if (call.FailureOf(update) is { } failure)
             {
-                await events.WriteAsync(new ErrorResponse(failure.Error), MomoJsonContext.Default.ErrorResponse, aborted);
-                break;
+                await events.WriteAsync(writer.Failure(failure), aborted);
+                return;
             }
-            var speculative = ResponseMapping.ToSpeculative(update.Statistics!);
-            foreach (var chunk in shape.Finish(call, finish.ToApiName(), speculative))
-            {
-                await events.WriteAsync(chunk, shape.Type, aborted);
-            }
-            if (includeUsage)
-            {
-                await events.WriteAsync(shape.Usage(call, ResponseMapping.ToUsage(update.Statistics!), speculative), shape.Type, aborted);
-            }
+            var (held, end) = reader.Finish(finish, update.StopSequence, update.Statistics!);
+            await events.WriteAsync([.. held.SelectMany(writer.Write), .. writer.Closing(end)], aborted);
+            return;
         }
-        await events.DoneAsync(aborted);
     }
 }

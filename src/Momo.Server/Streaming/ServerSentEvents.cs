@@ -1,13 +1,12 @@
-using System.Text.Json.Serialization.Metadata;
-
 namespace Momo.Server.Streaming;
 
-/// <summary>Writes OpenAI-style server-sent events: <c>data: {json}\n\n</c> per chunk, then <c>data: [DONE]</c>.</summary>
+/// <summary>Writes server-sent events: <c>event: NAME\n</c> when the frame has a name, then <c>data: ...\n\n</c>.</summary>
 internal sealed class ServerSentEvents(HttpResponse response)
 {
-    private static readonly byte[] Prefix = "data: "u8.ToArray();
+    private static readonly byte[] EventPrefix = "event: "u8.ToArray();
+    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
+    private static readonly byte[] LineEnd = "\n"u8.ToArray();
     private static readonly byte[] Separator = "\n\n"u8.ToArray();
-    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
 
     /// <summary>Sends the headers; call before the first event.</summary>
     public async Task StartAsync(CancellationToken cancellation)
@@ -18,19 +17,21 @@ internal sealed class ServerSentEvents(HttpResponse response)
         await response.StartAsync(cancellation);
     }
 
-    /// <summary>Writes one event and flushes it to the client.</summary>
-    public async Task WriteAsync<T>(T chunk, JsonTypeInfo<T> type, CancellationToken cancellation)
+    /// <summary>Writes frames and flushes them to the client.</summary>
+    public async Task WriteAsync(IEnumerable<SseFrame> frames, CancellationToken cancellation)
     {
-        await response.Body.WriteAsync(Prefix, cancellation);
-        await System.Text.Json.JsonSerializer.SerializeAsync(response.Body, chunk, type, cancellation);
-        await response.Body.WriteAsync(Separator, cancellation);
-        await response.Body.FlushAsync(cancellation);
-    }
-
-    /// <summary>Writes the closing <c>[DONE]</c> event.</summary>
-    public async Task DoneAsync(CancellationToken cancellation)
-    {
-        await response.Body.WriteAsync(Done, cancellation);
+        foreach (var frame in frames)
+        {
+            if (frame.Event is { } name)
+            {
+                await response.Body.WriteAsync(EventPrefix, cancellation);
+                await response.Body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(name), cancellation);
+                await response.Body.WriteAsync(LineEnd, cancellation);
+            }
+            await response.Body.WriteAsync(DataPrefix, cancellation);
+            await response.Body.WriteAsync(frame.Data, cancellation);
+            await response.Body.WriteAsync(Separator, cancellation);
+        }
         await response.Body.FlushAsync(cancellation);
     }
 }

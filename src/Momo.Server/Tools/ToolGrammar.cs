@@ -21,8 +21,8 @@ internal static class ToolGrammar
         }
         return request.Format switch
         {
-            ResponseFormatKind.JsonObject => Compile(OutputGrammar.AnyJsonObject, "response_format"),
-            ResponseFormatKind.JsonSchema => Compile(() => OutputGrammar.JsonSchema(request.Schema!.Value), "response_format.json_schema.schema"),
+            ResponseFormatKind.JsonObject => Compile(OutputGrammar.AnyJsonObject, request.FormatParam),
+            ResponseFormatKind.JsonSchema => Compile(() => OutputGrammar.JsonSchema(request.Schema!.Value), request.SchemaParam),
             _ => null,
         };
     }
@@ -32,7 +32,7 @@ internal static class ToolGrammar
     private static OutputGrammar Calls(ToolRequest request, ToolCallSyntax syntax)
     {
         var offered = request.Choice == ToolChoiceKind.Named ? request.Tools.Where(t => t.Name == request.NamedFunction) : request.Tools;
-        var call = OutputGrammar.Choice([.. offered.Select(t => Call(t, syntax, request.Tools))]);
+        var call = OutputGrammar.Choice([.. offered.Select(t => Call(t, syntax))]);
         var parts = new List<OutputGrammar>();
         AddLiteral(parts, syntax.BlockOpen);
         parts.Add(call);
@@ -44,27 +44,14 @@ internal static class ToolGrammar
         return OutputGrammar.Sequence([.. parts]);
     }
 
-    private static OutputGrammar Call(ToolDefinition tool, ToolCallSyntax syntax, IReadOnlyList<ToolDefinition> all)
+    private static OutputGrammar Call(ToolDefinition tool, ToolCallSyntax syntax)
     {
-        var param = $"tools[{IndexOf(all, tool)}].function.parameters";
         // A function declared without parameters still receives a JSON object of arguments, as OpenAI's does.
         var arguments = tool.Parameters is { } schema
-            ? Compile(() => OutputGrammar.JsonSchema(schema), param)
-            : Compile(OutputGrammar.AnyJsonObject, param);
+            ? Compile(() => OutputGrammar.JsonSchema(schema), tool.SchemaParam)
+            : Compile(OutputGrammar.AnyJsonObject, tool.SchemaParam);
         return OutputGrammar.Sequence(
             OutputGrammar.Literal(syntax.CallOpen + tool.Name + syntax.ArgumentsKey), arguments, OutputGrammar.Literal(syntax.CallClose));
-    }
-
-    private static int IndexOf(IReadOnlyList<ToolDefinition> tools, ToolDefinition tool)
-    {
-        for (var i = 0; i < tools.Count; i++)
-        {
-            if (ReferenceEquals(tools[i], tool))
-            {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static void AddLiteral(List<OutputGrammar> parts, string text)

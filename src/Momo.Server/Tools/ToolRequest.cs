@@ -6,7 +6,12 @@ namespace Momo.Server.Tools;
 /// <param name="Name">Function name (OpenAI's rule: 1–64 of a–z, A–Z, 0–9, _ and -).</param>
 /// <param name="Parameters">The arguments' JSON schema, or null when the function takes none given.</param>
 /// <param name="PromptJson">The tool as the model reads it in the prompt: compact JSON of <c>{"type":"function","function":...}</c>.</param>
-internal sealed record ToolDefinition(string Name, JsonElement? Parameters, string PromptJson);
+/// <param name="SchemaParam">The request field holding <paramref name="Parameters"/>, named when its schema is refused.</param>
+internal sealed record ToolDefinition(string Name, JsonElement? Parameters, string PromptJson, string SchemaParam)
+{
+    /// <summary>Left out of the prompt but still callable (Anthropic's <c>defer_loading</c>: the client reveals it later).</summary>
+    public bool Deferred { get; init; }
+}
 
 /// <summary>What <c>tool_choice</c> asks for.</summary>
 internal enum ToolChoiceKind
@@ -54,4 +59,13 @@ internal sealed record ToolRequest(
 
     /// <summary>Whether the model may call tools, so its output must be parsed for calls.</summary>
     public bool MayCall => Tools.Count > 0 && Choice != ToolChoiceKind.None;
+
+    /// <summary>The tools the prompt lists (all but the deferred ones).</summary>
+    public IReadOnlyList<ToolDefinition> PromptTools => [.. Tools.Where(t => !t.Deferred)];
+
+    /// <summary>The structured-output field, named when it is refused (response_format, output_config.format).</summary>
+    public string FormatParam { get; init; } = "response_format";
+
+    /// <summary>The field holding <see cref="Schema"/>, named when the schema is refused.</summary>
+    public string SchemaParam { get; init; } = "response_format.json_schema.schema";
 }

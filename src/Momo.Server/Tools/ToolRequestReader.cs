@@ -90,7 +90,7 @@ internal static partial class ToolRequestReader
             {
                 throw ApiException.Invalid($"{at}.function.strict must be true or false.", $"{at}.function.strict");
             }
-            result.Add(new ToolDefinition(name, parameters, "{\"type\":\"function\",\"function\":" + CompactJson.Of(function) + "}"));
+            result.Add(new ToolDefinition(name, parameters, "{\"type\":\"function\",\"function\":" + CompactJson.Of(function) + "}", $"{at}.function.parameters"));
         }
         return result;
     }
@@ -166,9 +166,9 @@ internal static partial class ToolRequestReader
     }
 
     // Raw JSON text, never decoded: ValueEquals throws on a lone surrogate escape ("\ud800").
-    private static bool Is(JsonElement value, string text) => value.ValueKind == JsonValueKind.String && value.GetRawText() == $"\"{text}\"";
+    internal static bool Is(JsonElement value, string text) => value.ValueKind == JsonValueKind.String && value.GetRawText() == $"\"{text}\"";
 
-    private static string FunctionName(JsonElement function, string param) =>
+    internal static string FunctionName(JsonElement function, string param) =>
         function.TryGetProperty("name", out var name) && ValidName(name)
             ? name.GetString()!
             : throw ApiException.Invalid("The function name must be 1–64 letters, digits, _ or - (OpenAI's rule).", param);

@@ -1,36 +1,32 @@
 using Momo.Engine;
 using Momo.Engine.Sampling;
 using Momo.Server.Contracts;
+using Momo.Server.Generation;
 using Momo.Server.Hosting;
 
 namespace Momo.Server.Validation;
 
 /// <summary>
-/// Checks an OpenAI request's parameters and turns them into an engine request. Every refusal is an
-/// <see cref="ApiException"/> naming the offending parameter.
+/// Checks an intent's settings and turns them into an engine request. Every refusal is an
+/// <see cref="ApiException"/> naming the offending field in the dialect's own words.
 /// </summary>
 internal static class GenerationRequestFactory
 {
-    public static GenerationRequest Create(GenerationParameters body, int[] promptTokens, ModelRuntime runtime, string id)
+    /// <summary>The engine request for <paramref name="intent"/>, whose prompt is <paramref name="promptTokens"/>.</summary>
+    public static GenerationRequest Create(GenerationIntent intent, int[] promptTokens, ModelRuntime runtime, string id)
     {
-        CheckModel(body.Model, runtime);
-        UnsupportedFields.Check(body);
-        if (body.N is { } n && n != 1)
-        {
-            throw ApiException.Invalid($"n={n} is not supported yet; only n=1 is.", "n", "unsupported_value");
-        }
+        var fields = intent.Fields;
         if (promptTokens.Length == 0)
         {
-            throw ApiException.Invalid("The prompt is empty after tokenization; give at least one token of text.", body is CompletionRequest ? "prompt" : "messages");
+            throw ApiException.Invalid("The prompt is empty after tokenization; give at least one token of text.", fields.Prompt);
         }
-        var maxTokens = MaxTokens(body, promptTokens.Length, runtime.ContextSize);
-        var stops = body.Stop ?? [];
-        // Count and length limits were checked with the body (RequestLimitCheck).
-        if (stops.Any(string.IsNullOrEmpty))
+        var maxTokens = MaxTokens(intent, promptTokens.Length, runtime.ContextSize);
+        // Count and length limits were checked with the intent (RequestLimitCheck).
+        if (intent.Stops.Any(string.IsNullOrEmpty))
         {
-            throw ApiException.Invalid("stop strings must not be empty.", "stop");
+            throw ApiException.Invalid($"{fields.Stop} strings must not be empty.", fields.Stop);
         }
-        return new GenerationRequest(id, promptTokens, Sampling(body, runtime), maxTokens, stops, Speculation(body.Speculative, runtime));
+        return new GenerationRequest(id, promptTokens, Sampling(intent.Sampling, runtime), maxTokens, intent.Stops, Speculation(intent.Speculative, runtime));
     }
 
     /// <summary>404 unless <paramref name="model"/> names the served model (or is omitted).</summary>
@@ -43,17 +39,17 @@ internal static class GenerationRequestFactory
         }
     }
 
-    private static int MaxTokens(GenerationParameters body, int promptTokens, int contextSize)
+    private static int MaxTokens(GenerationIntent intent, int promptTokens, int contextSize)
     {
         if (promptTokens + 1 > contextSize)
         {
             throw new ApiException(400, new ApiError(
                 $"The prompt has {promptTokens} tokens but the context holds {contextSize} (at least one completion token must fit).",
-                "invalid_request_error", "messages", "context_length_exceeded")
+                "invalid_request_error", intent.Fields.Prompt, "context_length_exceeded")
             { NPromptTokens = promptTokens, NCtx = contextSize });
         }
         var room = contextSize - promptTokens;
-        var (name, requested) = body.MaxCompletionTokens is { } mct ? ("max_completion_tokens", mct) : ("max_tokens", body.MaxTokens);
+        var (name, requested) = (intent.Fields.MaxTokens, intent.MaxTokens);
         if (requested is null)
         {
             return room;
@@ -65,7 +61,7 @@ internal static class GenerationRequestFactory
         return Math.Min(requested.Value, room);
     }
 
-    private static SamplingParameters Sampling(GenerationParameters body, ModelRuntime runtime)
+    private static SamplingParameters Sampling(SamplingRequest body, ModelRuntime runtime)
     {
         var sampling = new SamplingParameters
         {
@@ -85,10 +81,10 @@ internal static class GenerationRequestFactory
     }
 
     /// <summary>logit_bias keys are token ids written as strings on the wire.</summary>
-    private static Dictionary<int, float> LogitBias(Dictionary<string, double>? bias)
+    private static Dictionary<int, float> LogitBias(IReadOnlyDictionary<string, double>? bias)
     {
         var result = new Dictionary<int, float>();
-        foreach (var (key, value) in bias ?? [])
+        foreach (var (key, value) in bias ?? new Dictionary<string, double>())
         {
             if (!int.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var token))
             {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Momo.Server.Configuration;
 using Momo.Server.Contracts;
+using Momo.Server.Generation;
 
 namespace Momo.Server.Validation;
 
@@ -10,28 +11,27 @@ namespace Momo.Server.Validation;
 /// </summary>
 internal static class RequestLimitCheck
 {
-    /// <summary>Checks the fields whose sizes are known from the body alone.</summary>
-    public static void CheckBody(GenerationParameters body, LimitOptions limits)
+    /// <summary>Checks the message count before a dialect reads the messages (<paramref name="param"/>: their field).</summary>
+    public static void CheckMessageCount(int count, LimitOptions limits, string param = "messages")
     {
-        if (body is ChatCompletionRequest { Messages: { } messages } && messages.Count > limits.MaxMessages)
+        if (count > limits.MaxMessages)
         {
-            throw Breach($"messages holds {messages.Count} messages; the limit is {limits.MaxMessages}", "MaxMessages", "messages", "too_many_messages");
+            throw Breach($"{param} holds {count} messages; the limit is {limits.MaxMessages}", "MaxMessages", param, "too_many_messages");
         }
-        foreach (var (name, value) in new[] { ("max_tokens", body.MaxTokens), ("max_completion_tokens", body.MaxCompletionTokens) })
+    }
+
+    /// <summary>Checks the intent's sizes known before tokenization: completion limit, stop strings, logit bias.</summary>
+    public static void CheckIntent(GenerationIntent intent, LimitOptions limits)
+    {
+        var maxTokens = intent.Fields.MaxTokens;
+        if (limits.MaxTokensCap is { } cap && intent.MaxTokens > cap)
         {
-            if (limits.MaxTokensCap is { } cap && value > cap)
-            {
-                throw Breach($"{name}={value} is above the limit of {cap}", "MaxTokensCap", name, "max_tokens_too_large");
-            }
+            throw Breach($"{maxTokens}={intent.MaxTokens} is above the limit of {cap}", "MaxTokensCap", maxTokens, "max_tokens_too_large");
         }
-        CheckStops(body.Stop, limits);
-        if (body.LogitBias is { } bias && bias.Count > limits.MaxLogitBias)
+        CheckStops(intent.Stops, intent.Fields.Stop, limits);
+        if (intent.Sampling.LogitBias is { } bias && bias.Count > limits.MaxLogitBias)
         {
             throw Breach($"logit_bias holds {bias.Count} entries; the limit is {limits.MaxLogitBias}", "MaxLogitBias", "logit_bias", "logit_bias_too_large");
-        }
-        if (body.Extra?.TryGetValue("tools", out var tools) == true)
-        {
-            CheckTools(tools, limits);
         }
     }
 
@@ -44,25 +44,23 @@ internal static class RequestLimitCheck
         }
     }
 
-    private static void CheckStops(List<string>? stops, LimitOptions limits)
+    private static void CheckStops(IReadOnlyList<string> stops, string param, LimitOptions limits)
     {
-        if (stops is null)
-        {
-            return;
-        }
         if (stops.Count > limits.MaxStopSequences)
         {
-            throw Breach($"stop holds {stops.Count} strings; the limit is {limits.MaxStopSequences}", "MaxStopSequences", "stop", "too_many_stop_sequences");
+            throw Breach($"{param} holds {stops.Count} strings; the limit is {limits.MaxStopSequences}", "MaxStopSequences", param, "too_many_stop_sequences");
         }
-        if (stops.FindIndex(s => s.Length > limits.MaxStopLength) is var i and >= 0)
+        for (var i = 0; i < stops.Count; i++)
         {
-            throw Breach($"stop[{i}] has {stops[i].Length} characters; the limit is {limits.MaxStopLength}", "MaxStopLength", "stop", "stop_sequence_too_long");
+            if (stops[i].Length > limits.MaxStopLength)
+            {
+                throw Breach($"{param}[{i}] has {stops[i].Length} characters; the limit is {limits.MaxStopLength}", "MaxStopLength", param, "stop_sequence_too_long");
+            }
         }
     }
 
-    // Tools are not honoured yet (issue 12), but their raw size is bounded now so that accepting them costs nothing
-    // unbounded later.
-    private static void CheckTools(JsonElement tools, LimitOptions limits)
+    /// <summary>Bounds the tools' count and raw size before they are read, so reading them costs nothing unbounded.</summary>
+    public static void CheckTools(JsonElement tools, LimitOptions limits)
     {
         if (tools.ValueKind == JsonValueKind.Null)
         {

@@ -1,4 +1,5 @@
 using Momo.Engine.Runtime;
+using Momo.Server.Generation;
 using Momo.Server.Tools;
 
 namespace Momo.Server.Tests.Tools;
@@ -128,9 +129,14 @@ public sealed class ToolPromptRendererTests
         var syntax = ToolCallSyntax.For(Enum.Parse<ChatFormat>(format));
         var emitted = "Checking both.\n" + syntax.Block([("get_weather", "{\"city\": \"Par\\\"is}\"}"), ("get_time", "{ \"zone\" : \"UTC\" }")]);
 
-        var (message, called) = ToolCallAnswer.Split(emitted, new ToolCallParser(syntax));
-        Assert.True(called);
-        var history = new ChatTurn("assistant", message.Content ?? "", [.. message.ToolCalls!.Select(c => new HistoryCall(c.Id, c.Function.Name, c.Function.Arguments))]);
+        var reader = new AnswerReader(syntax);
+        var builder = new AnswerBuilder();
+        builder.Add(reader.Feed(emitted));
+        var (held, end) = reader.Finish(Momo.Engine.FinishReason.Stop, null, new Momo.Engine.GenerationStatistics { Mode = "target_only" });
+        builder.Add(held);
+        var answer = builder.Build(end);
+        Assert.Equal(AnswerFinish.ToolCalls, answer.End.Finish);
+        var history = new ChatTurn("assistant", answer.Text, [.. answer.Calls.Select(c => new HistoryCall(null, c.Name, c.Arguments))]);
         var rendered = ToolPromptRenderer.Render([new("user", "q", []), history], [], syntax);
 
         Assert.Equal(emitted, rendered[1].Content);

@@ -3,10 +3,12 @@ using System.Threading.Channels;
 using Momo.Engine;
 using Momo.Engine.Constraints;
 using Momo.Server.Contracts;
+using Momo.Server.Endpoints;
 using Momo.Server.Hosting;
 using Momo.Server.Telemetry;
+using Momo.Server.Tools;
 
-namespace Momo.Server.Endpoints;
+namespace Momo.Server.Generation;
 
 /// <summary>
 /// One generation request as an endpoint sees it: its id, the engine's update stream, and the bookkeeping every
@@ -20,12 +22,15 @@ internal sealed class GenerationCall : IDisposable
     private readonly string _prompt;
     private readonly System.Text.StringBuilder? _completion;
     private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly ToolCallSyntax? _callSyntax;
     private TimeSpan? _firstToken;
 
     private GenerationCall(
         ModelRuntime runtime, string id, ChannelReader<GenerationUpdate> updates, RequestSummaryLog log, CancellationTokenSource limit,
-        string prompt, CancellationToken aborted)
+        string prompt, ToolCallSyntax? callSyntax, int promptTokens, CancellationToken aborted)
     {
+        _callSyntax = callSyntax;
+        PromptTokens = promptTokens;
         _prompt = prompt;
         _completion = log.LogsText ? new System.Text.StringBuilder() : null;
         Runtime = runtime;
@@ -42,12 +47,20 @@ internal sealed class GenerationCall : IDisposable
     public long Created { get; } = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
     public string Fingerprint => $"momo-{Runtime.DefaultMode.ToApiName()}";
 
+    /// <summary>The prompt's token count, known before the first update (the cached share is known at the end).</summary>
+    public int PromptTokens { get; }
+
+    /// <summary>A reader of this call's answer: it parses tool calls when the model may make them.</summary>
+    public AnswerReader NewAnswerReader() => new(_callSyntax);
+
     /// <summary>
     /// Queues the request; a full queue is a 429 with Retry-After. The engine builds the grammar's matcher here, so a
     /// grammar it cannot build (a recursive schema it cannot lower) is a 400 naming <paramref name="grammarParam"/>.
+    /// <paramref name="callSyntax"/> is the syntax of the tool calls the answer may hold, or null when it may hold none.
     /// </summary>
     public static GenerationCall Start(
-        ModelRuntime runtime, GenerationRequest request, string prompt, RequestSummaryLog log, CancellationToken aborted, string? grammarParam = null)
+        ModelRuntime runtime, GenerationRequest request, string prompt, RequestSummaryLog log, string? grammarParam, ToolCallSyntax? callSyntax,
+        CancellationToken aborted)
     {
         // The engine stops the sequence when the client goes away or the time limit passes, whichever comes first.
         var limit = CancellationTokenSource.CreateLinkedTokenSource(aborted);
@@ -57,7 +70,8 @@ internal sealed class GenerationCall : IDisposable
         }
         try
         {
-            return new GenerationCall(runtime, request.Id, runtime.Engine.Submit(request, limit.Token), log, limit, prompt, aborted);
+            var updates = runtime.Engine.Submit(request, limit.Token);
+            return new GenerationCall(runtime, request.Id, updates, log, limit, prompt, callSyntax, request.PromptTokens.Count, aborted);
         }
         catch (EngineQueueFullException full)
         {

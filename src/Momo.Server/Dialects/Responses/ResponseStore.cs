@@ -3,7 +3,7 @@ using Momo.Server.Configuration;
 using Momo.Server.Contracts;
 using Momo.Server.Tools;
 
-namespace Momo.Server.Responses;
+namespace Momo.Server.Dialects.Responses;
 
 /// <summary>
 /// The responses kept for <c>previous_response_id</c>: each one's conversation (its input, expanded through its own

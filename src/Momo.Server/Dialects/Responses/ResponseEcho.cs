@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Momo.Engine;
 using Momo.Server.Contracts;
-using Momo.Server.Endpoints;
+using Momo.Server.Generation;
 using Momo.Server.Tools;
 
-namespace Momo.Server.Responses;
+namespace Momo.Server.Dialects.Responses;
 
 /// <summary>
 /// The Response object around the output: the request's settings echoed as sent (OpenAI's defaults where absent),
@@ -40,21 +40,24 @@ internal static class ResponseEcho
     }
 
     /// <summary>The finished response: completed, or incomplete when the output hit max_output_tokens or the context.</summary>
-    public static ResponseObject Finished(ResponseObject inProgress, IReadOnlyList<OutputItem> output, FinishReason finish, GenerationStatistics statistics) =>
+    public static ResponseObject Finished(ResponseObject inProgress, IReadOnlyList<OutputItem> output, AnswerEnd end) =>
         inProgress with
         {
-            Status = finish == FinishReason.Length ? "incomplete" : "completed",
-            IncompleteDetails = finish == FinishReason.Length ? new IncompleteDetails("max_output_tokens") : null,
-            Output = output,
-            Usage = new ResponseUsage(
-                statistics.PromptTokens, new InputTokensDetails(statistics.CachedPromptTokens),
-                statistics.CompletionTokens, new OutputTokensDetails(0), statistics.PromptTokens + statistics.CompletionTokens),
-            Speculative = ResponseMapping.ToSpeculative(statistics),
+            Status = end.Finish == AnswerFinish.MaxTokens ? "incomplete" : "completed",
+            IncompleteDetails = end.Finish == AnswerFinish.MaxTokens ? new IncompleteDetails("max_output_tokens") : null,
+            Output = [.. output],
+            Usage = Usage(end.Statistics),
+            Speculative = OpenAiMapping.ToSpeculative(end.Statistics),
         };
+
+    /// <summary>input_tokens counts the whole prompt; cached_tokens, the share read from the prefix cache.</summary>
+    private static ResponseUsage Usage(GenerationStatistics statistics) => new(
+        statistics.PromptTokens, new InputTokensDetails(statistics.CachedPromptTokens),
+        statistics.CompletionTokens, new OutputTokensDetails(0), statistics.PromptTokens + statistics.CompletionTokens);
 
     /// <summary>The failed response a stream ends with when the generation fails after it started.</summary>
     public static ResponseObject Failed(ResponseObject inProgress, IReadOnlyList<OutputItem> output, ApiError error) =>
-        inProgress with { Status = "failed", Output = output, Error = new ResponseError(error.Code ?? error.Type, error.Message) };
+        inProgress with { Status = "failed", Output = [.. output], Error = new ResponseError(error.Code ?? error.Type, error.Message) };
 
     /// <summary>The answer as one assistant turn (its text and its calls), for the store.</summary>
     public static ChatTurn AsTurn(IReadOnlyList<OutputItem> output) => new(

@@ -1,11 +1,20 @@
 using Momo.Engine;
 using Momo.Server.Contracts;
+using Momo.Server.Generation;
 
-namespace Momo.Server.Endpoints;
+namespace Momo.Server.Dialects;
 
-/// <summary>Maps engine results onto OpenAI's fields.</summary>
-internal static class ResponseMapping
+/// <summary>Maps answers and engine figures onto OpenAI's fields (chat completions and completions).</summary>
+internal static class OpenAiMapping
 {
+    /// <summary>OpenAI's finish_reason: a stop string and the end of the turn are both <c>stop</c>.</summary>
+    public static string FinishName(AnswerFinish finish) => finish switch
+    {
+        AnswerFinish.MaxTokens => "length",
+        AnswerFinish.ToolCalls => "tool_calls",
+        _ => "stop",
+    };
+
     public static Usage ToUsage(GenerationStatistics s) =>
         new(s.PromptTokens, s.CompletionTokens, s.PromptTokens + s.CompletionTokens, new PromptTokensDetails(s.CachedPromptTokens));
 

@@ -2,9 +2,9 @@ using System.Text;
 using System.Text.Json;
 using Momo.Server.Contracts;
 using Momo.Server.Tools;
-using static Momo.Server.Responses.JsonFields;
+using static Momo.Server.Dialects.Responses.JsonFields;
 
-namespace Momo.Server.Responses;
+namespace Momo.Server.Dialects.Responses;
 
 /// <summary>
 /// The request's tools as the model sees them: <c>function</c> tools, and the functions nested in a
@@ -14,10 +14,9 @@ namespace Momo.Server.Responses;
 /// </summary>
 /// <param name="Functions">Offered functions, in the request's order, namespaced ones in place.</param>
 /// <param name="Namespaces">Function name → its namespace, for the functions nested in one.</param>
-/// <param name="Paths">Each function's path in the request (<c>tools[2].tools[0]</c>), by position in <paramref name="Functions"/>.</param>
 /// <param name="Dropped">The type of each tool left out.</param>
 internal sealed record ResponsesTools(
-    IReadOnlyList<ToolDefinition> Functions, IReadOnlyDictionary<string, string> Namespaces, IReadOnlyList<string> Paths, IReadOnlyList<string> Dropped)
+    IReadOnlyList<ToolDefinition> Functions, IReadOnlyDictionary<string, string> Namespaces, IReadOnlyList<string> Dropped)
 {
     /// <summary>Tool types no model here can call through a function call: hosted tools and client-run special kinds.</summary>
     public static readonly HashSet<string> NotServed =
@@ -53,10 +52,9 @@ internal sealed record ResponsesTools(
     {
         private readonly List<ToolDefinition> _functions = [];
         private readonly Dictionary<string, string> _namespaces = new(StringComparer.Ordinal);
-        private readonly List<string> _paths = [];
         private readonly List<string> _dropped = [];
 
-        public ResponsesTools ToTools() => new(_functions, _namespaces, _paths, _dropped);
+        public ResponsesTools ToTools() => new(_functions, _namespaces, _dropped);
 
         public void ReadTool(JsonElement tool, string at, string? inNamespace)
         {
@@ -115,8 +113,7 @@ internal sealed record ResponsesTools(
             {
                 throw ApiException.Invalid($"{at}.parameters must be a JSON schema object.", $"{at}.parameters");
             }
-            _functions.Add(new ToolDefinition(name, IsMissing(parameters) ? null : parameters, PromptJson(tool)));
-            _paths.Add(at);
+            _functions.Add(new ToolDefinition(name, IsMissing(parameters) ? null : parameters, PromptJson(tool), $"{at}.parameters"));
             if (inNamespace is not null)
             {
                 _namespaces[name] = inNamespace;

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Momo.Server.Contracts;
 using Momo.Server.Tools;
-using static Momo.Server.Responses.JsonFields;
+using static Momo.Server.Dialects.Responses.JsonFields;
 
-namespace Momo.Server.Responses;
+namespace Momo.Server.Dialects.Responses;
 
 /// <summary>
 /// Reads <c>tool_choice</c>, <c>parallel_tool_calls</c> and <c>text.format</c> into the same <see cref="ToolRequest"/>
@@ -17,7 +17,11 @@ internal static class ResponsesChoiceReader
         var (choice, named) = Choice(extra.GetValueOrDefault("tool_choice"), tools);
         var parallel = OptionalBool(extra.GetValueOrDefault("parallel_tool_calls"), "parallel_tool_calls") ?? true;
         var (format, schema) = Format(Get(extra.GetValueOrDefault("text"), "format"), extra.GetValueOrDefault("text"));
-        var request = new ToolRequest(tools.Functions, choice, named, parallel, format, schema);
+        var request = new ToolRequest(tools.Functions, choice, named, parallel, format, schema)
+        {
+            FormatParam = "text.format",
+            SchemaParam = "text.format.schema",
+        };
         if (request.MayCall && format != ResponseFormatKind.Text)
         {
             throw ApiException.Invalid(

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Momo.Server.Contracts;
-using static Momo.Server.Responses.JsonFields;
+using static Momo.Server.Dialects.Responses.JsonFields;
 
-namespace Momo.Server.Responses;
+namespace Momo.Server.Dialects.Responses;
 
 /// <summary>
 /// Responses fields this server does not implement and that would change the answer: each is a 400 naming it.
@@ -13,8 +13,13 @@ namespace Momo.Server.Responses;
 /// </summary>
 internal static class ResponsesFields
 {
-    public static void Check(IReadOnlyDictionary<string, JsonElement> extra)
+    public static void Check(ResponsesRequest body, IReadOnlyDictionary<string, JsonElement> extra)
     {
+        if (body.MaxTokens is not null || body.MaxCompletionTokens is not null)
+        {
+            var name = body.MaxTokens is not null ? "max_tokens" : "max_completion_tokens";
+            throw ApiException.Invalid($"{name} belongs to chat completions; the Responses API takes max_output_tokens.", name, "unsupported_parameter");
+        }
         Refuse(extra, "messages", v => !IsMissing(v), "messages belongs to chat completions; the Responses API takes input.");
         Refuse(extra, "response_format", v => !IsMissing(v), "response_format belongs to chat completions; the Responses API takes text.format.");
         Refuse(extra, "background", v => v.ValueKind == JsonValueKind.True, "background responses are not supported: this server answers while the request is open.");

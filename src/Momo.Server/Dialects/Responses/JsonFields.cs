@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Momo.Server.Contracts;
 
-namespace Momo.Server.Responses;
+namespace Momo.Server.Dialects.Responses;
 
 /// <summary>
 /// Small checked reads of raw request JSON, each refusal a 400 naming the field. Strings are compared as raw JSON text

@@ -1,10 +1,12 @@
 using System.Text;
 using System.Text.Json;
+using Momo.Server.Configuration;
 using Momo.Server.Contracts;
 using Momo.Server.Tools;
-using static Momo.Server.Responses.JsonFields;
+using Momo.Server.Validation;
+using static Momo.Server.Dialects.Responses.JsonFields;
 
-namespace Momo.Server.Responses;
+namespace Momo.Server.Dialects.Responses;
 
 /// <summary>
 /// Reads a Responses <c>input</c> into the conversation turns every dialect renders: a string is one user message;
@@ -19,7 +21,7 @@ internal static class ResponsesInputReader
     private static readonly HashSet<string> Roles = ["user", "assistant", "system", "developer"];
 
     /// <summary>The turns of <paramref name="input"/>, after <paramref name="previous"/> (a stored conversation).</summary>
-    public static List<ChatTurn> Read(JsonElement? input, IReadOnlyList<ChatTurn> previous, int maxItems)
+    public static List<ChatTurn> Read(JsonElement? input, IReadOnlyList<ChatTurn> previous, LimitOptions limits)
     {
         var turns = new List<ChatTurn>(previous);
         var value = input ?? default;
@@ -32,11 +34,7 @@ internal static class ResponsesInputReader
         {
             throw ApiException.Invalid("input is required: a string, or an array of input items (messages, function calls and their outputs).", "input");
         }
-        if (value.GetArrayLength() > maxItems)
-        {
-            throw ApiException.Invalid(
-                $"input holds {value.GetArrayLength()} items; the limit is {maxItems} (Momo:Limits:MaxMessages).", "input", "too_many_messages");
-        }
+        RequestLimitCheck.CheckMessageCount(value.GetArrayLength(), limits, "input");
         var index = 0;
         foreach (var item in value.EnumerateArray())
         {

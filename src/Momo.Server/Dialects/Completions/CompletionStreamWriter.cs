@@ -1,0 +1,33 @@
+using Momo.Server.Contracts;
+using Momo.Server.Generation;
+using Momo.Server.Streaming;
+
+namespace Momo.Server.Dialects.Completions;
+
+/// <summary>Text completion chunks: text pieces, an empty piece with the finish reason, the usage chunk when asked, [DONE].</summary>
+internal sealed class CompletionStreamWriter(GenerationCall call, bool includeUsage) : IAnswerStreamWriter
+{
+    public IEnumerable<SseFrame> Opening() => [];
+
+    // Completions never parse tool calls, so text is the only event.
+    public IEnumerable<SseFrame> Write(AnswerEvent piece) =>
+        piece is AnswerEvent.Text t ? [Frame(Chunk([new CompletionChoice(0, t.Content, null)]))] : [];
+
+    public IEnumerable<SseFrame> Closing(AnswerEnd end)
+    {
+        var speculative = OpenAiMapping.ToSpeculative(end.Statistics);
+        yield return Frame(Chunk([new CompletionChoice(0, "", OpenAiMapping.FinishName(end.Finish))]) with { Speculative = speculative });
+        if (includeUsage)
+        {
+            yield return Frame(Chunk([]) with { Usage = OpenAiMapping.ToUsage(end.Statistics), Speculative = speculative });
+        }
+        yield return SseFrame.Done;
+    }
+
+    public IEnumerable<SseFrame> Failure(ApiException failure) => [SseFrame.Json(new ErrorResponse(failure.Error), MomoJsonContext.Default.ErrorResponse), SseFrame.Done];
+
+    private static SseFrame Frame(CompletionResponse chunk) => SseFrame.Json(chunk, MomoJsonContext.Default.CompletionResponse);
+
+    private CompletionResponse Chunk(IReadOnlyList<CompletionChoice> choices) =>
+        new(call.Id, "text_completion", call.Created, call.Runtime.ModelId, choices, call.Fingerprint);
+}

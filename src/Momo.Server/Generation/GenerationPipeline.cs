@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Options;
+using Momo.Server.Configuration;
+using Momo.Server.Hosting;
+using Momo.Server.Telemetry;
+using Momo.Server.Tools;
+using Momo.Server.Validation;
+
+namespace Momo.Server.Generation;
+
+/// <summary>
+/// The one path from a <see cref="GenerationIntent"/> to a running generation, for every dialect: the served model
+/// is checked once, the limits once, tools become the prompt's tool text and the output grammar, the conversation is
+/// rendered with the model's template and tokenized, and the engine request is submitted. Dialects only translate
+/// into an intent and out of an <see cref="Answer"/> or <see cref="AnswerEvent"/>s.
+/// </summary>
+internal sealed class GenerationPipeline(RuntimeHolder holder, IOptions<LimitOptions> limits, RequestSummaryLog log)
+{
+    /// <summary>Starts generating <paramref name="intent"/> as request <paramref name="id"/>.</summary>
+    public GenerationCall Start(GenerationIntent intent, string id, CancellationToken aborted)
+    {
+        var prompt = Prepare(intent);
+        var mayCall = intent.Tools.MayCall;
+        var request = GenerationRequestFactory.Create(intent, prompt.Tokens, prompt.Runtime, id) with
+        {
+            Grammar = ToolGrammar.Build(intent.Tools, prompt.Syntax),
+            // request_success names an answer that called tools tool_calls, as the answer itself does.
+            StopLabel = mayCall ? text => AnswerReader.StopLabel(text, prompt.Syntax) : null,
+        };
+        var grammarParam = mayCall ? "tools" : intent.Tools.FormatParam;
+        return GenerationCall.Start(prompt.Runtime, request, prompt.Text, log, grammarParam, mayCall ? prompt.Syntax : null, aborted);
+    }
+
+    /// <summary>The prompt's token count, exactly as <see cref="Start"/> would submit it (count_tokens, input_tokens).</summary>
+    public int CountPromptTokens(GenerationIntent intent)
+    {
+        var prompt = Prepare(intent);
+        ToolGrammar.Build(intent.Tools, prompt.Syntax); // the same refusals as a generation: a schema it cannot serve is a 400
+        return prompt.Tokens.Length;
+    }
+
+    private PreparedPrompt Prepare(GenerationIntent intent)
+    {
+        var runtime = holder.Require();
+        GenerationRequestFactory.CheckModel(intent.Model, runtime);
+        RequestLimitCheck.CheckIntent(intent, limits.Value);
+        var syntax = ToolCallSyntax.For(ToolCallSyntax.Detect(runtime.Text.ChatTemplate));
+        var (text, tokens) = intent.Prompt switch
+        {
+            IntentPrompt.Chat chat => Tokenize(runtime, runtime.Text.RenderChat(ToolPromptRenderer.Render(chat.Turns, intent.Tools.PromptTools, syntax)), special: true),
+            IntentPrompt.Raw raw => Tokenize(runtime, raw.Text, special: false),
+            _ => throw new InvalidOperationException("unknown prompt kind"),
+        };
+        RequestLimitCheck.CheckPrompt(tokens.Length, limits.Value, intent.Fields.Prompt);
+        return new PreparedPrompt(runtime, text, tokens, intent.Prompt is IntentPrompt.Raw ? ToolCallSyntax.Generic : syntax);
+    }
+
+    // Chat templates write special tokens as text, so a rendered chat is tokenized with them parsed; a raw prompt is not.
+    private static (string Text, int[] Tokens) Tokenize(ModelRuntime runtime, string text, bool special) =>
+        (text, runtime.Text.Tokenize(text, addBos: true, parseSpecial: special));
+
+    private sealed record PreparedPrompt(ModelRuntime Runtime, string Text, int[] Tokens, ToolCallSyntax Syntax);
+}
