@@ -39,6 +39,9 @@ public sealed class ResponsesErrorTests(ResponsesServerFixture fixture)
         { """{"input":"hi","include":["message.output_text.logprobs"]}""", HttpStatusCode.BadRequest, "include" },
         { """{"input":"hi","top_logprobs":2}""", HttpStatusCode.BadRequest, "top_logprobs" },
         { """{"input":"hi","response_format":{"type":"json_object"}}""", HttpStatusCode.BadRequest, "response_format" },
+        { """{"input":"hi","max_tokens":5}""", HttpStatusCode.BadRequest, "max_tokens" },
+        { """{"input":"\ud800"}""", HttpStatusCode.BadRequest, "input" },
+        { """{"input":[{"role":"user","content":[{"type":"input_text","text":"\udc00"}]}]}""", HttpStatusCode.BadRequest, "input[0].content[0].text" },
         { """{"input":"hi","reasoning":"high"}""", HttpStatusCode.BadRequest, "reasoning" },
     };
 
