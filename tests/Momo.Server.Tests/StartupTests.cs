@@ -45,6 +45,8 @@ public sealed class StartupTests(ServerFixture fixture)
         var document = await fixture.Server.Http.GetStringAsync("openapi/v1.json");
         Assert.Contains("/v1/chat/completions", document, StringComparison.Ordinal);
         Assert.Contains("/v1/completions", document, StringComparison.Ordinal);
+        Assert.Contains("/v1/responses", document, StringComparison.Ordinal);
+        Assert.Contains("/v1/responses/input_tokens", document, StringComparison.Ordinal);
         // The extension is documented in the wire format, the relaxed qualifier with what it keeps.
         Assert.Contains("\"qualified_tokens\"", document, StringComparison.Ordinal);
         Assert.Contains("The output stays exact", document, StringComparison.Ordinal);
