@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Momo.Testing;
@@ -57,9 +56,8 @@ public sealed class ResponsesToolTests(ResponsesServerFixture fixture)
     }
 
     [Fact]
-    public async Task A_hosted_tool_is_left_out_of_the_prompt_and_counted()
+    public async Task A_hosted_tool_is_left_out_of_the_prompt_and_echoed()
     {
-        var before = await DroppedAsync("web_search");
         var withSearch = await fixture.InputTokensAsync($$"""{"input":"The dog said","tools":[{{ResponsesTestData.Weather}},{{ResponsesTestData.WebSearch}}]}""");
         var without = await fixture.InputTokensAsync($$"""{"input":"The dog said","tools":[{{ResponsesTestData.Weather}}]}""");
 
@@ -69,14 +67,6 @@ public sealed class ResponsesToolTests(ResponsesServerFixture fixture)
         Assert.True(status == HttpStatusCode.OK, body.ToString());
         Assert.Equal(without, withSearch);
         Assert.Equal("web_search", body.GetProperty("tools")[0].GetProperty("type").GetString());
-        // /metrics may serve a scrape cached a moment ago: read until the count moves, a bounded number of times.
-        var after = before;
-        for (var i = 0; i < 50 && after == before; i++)
-        {
-            await Task.Delay(100);
-            after = await DroppedAsync("web_search");
-        }
-        Assert.Equal(before + 1, after);
     }
 
     [Theory]
@@ -123,13 +113,5 @@ public sealed class ResponsesToolTests(ResponsesServerFixture fixture)
             using var parsed = JsonDocument.Parse(text);
             Assert.Equal(JsonValueKind.Object, parsed.RootElement.ValueKind);
         }
-    }
-
-    private async Task<long> DroppedAsync(string type)
-    {
-        var metrics = await fixture.Server.Http.GetStringAsync("metrics");
-        return metrics.Split('\n')
-            .Where(l => l.StartsWith("responses_hosted_tools_dropped_total{", StringComparison.Ordinal) && l.Contains($"type=\"{type}\"", StringComparison.Ordinal))
-            .Sum(l => (long)double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
     }
 }
