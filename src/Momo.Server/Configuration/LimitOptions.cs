@@ -46,4 +46,8 @@ internal sealed class LimitOptions
     /// <summary>Largest single tool definition (name, description and parameter schema) as JSON, in bytes.</summary>
     [Range(64, 1 << 26)]
     public int MaxToolSchemaBytes { get; set; } = 64 << 10;
+
+    /// <summary>Most responses kept in memory for previous_response_id (POST /v1/responses with store true); the oldest is forgotten first.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxStoredResponses { get; set; } = 256;
 }

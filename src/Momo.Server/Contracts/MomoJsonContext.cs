@@ -17,4 +17,8 @@ namespace Momo.Server.Contracts;
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ModelCard))]
 [JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(ResponsesRequest))]
+[JsonSerializable(typeof(ResponseObject))]
+[JsonSerializable(typeof(ResponseStreamEvent))]
+[JsonSerializable(typeof(InputTokensResponse))]
 internal sealed partial class MomoJsonContext : JsonSerializerContext;

@@ -53,6 +53,7 @@ internal static class MomoServiceExtensions
         });
         builder.Services.AddSingleton<RuntimeHolder>();
         builder.Services.AddSingleton<Generation.GenerationPipeline>();
+        builder.Services.AddSingleton<Dialects.Responses.ResponseStore>();
         builder.Services.AddHostedService<ModelLoader>();
         builder.Services.AddMomoHealthChecks();
         // The OpenAPI document describes the wire format: OpenAI's snake_case, numbers as numbers.
@@ -100,6 +101,7 @@ internal static class MomoServiceExtensions
         v1.MapChatCompletions();
         v1.MapCompletions();
         v1.MapMessages();
+        v1.MapResponses();
         v1.MapModels();
         v1.MapFallback(NotFoundFallback.Handle);
         app.MapHealth();
