@@ -1,7 +1,8 @@
 // Claude Code and Codex CLI end to end against a running momo server (issue 20), run by run.sh.
 //
 //   node e2e.mjs --claude PATH/claude --codex PATH/codex.js --momo http://127.0.0.1:PORT --model ID --out DIR
-//                [--scenario basic|all|claude-read|codex-exec|claude-agent|codex-agent] [--turn-timeout SECONDS]
+//                [--scenario basic|all|claude-all|codex-all|claude-read|codex-exec|claude-agent|codex-agent]
+//                [--turn-timeout SECONDS]
 //
 // claude-read:  `claude -p` in a fresh folder holding notes.txt; the model must call Read, Claude Code runs it and
 //               sends the result back, and the model answers in prose (num_turns ≥ 2).
@@ -27,7 +28,10 @@ for (const required of ['claude', 'codex', 'momo', 'model', 'out']) {
 }
 const out = resolve(options.out);
 const turnSeconds = Number(options['turn-timeout'] ?? 900);
-const sets = { basic: ['claude-read', 'codex-exec'], all: ['claude-read', 'codex-exec', 'claude-agent', 'codex-agent'] };
+const sets = {
+  basic: ['claude-read', 'codex-exec'], all: ['claude-read', 'codex-exec', 'claude-agent', 'codex-agent'],
+  'claude-all': ['claude-read', 'claude-agent'], 'codex-all': ['codex-exec', 'codex-agent'],
+};
 const scenarios = sets[options.scenario ?? 'basic'] ?? [options.scenario];
 
 // Claude Code reads its endpoint and key from the environment; everything it would fetch besides the model is off.

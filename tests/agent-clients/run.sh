@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Claude Code and Codex CLI end to end against momo (issue 20; docs/claude-code.md, docs/codex.md).
 #
-#   tests/agent-clients/run.sh [--scenario basic|all|claude-read|codex-exec|claude-agent|codex-agent] [--out DIR]
+#   tests/agent-clients/run.sh [--scenario basic|all|claude-all|codex-all|SCENARIO] [--out DIR]
 #                              [--momo URL --model ID]
 #
 # Installs Claude Code and Codex CLI from npm at pinned versions into a cache folder outside the repository
