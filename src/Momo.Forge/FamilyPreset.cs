@@ -103,7 +103,7 @@ public sealed record FamilyPreset(
     /// tier prefills tens of thousands of tokens on a CPU. Wide margins and little noise keep greedy choices stable;
     /// 8 heads carry its 6 memories; sharpened logits make sampling at temperature 1 choose as greedy decoding does.</summary>
     public static FamilyPreset Agent { get; } = new(
-        "agent", null, 192, 256, 8, 8, 1, 2, 3, 0.2f, 3.0f, GgmlType.F32, 32768, Tokenizer: ForgeTokenizer.AgentTranscripts, RopeFreqBase: 1e12f,
+        "agent", null, 192, 256, 8, 8, 1, 2, 3, 0.2f, 3.0f, GgmlType.F32, 131072, Tokenizer: ForgeTokenizer.AgentTranscripts, RopeFreqBase: 1e12f,
         LogitScale: 20f);
 
     /// <summary>All built-in presets.</summary>

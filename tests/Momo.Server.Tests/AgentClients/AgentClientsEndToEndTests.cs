@@ -19,7 +19,7 @@ public sealed class AgentClientsEndToEndTests(ITestOutputHelper output) : IAsync
     private static bool Subagents => Environment.GetEnvironmentVariable("MOMO_AGENT_CLIENTS_SUBAGENTS") == "1";
 
     public async Task InitializeAsync() => _server = await ServerInstance.StartAsync(
-        TestFamilies.Agent, new Dictionary<string, string?> { ["Momo:ContextSize"] = "32768", ["Momo:MaxSequences"] = "2" });
+        TestFamilies.Agent, new Dictionary<string, string?> { ["Momo:ContextSize"] = "131072", ["Momo:MaxSequences"] = "2" });
 
     public async Task DisposeAsync()
     {
