@@ -35,10 +35,15 @@ const sets = {
 const scenarios = sets[options.scenario ?? 'basic'] ?? [options.scenario];
 
 // Claude Code reads its endpoint and key from the environment; everything it would fetch besides the model is off.
+// A CPU prefills its 54k-token prompt for minutes before the first token: without the longer stream timeouts Claude
+// Code abandons each request after 300 s and sends it again.
 function claudeEnv(home) {
+  const patience = String(Math.min(turnSeconds * 1000, 1_800_000));
   return {
     HOME: home, ANTHROPIC_BASE_URL: options.momo, ANTHROPIC_API_KEY: 'unused',
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_MAX_OUTPUT_TOKENS: '1024',
+    API_TIMEOUT_MS: patience, CLAUDE_STREAM_FIRST_BYTE_TIMEOUT_MS: patience, CLAUDE_STREAM_IDLE_TIMEOUT_MS: patience,
+    CLAUDE_BYTE_STREAM_IDLE_TIMEOUT_MS: patience,
   };
 }
 
