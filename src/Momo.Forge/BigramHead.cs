@@ -1,8 +1,8 @@
 namespace Momo.Forge;
 
 /// <summary>The bigram language model of the corpus that the output head encodes: for every context class x and
-/// emittable token y, logit(y | x) = log P(y | x) with add-k smoothing over emittable tokens; non-emittable tokens get
-/// <see cref="Forbidden"/>. Each row's top-1 is raised so it beats top-2 by at least the preset's tie margin, with ties
+/// emittable token y, logit(y | x) = s · log P(y | x) with add-k smoothing over emittable tokens and s the preset's
+/// logit scale; non-emittable tokens get s · <see cref="Forbidden"/>. Each row's top-1 is raised so it beats top-2 by at least the preset's tie margin, with ties
 /// broken by count then lowest id, so greedy decoding is deterministic and robust to floating point noise.</summary>
 internal static class BigramHead
 {
@@ -10,7 +10,7 @@ internal static class BigramHead
     public const float Forbidden = -30f;
 
     /// <summary>Logits [classes, vocab].</summary>
-    public static float[][] Build(ForgeVocabulary vocab, float smoothing, float tieMargin)
+    public static float[][] Build(ForgeVocabulary vocab, float smoothing, float tieMargin, float scale = 1f)
     {
         var n = vocab.Tokens.Count;
         var counts = new double[vocab.ClassCount][];
@@ -32,11 +32,11 @@ internal static class BigramHead
         var rows = new float[vocab.ClassCount][];
         for (var c = 0; c < rows.Length; c++)
         {
-            var row = rows[c] = Enumerable.Repeat(Forbidden, n).ToArray();
+            var row = rows[c] = Enumerable.Repeat(scale * Forbidden, n).ToArray();
             var total = vocab.Emittable.Sum(y => counts[c][y]) + smoothing * vocab.Emittable.Count;
             foreach (var y in vocab.Emittable)
             {
-                row[y] = (float)Math.Log((counts[c][y] + smoothing) / total);
+                row[y] = scale * (float)Math.Log((counts[c][y] + smoothing) / total);
             }
 
             WidenTopMargin(row, counts[c], vocab.Emittable, tieMargin);

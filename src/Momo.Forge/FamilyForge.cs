@@ -18,7 +18,7 @@ public sealed record ForgedFamily(string Directory, string DraftPath, string Qua
 public static class FamilyForge
 {
     /// <summary>Bumped whenever the forged bytes change, so <see cref="EnsureFamily"/> re-forges stale files.</summary>
-    public const string ForgeVersion = "2";
+    public const string ForgeVersion = "3";
 
     /// <summary>File names of the tiers inside a family directory.</summary>
     public const string DraftFile = "draft.gguf", QualifierFile = "qualifier.gguf", TargetFile = "target.gguf", ManifestFile = "family.json";
@@ -41,7 +41,7 @@ public static class FamilyForge
     public static int[] BigramChoices(FamilyPreset preset)
     {
         var vocab = Vocabulary(preset);
-        return [.. BigramHead.Build(vocab, preset.Smoothing, preset.TieMargin).Select(row => Array.IndexOf(row, row.Max()))];
+        return [.. BigramHead.Build(vocab, preset.Smoothing, preset.TieMargin, preset.LogitScale).Select(row => Array.IndexOf(row, row.Max()))];
     }
 
     /// <summary>Reuses the family in <paramref name="directory"/> when its manifest matches preset, seed and forge

@@ -30,6 +30,9 @@ namespace Momo.Forge;
 /// pair does not turn over a long context (see <see cref="ContextMemory"/>).</param>
 /// <param name="CopyCircuit">Whether blocks 0 and 1 carry the induction circuit that copies quoted text (see
 /// <see cref="Momo.Forge.CopyCircuit"/>); the draft then needs at least 2 blocks.</param>
+/// <param name="LogitScale">Multiplies the bigram head's log-probabilities (1: the corpus's own distribution). The agent
+/// family is sharpened so that sampling at temperature 1, which clients that send no temperature get (Claude Code,
+/// Codex), picks the greedy token but with negligible probability, even where a grammar rules the top one out.</param>
 public sealed record FamilyPreset(
     string Name,
     int? MaxWords,
@@ -51,7 +54,8 @@ public sealed record FamilyPreset(
     int TargetPadding = 0,
     string? ChatTemplate = null,
     float RopeFreqBase = 10000f,
-    bool CopyCircuit = false)
+    bool CopyCircuit = false,
+    float LogitScale = 1f)
 {
     /// <summary>The server's no-configuration default: the whole tale, Q8_0, 1/3/8 blocks. Its context_length says 32k
     /// (the forged attention has no trained length), so an agent client may configure a long context; the server
@@ -95,10 +99,12 @@ public sealed record FamilyPreset(
     /// <summary>The agent fixture and demo: a corpus of tool-calling turns in the Hermes format (ChatML), so that under
     /// <c>tool_choice: "auto"</c> a greedy run calls a tool when asked (a subagent when a helper is mentioned) and answers
     /// in prose once the result is back
-    /// (<see cref="ContextMemory"/>). Small and F32 (1/2/3 blocks, 128 wide) because agent prompts are long: every
-    /// tier prefills tens of thousands of tokens on a CPU. Wide margins and little noise keep greedy choices stable.</summary>
+    /// (<see cref="ContextMemory"/>). Small and F32 (1/2/3 blocks, 192 wide) because agent prompts are long: every
+    /// tier prefills tens of thousands of tokens on a CPU. Wide margins and little noise keep greedy choices stable;
+    /// 8 heads carry its 6 memories; sharpened logits make sampling at temperature 1 choose as greedy decoding does.</summary>
     public static FamilyPreset Agent { get; } = new(
-        "agent", null, 128, 256, 4, 4, 1, 2, 3, 0.2f, 3.0f, GgmlType.F32, 32768, Tokenizer: ForgeTokenizer.AgentTranscripts, RopeFreqBase: 1e12f);
+        "agent", null, 192, 256, 8, 8, 1, 2, 3, 0.2f, 3.0f, GgmlType.F32, 131072, Tokenizer: ForgeTokenizer.AgentTranscripts, RopeFreqBase: 1e12f,
+        LogitScale: 20f);
 
     /// <summary>All built-in presets.</summary>
     public static IReadOnlyList<FamilyPreset> All { get; } = [Demo, Tiny, BenchPyramid, BenchTwoTier, BenchAgentic, CopyTiny, Llama3Bpe, ChatMlBpe, Agent];
@@ -121,6 +127,7 @@ public sealed record FamilyPreset(
         Check(WeightType is GgmlType.F32 or GgmlType.F16 or GgmlType.Q8_0, $"WeightType {WeightType} must be F32, F16 or Q8_0");
         Check(ContextLength >= 64, "ContextLength must be at least 64");
         Check(RopeFreqBase > 0, "RopeFreqBase must be positive");
+        Check(LogitScale >= 1, "LogitScale must be at least 1");
         Check(!CopyCircuit || DraftLayers >= 2, "the copy circuit needs at least 2 blocks in every tier");
         Check(DraftPadding >= 0 && QualifierPadding >= 0 && TargetPadding >= 0, "paddings must be >= 0");
     }

@@ -40,7 +40,7 @@ internal sealed class FamilyWeights
                 }
             }
         }
-        var head = BigramHead.Build(vocab, p.Smoothing, p.TieMargin);
+        var head = BigramHead.Build(vocab, p.Smoothing, p.TieMargin, p.LogitScale);
         var noise = DeterministicRandom.For(seed, "output.noise").Gaussian(v * m, p.PerturbationScale / (BlockNorm * MathF.Sqrt(n)));
         var output = new float[(long)v * n];
         for (var y = 0; y < v; y++)

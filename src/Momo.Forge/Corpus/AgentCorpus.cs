@@ -22,17 +22,27 @@ internal static partial class AgentCorpus
 
     /// <summary>What the family remembers beyond the last token (token texts; see <see cref="ContextMemory"/>):
     /// once a tool result is in the conversation it stops opening turns with a call and answers in prose; while the
-    /// user has mentioned a helper, it prefers handing the work to a subagent over reading itself. It spawns one the way
-    /// OpenClaw's default tool surface offers it: sessions_spawn is a deferred tool, reached through tool_call. When
-    /// the user asks for both of two things, a finished call is followed by a second one (parallel calls), and once
-    /// the turn holds a second call it ends: a bigram alone would end every turn after one call, or never.</summary>
+    /// user has mentioned a helper, it prefers handing the work to a subagent over reading itself, the way OpenClaw
+    /// (sessions_spawn, a deferred tool reached through tool_call) and Claude Code (Agent) offer one; a companion
+    /// does the same through Codex's spawn_agent (Codex's own prompt speaks of helper functions, so "helper" cannot be
+    /// its cue). Which tool names a client offers is the server's grammar's business: a name the client lacks is
+    /// never emitted, so the family ranks read, Read and exec_command first by count and lets the grammar choose.
+    /// When the user asks for both of two things, a finished call is followed by a second one (parallel calls), and
+    /// once the turn holds a second call it ends: a bigram alone would end every turn after one call, or never.
+    /// The deltas dwarf the bigram gaps (<see cref="FamilyPreset.LogitScale"/> makes those large) and still win when
+    /// three memories are set at once, which scales each by about 0.7.</summary>
     public static IReadOnlyList<(string[] Markers, string Target, float Delta, string? Context)> Cues { get; } =
     [
-        ([ToolResponse], ToolCall, -60f, null),
-        (["\u2581helper", "helper"], "tool_call", 10f, "\n{\"name\":\u2581\""),
-        (["\u2581both", "both"], NextToolCall, 10f, ToolCallEnd),
-        ([NextToolCall], NextToolCall, -60f, ToolCallEnd),
+        ([ToolResponse], ToolCall, -120f, null),
+        (["\u2581helper", "helper"], "tool_call", 80f, NameContext),
+        (["\u2581helper", "helper"], "Agent", 80f, NameContext),
+        (["\u2581companion", "companion"], "spawn_agent", 80f, NameContext),
+        (["\u2581both", "both"], NextToolCall, 80f, ToolCallEnd),
+        ([NextToolCall], NextToolCall, -120f, ToolCallEnd),
     ];
+
+    /// <summary>The piece before a tool's name, where the subagent cues apply.</summary>
+    private const string NameContext = "\n{\"name\":\u2581\"";
 
     /// <summary>The turns, newlines restored.</summary>
     public static IReadOnlyList<string> Paragraphs() =>

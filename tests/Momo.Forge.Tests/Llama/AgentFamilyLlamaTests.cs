@@ -86,7 +86,7 @@ public class AgentFamilyLlamaTests(AgentFamilyFixture fx, ITestOutputHelper outp
             // Without a grammar the bigram closes "notes.txt" as a read's path is closed ("}}\n); the server's tool
             // grammar allows only the three braces a tool_call needs there, and the next best token is exactly that.
             var text = Continue(tier, System + Delegate + Context + Reply);
-            Assert.StartsWith("<tool_call>\n{\"name\": \"tool_call\", \"arguments\": {\"id\": \"sessions_spawn\", \"args\": {\"task\": \"Read notes.txt\"}", text);
+            Assert.StartsWith("<tool_call>\n{\"name\": \"tool_call\", \"arguments\": {\"id\": \"sessions_spawn\", \"args\": {\"task\": \"Look at notes.txt\"}", text);
         }
     }
 
@@ -94,7 +94,7 @@ public class AgentFamilyLlamaTests(AgentFamilyFixture fx, ITestOutputHelper outp
     public void After_the_subagent_was_spawned_every_tier_greedily_answers_in_prose()
     {
         const string Delegate = "<|im_start|>user\nAsk a helper to read notes.txt and tell me what it says.<|im_end|>\n";
-        const string Spawn = "<|im_start|>assistant\n<tool_call>\n{\"name\": \"tool_call\", \"arguments\": {\"id\": \"sessions_spawn\", \"args\": {\"task\": \"Read notes.txt\"}}}\n</tool_call><|im_end|>\n";
+        const string Spawn = "<|im_start|>assistant\n<tool_call>\n{\"name\": \"tool_call\", \"arguments\": {\"id\": \"sessions_spawn\", \"args\": {\"task\": \"Look at notes.txt\"}}}\n</tool_call><|im_end|>\n";
         const string Accepted = "<|im_start|>user\n<tool_response>\n{\"status\": \"accepted\"}\n</tool_response><|im_end|>\n";
         foreach (var tier in fx.Tiers)
         {
