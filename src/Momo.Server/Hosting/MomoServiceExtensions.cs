@@ -104,4 +104,16 @@ internal static class MomoServiceExtensions
         app.MapMomoMetrics();
         return app;
     }
+
+    /// <summary>
+    /// Runs the server until it stops; returns the process's exit code: 1 when the models failed to load (the host
+    /// then stops cleanly, so without this a supervisor would read the failure as success), else 0.
+    /// </summary>
+    public static int RunMomo(this WebApplication app)
+    {
+        // Run disposes the services, so the holder is taken first.
+        var holder = app.Services.GetRequiredService<RuntimeHolder>();
+        app.Run();
+        return holder.LoadError is null ? 0 : 1;
+    }
 }
