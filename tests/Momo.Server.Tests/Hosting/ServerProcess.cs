@@ -62,9 +62,16 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>Waits until the models are loaded and /health answers; returns a client for the server's address.</summary>
     public async Task<HttpClient> WaitUntilReadyAsync()
     {
-        await Eventually.HoldsAsync(
-            () => _process.HasExited || _log.Any(line => line.Contains("Serving model", StringComparison.Ordinal)),
-            "the server loads its models", TimeSpan.FromMinutes(3));
+        try
+        {
+            await Eventually.HoldsAsync(
+                () => _process.HasExited || _log.Any(line => line.Contains("Serving model", StringComparison.Ordinal)),
+                "the server loads its models", TimeSpan.FromMinutes(3));
+        }
+        catch (TimeoutException late)
+        {
+            throw new TimeoutException(late.Message + " Its log:\n" + Log, late);
+        }
         Assert.False(_process.HasExited, "the server exited:\n" + Log);
         var address = _log.Select(line => Listening().Match(line)).First(match => match.Success).Groups[1].Value;
         var http = new HttpClient { BaseAddress = new Uri(address + "/"), Timeout = TimeSpan.FromMinutes(2) };
