@@ -18,18 +18,21 @@ internal sealed class GenerationCall : IDisposable
     private readonly CancellationTokenSource _limit;
     private readonly CancellationToken _aborted;
     private readonly string _prompt;
+    private readonly Func<string, string>? _stopLabel;
     private readonly System.Text.StringBuilder? _completion;
     private readonly long _started = Stopwatch.GetTimestamp();
     private TimeSpan? _firstToken;
 
     private GenerationCall(
-        ModelRuntime runtime, string id, ChannelReader<GenerationUpdate> updates, RequestSummaryLog log, CancellationTokenSource limit,
-        string prompt, CancellationToken aborted)
+        ModelRuntime runtime, GenerationRequest request, ChannelReader<GenerationUpdate> updates, RequestSummaryLog log,
+        CancellationTokenSource limit, string prompt, CancellationToken aborted)
     {
         _prompt = prompt;
-        _completion = log.LogsText ? new System.Text.StringBuilder() : null;
+        _stopLabel = request.StopLabel;
+        // The text is kept when it is logged, or when it decides the finish reason the client reads (tool_calls).
+        _completion = log.LogsText || _stopLabel is not null ? new System.Text.StringBuilder() : null;
         Runtime = runtime;
-        Id = id;
+        Id = request.Id;
         Updates = updates;
         _log = log;
         _limit = limit;
@@ -57,7 +60,7 @@ internal sealed class GenerationCall : IDisposable
         }
         try
         {
-            return new GenerationCall(runtime, request.Id, runtime.Engine.Submit(request, limit.Token), log, limit, prompt, aborted);
+            return new GenerationCall(runtime, request, runtime.Engine.Submit(request, limit.Token), log, limit, prompt, aborted);
         }
         catch (EngineQueueFullException full)
         {
@@ -110,10 +113,14 @@ internal sealed class GenerationCall : IDisposable
             _completion?.Append(update.Text);
             if (update.Finish is { } finish && update.Statistics is { } statistics)
             {
-                _log.Write(Id, statistics, finish, Stopwatch.GetElapsedTime(_started), _firstToken);
+                _log.Write(Id, statistics, FinishLabel(finish), Stopwatch.GetElapsedTime(_started), _firstToken);
                 _log.WriteText(Id, _prompt, _completion?.ToString() ?? "");
             }
             yield return update;
         }
     }
+
+    // The finish reason as the client reads it: a stop that ended in tool calls is "tool_calls".
+    private string FinishLabel(FinishReason finish) =>
+        finish == FinishReason.Stop && _stopLabel is { } label ? label(_completion?.ToString() ?? "") : finish.ToApiName();
 }
