@@ -66,7 +66,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         {
             await Eventually.HoldsAsync(
                 () => _process.HasExited || _log.Any(line => line.Contains("Serving model", StringComparison.Ordinal)),
-                "the server loads its models", TimeSpan.FromMinutes(3));
+                "the server loads its models", TimeSpan.FromMinutes(5));
         }
         catch (TimeoutException late)
         {
