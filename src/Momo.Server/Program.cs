@@ -9,8 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddMomo();
 var app = builder.Build();
 app.MapMomo();
-app.Run();
-return 0;
+return app.RunMomo();
 
 /// <summary>Entry point; public so tests can find the assembly.</summary>
 public partial class Program;

@@ -1,8 +1,12 @@
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Momo.Engine;
 using Momo.Server.Configuration;
 using Momo.Server.Telemetry;
+using Momo.Server.Tests.Hosting;
+using Momo.Server.Tests.Tools;
+using Momo.Testing;
 
 namespace Momo.Server.Tests;
 
@@ -23,7 +27,7 @@ public sealed class RequestSummaryLogTests
         var logger = new CollectingLogger();
         var log = new RequestSummaryLog(logger, Options.Create(new MomoOptions { LogText = logText }));
 
-        log.Write("req-1", Statistics, FinishReason.Length, TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(40));
+        log.Write("req-1", Statistics, FinishReason.Length.ToApiName(), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(40));
         log.WriteText("req-1", "SECRET-PROMPT", "the answer");
 
         var summary = Assert.Single(logger.Lines, l => l.Contains("finished", StringComparison.Ordinal));
@@ -32,6 +36,28 @@ public sealed class RequestSummaryLogTests
         Assert.Contains("draft->qualifier 0.8 target 0.75", summary, StringComparison.Ordinal);
         Assert.Contains("first token 40 ms", summary, StringComparison.Ordinal);
         Assert.Equal(logText, logger.Lines.Any(l => l.Contains("SECRET-PROMPT", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_served_answer_that_calls_a_tool_is_logged_with_finish_tool_calls_as_the_client_reads_it()
+    {
+        await using var server = ServerProcess.Start(TestFamilies.Tiny, new Dictionary<string, string> { ["Momo__ContextSize"] = "4096" });
+        using var http = await server.WaitUntilReadyAsync();
+
+        foreach (var stream in new[] { false, true })
+        {
+            using var body = new StringContent(ToolTestData.ForcedWeatherCall(stream), Encoding.UTF8, "application/json");
+            using var response = await http.PostAsync("v1/chat/completions", body);
+            var answer = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, answer);
+            Assert.Contains("\"finish_reason\":\"tool_calls\"", answer, StringComparison.Ordinal);
+        }
+
+        await Eventually.HoldsAsync(
+            () => server.Lines.Count(line => line.Contains(" finished: ", StringComparison.Ordinal)) == 2,
+            "both requests are summarised");
+        var summaries = server.Lines.Where(line => line.Contains(" finished: ", StringComparison.Ordinal)).ToArray();
+        Assert.All(summaries, line => Assert.EndsWith("finish tool_calls", line, StringComparison.Ordinal));
     }
 
     private sealed class CollectingLogger : ILogger<RequestSummaryLog>

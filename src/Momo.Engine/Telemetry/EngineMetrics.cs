@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Momo.Engine.Speculation;
 
 namespace Momo.Engine.Telemetry;
 
@@ -7,7 +8,7 @@ namespace Momo.Engine.Telemetry;
 /// The engine's instruments, named like vLLM's and llama.cpp's so existing dashboards and habits carry over.
 /// Exported to Prometheus with OpenTelemetry's conventions (counters gain <c>_total</c>, units a suffix).
 /// Speculation counters carry a <c>tier</c> label naming the stage: <c>draft_to_qualifier</c>,
-/// <c>qualifier_to_target</c> or <c>draft_to_target</c>.
+/// <c>qualifier_to_target</c>, <c>draft_to_target</c> or <c>lookup_to_target</c>; every stage's series exist from start, at zero.
 /// <para>Acceptance rate of a stage over 5 minutes (PromQL):
 /// <c>sum by (tier) (rate(spec_decode_num_accepted_tokens_total[5m])) / sum by (tier) (rate(spec_decode_num_draft_tokens_total[5m]))</c>.
 /// Mean acceptance length (accepted tokens per verification):
@@ -63,16 +64,7 @@ public sealed class EngineMetrics
         _stepPhase = meter.CreateHistogram<double>(
             "engine_step_phase", "s", "Engine thread time per step phase (plan, prefill, decode, rows, apply) and tier: where the time goes.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] });
-        // Known label sets start at zero so dashboards show "none yet" rather than "no data".
-        RecordDegradationCount(DecodingMode.Pyramid, DecodingMode.TwoTier, 0);
-        RecordDegradationCount(DecodingMode.TwoTier, DecodingMode.TargetOnly, 0);
-        RecordDegradationCount(DecodingMode.Pyramid, DecodingMode.TargetOnly, 0);
-        _preemptions.Add(0);
-        _prefixQueries.Add(0);
-        foreach (var source in new[] { "slot", "running", "host" })
-        {
-            _prefixHits.Add(0, new KeyValuePair<string, object?>("source", source));
-        }
+        StartKnownSeriesAtZero();
         meter.CreateObservableGauge("num_requests_running", () => gauges.Running, description: "Sequences being decoded.");
         meter.CreateObservableGauge("num_requests_waiting", () => gauges.Waiting, description: "Requests waiting for a sequence.");
         meter.CreateObservableGauge("kv_cache_usage_ratio", gauges.KvUsage, description: "Fraction of each tier's KV cells in use.");
@@ -84,6 +76,41 @@ public sealed class EngineMetrics
         meter.CreateObservableGauge("prompt_cache_bytes", () => gauges.PromptCacheBytes, "By", "Host memory the prompt cache's saved KV takes (Momo:PromptCacheMiB bounds it).");
         meter.CreateObservableGauge("prompt_cache_entries", () => gauges.PromptCacheEntries, description: "Saved prompt prefixes in the host prompt cache.");
         meter.CreateObservableGauge("spec_decode_draft_length", gauges.DraftLengths, description: "Mean current draft length per stage (γ₁ inner, γ₂ outer, γ two-tier).");
+    }
+
+    // The longest proposal run each stage verifies: its accepted_tokens_per_pos series run from 0 to this less one.
+    private static readonly (string Stage, int Longest)[] StageRuns =
+    [
+        (SpeculationStages.DraftToQualifier, SpeculationSettings.MaxDraftTokens),
+        (SpeculationStages.QualifierToTarget, SpeculationSettings.MaxQualifiedTokens),
+        (SpeculationStages.DraftToTarget, SpeculationSettings.MaxDraftTokens),
+        (SpeculationStages.LookupToTarget, SpeculationSettings.MaxLookupTokens),
+    ];
+
+    // Known label sets start at zero, as vLLM's do, so a fresh server's dashboard shows "none yet" rather than
+    // "no data", and rate() has a first sample to start from.
+    private void StartKnownSeriesAtZero()
+    {
+        foreach (var (stage, longest) in StageRuns)
+        {
+            var tier = new KeyValuePair<string, object?>("tier", stage);
+            _drafts.Add(0, tier);
+            _draftTokens.Add(0, tier);
+            _acceptedTokens.Add(0, tier);
+            for (var position = 0; position < longest; position++)
+            {
+                _acceptedPerPosition.Add(0, tier, new KeyValuePair<string, object?>("position", position));
+            }
+        }
+        RecordDegradationCount(DecodingMode.Pyramid, DecodingMode.TwoTier, 0);
+        RecordDegradationCount(DecodingMode.TwoTier, DecodingMode.TargetOnly, 0);
+        RecordDegradationCount(DecodingMode.Pyramid, DecodingMode.TargetOnly, 0);
+        _preemptions.Add(0);
+        _prefixQueries.Add(0);
+        foreach (var source in new[] { "slot", "running", "host" })
+        {
+            _prefixHits.Add(0, new KeyValuePair<string, object?>("source", source));
+        }
     }
 
     /// <summary>One verification of <paramref name="proposed"/> tokens at <paramref name="stage"/> that accepted <paramref name="accepted"/>.</summary>

@@ -76,5 +76,8 @@ internal sealed record ModelList(string Object, IReadOnlyList<ModelCard> Data);
 /// <summary>One served model.</summary>
 internal sealed record ModelCard(string Id, string Object, long Created, string OwnedBy, ModelTiers Tiers);
 
-/// <summary>Extension: the files behind each tier.</summary>
-internal sealed record ModelTiers(string Target, string? Qualifier, string? Draft, string DefaultMode);
+/// <summary>Extension: the tiers behind the model and the mode requests get by default.</summary>
+internal sealed record ModelTiers(TierFile Target, TierFile? Qualifier, TierFile? Draft, string DefaultMode);
+
+/// <summary>One tier's GGUF file by its name and size: never its path, which would describe the server's disk.</summary>
+internal sealed record TierFile(string File, long? Bytes);

@@ -1,4 +1,5 @@
 using Momo.Engine;
+using Momo.Server.Configuration;
 using Momo.Server.Contracts;
 using Momo.Server.Hosting;
 using Momo.Server.Validation;
@@ -37,5 +38,10 @@ internal static class ModelsEndpoints
         "model",
         Created: 0,
         OwnedBy: "momo-kibidango",
-        new ModelTiers(runtime.Files.Target.Path, runtime.Files.Qualifier?.Path, runtime.Files.Draft?.Path, runtime.DefaultMode.ToApiName()));
+        new ModelTiers(File(runtime.Files.Target)!, File(runtime.Files.Qualifier), File(runtime.Files.Draft), runtime.DefaultMode.ToApiName()));
+
+    // The file's name says which model a tier is; its folder would only tell a client about the server's disk.
+    private static TierFile? File(TierOptions? tier) => tier is null
+        ? null
+        : new TierFile(Path.GetFileName(tier.Path), new FileInfo(tier.Path) is { Exists: true } file ? file.Length : null);
 }

@@ -33,7 +33,8 @@ internal sealed class GenerationCall : IDisposable
         _callSyntax = callSyntax;
         PromptTokens = promptTokens;
         _prompt = prompt;
-        _completion = log.LogsText ? new System.Text.StringBuilder() : null;
+        // The text is kept when it is logged, or when it decides the finish reason the client reads (tool_calls).
+        _completion = log.LogsText || callSyntax is not null ? new System.Text.StringBuilder() : null;
         Runtime = runtime;
         Id = id;
         Updates = updates;
@@ -132,10 +133,14 @@ internal sealed class GenerationCall : IDisposable
             _completion?.Append(update.Text);
             if (update.Finish is { } finish && update.Statistics is { } statistics)
             {
-                _log.Write(Id, statistics, finish, Stopwatch.GetElapsedTime(_started), _firstToken);
+                _log.Write(Id, statistics, FinishLabel(finish), Stopwatch.GetElapsedTime(_started), _firstToken);
                 _log.WriteText(Id, _prompt, _completion?.ToString() ?? "");
             }
             yield return update;
         }
     }
+
+    // The finish reason as the client reads it: a stop that ended in tool calls is "tool_calls".
+    private string FinishLabel(FinishReason finish) =>
+        finish == FinishReason.Stop && _callSyntax is { } syntax ? AnswerReader.StopLabel(_completion?.ToString() ?? "", syntax) : finish.ToApiName();
 }

@@ -57,13 +57,27 @@ internal sealed partial class ModelLoader(
         }
         catch (Exception failure)
         {
-            // A server that cannot serve its models must not look alive: fail start-up (exit code 1) with the reason,
-            // so an orchestrator reports it instead of routing traffic to it.
+            // A server that cannot serve its models must not look alive: fail start-up (a non-zero exit code, see
+            // StartupExitCode) with the reason, so an orchestrator reports it instead of routing traffic to it.
             holder.Fail(failure.Message);
-            LogFailed(failure.Message, failure);
-            Environment.ExitCode = 1;
+            LogFailure(failure);
             // Stopping while the host is still starting would cancel its start-up half-way; stop once it has started.
             lifetime.ApplicationStarted.Register(lifetime.StopApplication);
+        }
+    }
+
+    // A file the checks refused is the operator's to fix, and the message names the file and the problem: one line.
+    // Anything else is unexpected, so its stack trace is worth the noise.
+    private void LogFailure(Exception failure)
+    {
+        if (failure is ModelLoadException)
+        {
+            LogFailed(failure.Message);
+            LogFailureDetail(failure);
+        }
+        else
+        {
+            LogFailedUnexpectedly(failure.Message, failure);
         }
     }
 
@@ -114,5 +128,11 @@ internal sealed partial class ModelLoader(
     private partial void LogTemplateFallback(string targetPath);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Loading the models failed, stopping: {Reason}")]
-    private partial void LogFailed(string reason, Exception failure);
+    private partial void LogFailed(string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The model files were refused")]
+    private partial void LogFailureDetail(Exception failure);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Loading the models failed, stopping: {Reason}")]
+    private partial void LogFailedUnexpectedly(string reason, Exception failure);
 }

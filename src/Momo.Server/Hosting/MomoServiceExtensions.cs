@@ -61,6 +61,7 @@ internal static class MomoServiceExtensions
         {
             json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
             json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+            json.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, Contracts.MomoJsonContext.Default);
         });
         builder.Services.AddOpenApi();
@@ -107,5 +108,17 @@ internal static class MomoServiceExtensions
         app.MapHealth();
         app.MapMomoMetrics();
         return app;
+    }
+
+    /// <summary>
+    /// Runs the server until it stops; returns the process's exit code: 1 when the models failed to load (the host
+    /// then stops cleanly, so without this a supervisor would read the failure as success), else 0.
+    /// </summary>
+    public static int RunMomo(this WebApplication app)
+    {
+        // Run disposes the services, so the holder is taken first.
+        var holder = app.Services.GetRequiredService<RuntimeHolder>();
+        app.Run();
+        return holder.LoadError is null ? 0 : 1;
     }
 }

@@ -19,8 +19,8 @@ internal sealed partial class RequestSummaryLog(ILogger<RequestSummaryLog> logge
         }
     }
 
-    /// <summary>Logs the summary of a finished request.</summary>
-    public void Write(string id, GenerationStatistics s, FinishReason finish, TimeSpan elapsed, TimeSpan? timeToFirstToken)
+    /// <summary>Logs the summary of a finished request; <paramref name="finishReason"/> is the one the client got.</summary>
+    public void Write(string id, GenerationStatistics s, string finishReason, TimeSpan elapsed, TimeSpan? timeToFirstToken)
     {
         var seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
         LogSummary(
@@ -30,7 +30,7 @@ internal sealed partial class RequestSummaryLog(ILogger<RequestSummaryLog> logge
             Round(s.TargetAcceptanceRate),
             s.TargetCalls,
             Math.Round((timeToFirstToken ?? elapsed).TotalMilliseconds, 1),
-            finish.ToApiName());
+            finishReason);
     }
 
     private static double? Round(double? rate) => rate is { } r ? Math.Round(r, 3) : null;

@@ -5,8 +5,12 @@ namespace Momo.Server.Tests.Deployment;
 /// <summary>Runs a command-line tool the deployment tests need (kubectl, npm, node) and returns what it printed.</summary>
 internal static class ToolProcess
 {
-    /// <summary>Runs <paramref name="file"/>; throws with its output when it fails or outlives <paramref name="timeout"/>.</summary>
-    public static async Task<string> RunAsync(string file, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout)
+    /// <summary>
+    /// Runs <paramref name="file"/>, with <paramref name="environment"/> changed (a null value removes the variable);
+    /// throws with its output when it fails or outlives <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<string> RunAsync(
+        string file, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout, IDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -17,6 +21,17 @@ internal static class ToolProcess
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start");
         var output = process.StandardOutput.ReadToEndAsync();

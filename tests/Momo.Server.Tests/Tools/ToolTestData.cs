@@ -17,6 +17,19 @@ internal static class ToolTestData
 
     public static readonly string TimePrompt = "{\"type\":\"function\",\"function\":" + TimeFunction + "}";
 
+    /// <summary>
+    /// A chat request (JSON, model <see cref="ServerInstance.ModelId"/>, greedy) that forces one call of get_weather,
+    /// whose city is an enum so the call ends within a few tokens.
+    /// </summary>
+    public static string ForcedWeatherCall(bool stream) =>
+        "{\"model\":\"" + ServerInstance.ModelId + "\",\"stream\":" + (stream ? "true" : "false") + """
+        ,"temperature":0,"max_tokens":160,
+         "messages":[{"role":"system","content":"You tell the tale."},{"role":"user","content":"What is the weather in Osaka?"}],
+         "tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object",
+           "properties":{"city":{"type":"string","enum":["Paris","Tokyo","Osaka"]}},"required":["city"],"additionalProperties":false}}}],
+         "tool_choice":{"type":"function","function":{"name":"get_weather"}}}
+        """;
+
     /// <summary>The request's tool fields read from a JSON object holding them.</summary>
     public static ToolRequest Read(string fields, bool chat = true)
     {

@@ -145,4 +145,14 @@ internal sealed record AnthropicError(string Type, string Message);
 [JsonSerializable(typeof(MessagesEvent))]
 [JsonSerializable(typeof(TokenCount))]
 [JsonSerializable(typeof(AnthropicErrorResponse))]
-internal sealed partial class AnthropicJsonContext : JsonSerializerContext;
+internal sealed partial class AnthropicContractJsonContext : JsonSerializerContext;
+
+/// <summary>The Messages contracts with the relaxed encoder, as <see cref="Contracts.MomoJsonContext"/> writes OpenAI's (quotes as <c>\"</c>, not <c>\u0022</c>).</summary>
+internal static class AnthropicJsonContext
+{
+    /// <summary>The contracts' metadata with the relaxed encoder.</summary>
+    public static AnthropicContractJsonContext Default { get; } = new(new System.Text.Json.JsonSerializerOptions(AnthropicContractJsonContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}
