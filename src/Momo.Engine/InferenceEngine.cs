@@ -229,7 +229,7 @@ public sealed partial class InferenceEngine : IDisposable
 
     private void Admit()
     {
-        while (_slots.HasFree && _memory.CanAdmit(_active) && _incoming.Reader.TryRead(out var pending))
+        while (_slots.HasFree && MemoryPressure.CanAdmit(_active) && _incoming.Reader.TryRead(out var pending))
         {
             Counters.AddWaiting(-1);
             if (pending.Cancellation.IsCancellationRequested)

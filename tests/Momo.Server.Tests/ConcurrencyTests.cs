@@ -105,7 +105,7 @@ public sealed class ConcurrencyTests
             request.Content = Json($$$"""{"prompt":"Once upon a time","max_tokens":8000,"stream":true,"logit_bias":{"{{{TestFamilies.EndOfTurnToken}}}":-100},"speculative":{"mode":"target_only"}}""");
             using var response = await server.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-            Assert.StartsWith("data: ", await reader.ReadLineAsync());
+            Assert.StartsWith("data: ", await reader.ReadLineAsync(), StringComparison.Ordinal);
             survivor = StreamAsync(server.Http, "The old man went to the mountain", "pyramid");
             // Leaving this block drops the connection mid-stream.
         }

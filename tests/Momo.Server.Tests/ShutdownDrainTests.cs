@@ -21,7 +21,7 @@ public sealed class ShutdownDrainTests
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         using var response = await server.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         using var stream = new StreamReader(await response.Content.ReadAsStreamAsync());
-        Assert.StartsWith("data: ", await stream.ReadLineAsync()); // generating
+        Assert.StartsWith("data: ", await stream.ReadLineAsync(), StringComparison.Ordinal); // generating
 
         server.Services.GetRequiredService<RuntimeHolder>().StartDraining(TimeSpan.FromSeconds(2)); // what SIGTERM does
 

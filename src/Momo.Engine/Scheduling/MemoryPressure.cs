@@ -15,7 +15,7 @@ internal sealed class MemoryPressure(TierSet tiers, KvLedger ledger, SlotCache s
     private int _runningWhenPreempted;
 
     /// <summary>New requests wait while preempted ones do.</summary>
-    public bool CanAdmit(IReadOnlyList<Sequence> active) => !active.Any(s => s.State == SequenceState.Preempted);
+    public static bool CanAdmit(IReadOnlyList<Sequence> active) => !active.Any(s => s.State == SequenceState.Preempted);
 
     /// <summary>Sequences to decode this step; resumes one preempted sequence when others have finished.</summary>
     public IReadOnlyList<Sequence> Runnable(IReadOnlyList<Sequence> active)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Momo.Engine.Constraints;
@@ -70,6 +71,7 @@ internal sealed class Sequence
     public NgramLookup Lookup { get; } = new();
 
     /// <summary>Room for one step's lookup proposals (reused every step).</summary>
+    [SuppressMessage("Performance", "CA1819", Justification = "Scratch the planner fills in place every step (a span of it per sequence), so that lookup allocates nothing per step.")]
     public int[] LookupProposals { get; } = new int[SpeculationSettings.MaxLookupTokens];
 
     /// <summary>Consecutive steps in which <c>auto</c> chose the target alone (it probes speculation now and then).</summary>

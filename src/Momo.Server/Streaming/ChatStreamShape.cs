@@ -31,7 +31,7 @@ internal sealed class ChatStreamShape(ToolCallParser? parser) : IStreamShape<Cha
     public ChatCompletionChunk Usage(GenerationCall call, Usage usage, SpeculativeStatistics speculative) =>
         Chunk(call, []) with { Usage = usage, Speculative = speculative };
 
-    private List<ChatCompletionChunk> Deltas(GenerationCall call, IReadOnlyList<ToolOutputEvent> events) =>
+    private static List<ChatCompletionChunk> Deltas(GenerationCall call, IReadOnlyList<ToolOutputEvent> events) =>
         [.. events.Select(e => Delta(call, e switch
         {
             ToolOutputEvent.Content c => new ChatDelta(Content: c.Text),
