@@ -11,6 +11,3 @@ var app = builder.Build();
 app.MapMomo();
 app.Run();
 return 0;
-
-/// <summary>Entry point; public so tests can find the assembly.</summary>
-public partial class Program;
