@@ -58,8 +58,15 @@ internal static class CopyCircuit
     /// <summary>Where the circuit's codes and residual dimensions lie for one preset and vocabulary.</summary>
     private sealed class Layout
     {
-        public required int N, HeadDim, Prime, Rs, ValueRs, First;
-        public required int[] TermDims, PrevDims, PrevBase;
+        public required int N { get; init; }
+        public required int HeadDim { get; init; }
+        public required int Prime { get; init; }
+        public required int Rs { get; init; }
+        public required int ValueRs { get; init; }
+        public required int First { get; init; }
+        public required IReadOnlyList<int> TermDims { get; init; }
+        public required IReadOnlyList<int> PrevDims { get; init; }
+        public required IReadOnlyList<int> PrevBase { get; init; }
         public int B => First;
         public int F => First + 1;
         public int CopyBase => PrevBase[Terms - 1] + PrevDims[Terms - 1];

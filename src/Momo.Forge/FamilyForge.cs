@@ -153,13 +153,15 @@ public static class FamilyForge
     /// <summary>family.json: the preset, seed and forge version the files were made from, and their sizes.</summary>
     private static class Manifest
     {
+        private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
         public static string Create(FamilyPreset preset, int seed, string dir) => JsonSerializer.Serialize(new
         {
             forgeVersion = ForgeVersion,
             seed,
             preset,
             files = Files(dir),
-        }, new JsonSerializerOptions { WriteIndented = true });
+        }, Indented);
 
         public static bool Matches(string json, FamilyPreset preset, int seed, string dir)
         {

@@ -1,6 +1,7 @@
 namespace Momo.Gguf;
 
-#pragma warning disable CS1591 // The members of these two enums are the specification's own names, documented there.
+// The members of these two enums are the specification's own names (UInt8, Q4_0), documented there.
+#pragma warning disable CS1591, CA1707, CA1720
 /// <summary>GGUF metadata value types, numbered as in the GGUF specification.</summary>
 public enum GgufValueType : uint
 {
@@ -17,7 +18,7 @@ public enum GgmlType : uint
     IQ2_XXS = 16, IQ2_XS = 17, IQ3_XXS = 18, IQ1_S = 19, IQ4_NL = 20, IQ3_S = 21, IQ2_S = 22, IQ4_XS = 23,
     I8 = 24, I16 = 25, I32 = 26, I64 = 27, F64 = 28, IQ1_M = 29, BF16 = 30, TQ1_0 = 34, TQ2_0 = 35, MXFP4 = 39,
 }
-#pragma warning restore CS1591
+#pragma warning restore CS1591, CA1707, CA1720
 
 /// <summary>A GGUF file is malformed or inconsistent; the message names the offending key, tensor or offset.</summary>
 public sealed class GgufException : Exception

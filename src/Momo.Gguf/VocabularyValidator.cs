@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Momo.Gguf;
 
 /// <summary>Checks one vocabulary for problems that crash or confuse llama.cpp, and compares two vocabularies so the
@@ -112,5 +114,5 @@ public static class VocabularyValidator
         return null;
     }
 
-    private static string Show(int? id) => id?.ToString() ?? "none";
+    private static string Show(int? id) => id?.ToString(CultureInfo.InvariantCulture) ?? "none";
 }

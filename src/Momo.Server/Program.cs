@@ -10,6 +10,3 @@ builder.AddMomo();
 var app = builder.Build();
 app.MapMomo();
 return app.RunMomo();
-
-/// <summary>Entry point; public so tests can find the assembly.</summary>
-public partial class Program;

@@ -72,14 +72,14 @@ public class GgufRoundTripTests
         w.WriteTo(stream);
         var cut = new MemoryStream(stream.ToArray()[..^100]);
         var e = Assert.Throws<GgufException>(() => GgufReader.Read(cut));
-        Assert.Contains("'big'", e.Message);
+        Assert.Contains("'big'", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Typed_accessors_name_the_missing_or_mistyped_key()
     {
         var m = new GgufMetadata().Set("x.name", "momo");
-        Assert.Contains("'x.missing'", Assert.Throws<GgufException>(() => m.GetString("x.missing")).Message);
-        Assert.Contains("'x.name'", Assert.Throws<GgufException>(() => m.GetUInt32("x.name")).Message);
+        Assert.Contains("'x.missing'", Assert.Throws<GgufException>(() => m.GetString("x.missing")).Message, StringComparison.Ordinal);
+        Assert.Contains("'x.name'", Assert.Throws<GgufException>(() => m.GetUInt32("x.name")).Message, StringComparison.Ordinal);
     }
 }

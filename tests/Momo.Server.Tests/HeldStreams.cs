@@ -26,7 +26,7 @@ internal static class HeldStreams
             await gate.PassUntilAsync(() => gate.PassedWithLogits > verified, "the target has verified the stream's first token");
             using var response = await Eventually.CompletesAsync(sending, "the stream's headers arrive");
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-            Assert.StartsWith("data: ", await Eventually.CompletesAsync(reader.ReadLineAsync(), "the stream's first chunk arrives"));
+            Assert.StartsWith("data: ", await Eventually.CompletesAsync(reader.ReadLineAsync(), "the stream's first chunk arrives"), StringComparison.Ordinal);
             whileConnected?.Invoke();
             // Leaving this block drops the connection mid-stream.
         }

@@ -24,7 +24,7 @@ public sealed class ShutdownDrainTests
         await gate.PassUntilAsync(() => gate.PassedWithLogits >= 1, "the target has verified the stream's first token");
         using var response = await Eventually.CompletesAsync(sending, "the stream's headers arrive");
         using var stream = new StreamReader(await response.Content.ReadAsStreamAsync());
-        Assert.StartsWith("data: ", await Eventually.CompletesAsync(stream.ReadLineAsync(), "the stream's first chunk arrives")); // generating
+        Assert.StartsWith("data: ", await Eventually.CompletesAsync(stream.ReadLineAsync(), "the stream's first chunk arrives"), StringComparison.Ordinal); // generating
 
         // What SIGTERM does. The gate holds the stream, so it is still running when the grace ends and the engine stops
         // (stopping the engine opens the gate).

@@ -33,7 +33,8 @@ internal sealed record BenchReport(
 /// <param name="Relative">cost(k) / cost(1).</param>
 /// <param name="Before">Calibration before the run.</param>
 /// <param name="After">Calibration after the run.</param>
-internal sealed record TierCurveReport(string Tier, double[] Seconds, double[] Relative, double[]? Before, double[]? After);
+internal sealed record TierCurveReport(
+    string Tier, IReadOnlyList<double> Seconds, IReadOnlyList<double> Relative, IReadOnlyList<double>? Before, IReadOnlyList<double>? After);
 
 /// <summary>One stage's acceptance.</summary>
 /// <param name="Stage">draft_to_qualifier, qualifier_to_target or draft_to_target.</param>
@@ -45,12 +46,12 @@ internal sealed record TierCurveReport(string Tier, double[] Seconds, double[] R
 /// <param name="Conditional">Acceptance at position i of the verifications that reached it (the model's input).</param>
 /// <param name="Lengths">Verifications by the number of tokens they proposed ([k]).</param>
 internal sealed record StageReport(
-    string Stage, double Alpha, double AcceptanceRate, double MeanProposed, long Verifications, double[] ByPosition, double[]? Conditional = null,
-    long[]? Lengths = null)
+    string Stage, double Alpha, double AcceptanceRate, double MeanProposed, long Verifications, IReadOnlyList<double> ByPosition,
+    IReadOnlyList<double>? Conditional = null, IReadOnlyList<long>? Lengths = null)
 {
     /// <summary>The acceptance the analytic model uses: by position where measured, else α at every position.</summary>
     [JsonIgnore]
-    public AcceptanceProfile Profile => Conditional is { Length: > 0 } c ? AcceptanceProfile.ByPosition(c) : Alpha;
+    public AcceptanceProfile Profile => Conditional is { Count: > 0 } c ? AcceptanceProfile.ByPosition([.. c]) : Alpha;
 }
 
 /// <summary>One mode in one (temperature, concurrency) cell.</summary>

@@ -14,7 +14,7 @@ internal static class ReportBuilder
 
     /// <summary>Builds the report; <paramref name="curves"/> are seconds per tier (draft, qualifier, target) or null when remote.</summary>
     public static BenchReport Build(string target, string? preset, string command, RunMeasurements run,
-        double[]?[]? curves, (double[]?[] Before, double[]?[]? After)? calibrations)
+        IReadOnlyList<double[]?>? curves, (double[]?[] Before, double[]?[]? After)? calibrations)
     {
         var modes = new List<ModeReport>();
         foreach (var group in run.Cells.GroupBy(c => (c.Key.Temperature, c.Key.Concurrency)).OrderBy(g => g.Key))
@@ -63,7 +63,7 @@ internal static class ReportBuilder
             ? null
             : cell.PhaseSeconds.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value * 1e3 / tokens);
 
-    private static ExpectationReport? Expect(ModeReport row, ModeReport? baseline, int concurrency, double[]?[] curves)
+    private static ExpectationReport? Expect(ModeReport row, ModeReport? baseline, int concurrency, IReadOnlyList<double[]?> curves)
     {
         if (Inputs(row) is not { } inputs || curves[2] is not { } targetSeconds)
         {
@@ -168,7 +168,7 @@ internal static class ReportBuilder
         return result;
     }
 
-    private static List<TierCurveReport> Curves(double[]?[]? curves, (double[]?[] Before, double[]?[]? After)? calibrations)
+    private static List<TierCurveReport> Curves(IReadOnlyList<double[]?>? curves, (double[]?[] Before, double[]?[]? After)? calibrations)
     {
         string[] names = [Tier.Draft.ToName(), Tier.Qualifier.ToName(), Tier.Target.ToName()];
         return curves is null ? [] : Enumerable.Range(0, 3).Where(t => curves[t] is not null).Select(t => new TierCurveReport(names[t],

@@ -23,9 +23,9 @@ internal sealed record GammaPlan(int? TwoTier, int? Inner, int? Outer, string So
 
     /// <summary>The engine's own planner's best fixed lengths for the warm-up's acceptance and the measured curves,
     /// so two-tier and pyramid each run at their own optimum and neither is handicapped by a shared γ.</summary>
-    public static GammaPlan FromWarmUp(double[]?[] curves, IReadOnlyDictionary<string, StageTally> warmUp)
+    public static GammaPlan FromWarmUp(IReadOnlyList<double[]?> curves, IReadOnlyDictionary<string, StageTally> warmUp)
     {
-        var planner = DraftLengthPlanner.FromMeasurements(curves);
+        var planner = DraftLengthPlanner.FromMeasurements([.. curves]);
         AcceptanceProfile Alpha(string stage) => warmUp.TryGetValue(stage, out var t) && t.ConditionalByPosition() is { Length: > 0 } c ? AcceptanceProfile.ByPosition(c) : 0;
         var twoTier = planner.ChooseTwoTier(Alpha(SpeculationStages.DraftToTarget));
         var (inner, outer) = planner.ChoosePyramid(Alpha(SpeculationStages.DraftToQualifier), Alpha(SpeculationStages.QualifierToTarget));

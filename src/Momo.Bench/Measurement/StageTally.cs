@@ -24,20 +24,18 @@ internal sealed class StageTally
     /// <summary>Verifications that rejected a proposal.</summary>
     public long Rejections { get; private set; }
 
-    /// <summary>Accepted tokens at each position of the proposal run (0 = first).</summary>
-    public long[] AcceptedAt { get; } = new long[MaxPositions];
+    private readonly long[] _acceptedAt = new long[MaxPositions]; // accepted tokens at each position of the run (0 = first)
+    private readonly long[] _proposedLengths = new long[MaxPositions + 1];
+    private readonly long[] _reachedAt = new long[MaxPositions]; // verifications that proposed position i and accepted all before it
 
     /// <summary>Verifications by the number of tokens they proposed ([k], k capped at <see cref="MaxPositions"/>).</summary>
-    public long[] ProposedLengths { get; } = new long[MaxPositions + 1];
-
-    /// <summary>Verifications that tested position i, that is proposed it and accepted every position before it.</summary>
-    public long[] ReachedAt { get; } = new long[MaxPositions];
+    public IReadOnlyList<long> ProposedLengths => _proposedLengths;
 
     /// <summary>Records one verification.</summary>
     public void Add(int proposed, int accepted)
     {
         Verifications++;
-        ProposedLengths[Math.Clamp(proposed, 0, MaxPositions)]++;
+        _proposedLengths[Math.Clamp(proposed, 0, MaxPositions)]++;
         Proposed += proposed;
         Accepted += accepted;
         if (accepted < proposed)
@@ -46,11 +44,11 @@ internal sealed class StageTally
         }
         for (var i = 0; i < Math.Min(accepted, MaxPositions); i++)
         {
-            AcceptedAt[i]++;
+            _acceptedAt[i]++;
         }
         for (var i = 0; i < Math.Min(Math.Min(accepted + 1, proposed), MaxPositions); i++)
         {
-            ReachedAt[i]++;
+            _reachedAt[i]++;
         }
     }
 
@@ -69,11 +67,11 @@ internal sealed class StageTally
     /// </summary>
     public double[] ConditionalByPosition()
     {
-        var tested = Array.FindLastIndex(ReachedAt, r => r > 0) + 1;
-        return Enumerable.Range(0, tested).Select(i => ReachedAt[i] == 0 ? 0 : (double)AcceptedAt[i] / ReachedAt[i]).ToArray();
+        var tested = Array.FindLastIndex(_reachedAt, r => r > 0) + 1;
+        return Enumerable.Range(0, tested).Select(i => _reachedAt[i] == 0 ? 0 : (double)_acceptedAt[i] / _reachedAt[i]).ToArray();
     }
 
     /// <summary>Fraction of verifications that accepted position i (vLLM's per-position acceptance).</summary>
     public double[] AcceptanceByPosition(int positions) =>
-        Enumerable.Range(0, positions).Select(i => Verifications == 0 ? 0 : (double)AcceptedAt[i] / Verifications).ToArray();
+        Enumerable.Range(0, positions).Select(i => Verifications == 0 ? 0 : (double)_acceptedAt[i] / Verifications).ToArray();
 }

@@ -64,10 +64,10 @@ internal static class Charts
         var lowest = report.Modes.Count == 0 ? 0 : report.Modes.Min(m => m.Concurrency);
         foreach (var row in report.Modes.Where(m => m.Concurrency == lowest))
         {
-            foreach (var stage in row.Stages.Where(s => s.ByPosition.Length > 0))
+            foreach (var stage in row.Stages.Where(s => s.ByPosition.Count > 0))
             {
-                var xs = Enumerable.Range(1, stage.ByPosition.Length).Select(i => (double)i).ToArray();
-                var line = plot.Add.Scatter(xs, stage.ByPosition);
+                var xs = Enumerable.Range(1, stage.ByPosition.Count).Select(i => (double)i).ToArray();
+                var line = plot.Add.Scatter(xs, stage.ByPosition.ToArray());
                 line.LegendText = $"{stage.Stage} T={row.Temperature:0.##} (α {stage.Alpha:F2})";
             }
         }

@@ -154,7 +154,7 @@ internal static class MarkdownReport
         md.AppendLine("verifications that accepted every position before it, which the analytic model uses.").AppendLine();
         foreach (var (m, s) in stages)
         {
-            var conditional = s.Conditional is { Length: > 0 } c ? $"; given reached: {string.Join(", ", c.Select(F))}" : "";
+            var conditional = s.Conditional is { Count: > 0 } c ? $"; given reached: {string.Join(", ", c.Select(F))}" : "";
             md.AppendLine($"- T={F(m.Temperature)} {m.Mode} {s.Stage}: {string.Join(", ", s.ByPosition.Select(F))}{conditional}");
         }
         md.AppendLine();

@@ -24,7 +24,7 @@ internal sealed class HttpTarget(string baseUrl, string model, bool choosesMode 
     public string Description => $"{baseUrl} (model {model})";
 
     /// <inheritdoc />
-    public double[]?[]? CostCurves => null;
+    public IReadOnlyList<double[]?>? CostCurves => null;
 
     /// <inheritdoc />
     public IReadOnlyList<int> EndTokens => [];

@@ -23,7 +23,7 @@ internal interface IBenchTarget : IDisposable
     string Description { get; }
 
     /// <summary>Per tier (draft, qualifier, target) seconds to decode k = 1..16 tokens, or null where unknown (remote).</summary>
-    double[]?[]? CostCurves { get; }
+    IReadOnlyList<double[]?>? CostCurves { get; }
 
     /// <summary>The model's end-of-generation token ids, where the target knows them (in process); empty over HTTP.</summary>
     IReadOnlyList<int> EndTokens { get; }

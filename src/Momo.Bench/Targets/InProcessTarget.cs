@@ -47,7 +47,7 @@ internal sealed class InProcessTarget : IBenchTarget
     public string Description { get; }
 
     /// <inheritdoc />
-    public double[]?[]? CostCurves { get; private set; }
+    public IReadOnlyList<double[]?>? CostCurves { get; private set; }
 
     /// <inheritdoc />
     public IReadOnlyList<int> EndTokens => [.. Enumerable.Range(0, _text.Count).Where(_text.IsEndOfGeneration)];

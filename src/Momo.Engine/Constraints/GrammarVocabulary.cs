@@ -18,6 +18,7 @@ internal sealed class GrammarVocabulary
     private readonly byte[][] _pieces;
     private readonly ulong[][] _plainUpTo; // [characters] tokens of plain string text with at most that many characters
     private readonly int[][] _containing;  // [byte] tokens whose bytes include it
+    private readonly int[] _endTokens;     // sorted, for IsEnd's binary search
     private readonly ConcurrentDictionary<ByteSet, ulong[]> _without = new();
 
     public GrammarVocabulary(ITokenText text, int size)
@@ -51,7 +52,7 @@ internal sealed class GrammarVocabulary
                 containing[b].Add(token);
             }
         }
-        EndTokens = [.. ends];
+        _endTokens = [.. ends];
         All = new ByteTrie(spelled, t => _pieces[t]);
         Complex = new ByteTrie(complex, t => _pieces[t]);
         Plain = new ByteTrie(plain, t => _pieces[t]);
@@ -80,7 +81,7 @@ internal sealed class GrammarVocabulary
     /// <summary>Tokens with text that do not end generation.</summary>
     public int Spelled { get; }
 
-    public int[] EndTokens { get; }
+    public IReadOnlyList<int> EndTokens => _endTokens;
 
     public ByteTrie All { get; }
 
@@ -92,7 +93,7 @@ internal sealed class GrammarVocabulary
 
     public ReadOnlySpan<byte> Piece(int token) => _pieces[token];
 
-    public bool IsEnd(int token) => System.Array.BinarySearch(EndTokens, token) >= 0;
+    public bool IsEnd(int token) => System.Array.BinarySearch(_endTokens, token) >= 0;
 
     /// <summary>Plain string tokens of at most <paramref name="characters"/> characters.</summary>
     public ReadOnlySpan<ulong> PlainUpTo(int characters) => _plainUpTo[Math.Clamp(characters, 0, _plainUpTo.Length - 1)];

@@ -218,7 +218,7 @@ internal sealed partial class JsonSchemaCompiler
         return JsonSerializer.SerializeToElement(merged);
     }
 
-    private GrammarNode Enum(JsonElement schema, JsonElement values, string path)
+    private static GrammarNode Enum(JsonElement schema, JsonElement values, string path)
     {
         var here = Pointer(path, "enum");
         if (values.ValueKind != JsonValueKind.Array || values.GetArrayLength() == 0)

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Momo.Engine.Constraints;
 
 /// <summary>
@@ -7,6 +9,7 @@ namespace Momo.Engine.Constraints;
 /// </summary>
 internal sealed class Frame(Element[] alternative, int position, Frame? parent)
 {
+    [SuppressMessage("Performance", "CA1819", Justification = "The compiled grammar's own alternative, shared by every state pointing into it; the per-byte walk over the vocabulary indexes it directly.")]
     public Element[] Alternative { get; } = alternative;
     public int Position { get; } = position;
     public Frame? Parent { get; } = parent;
@@ -16,6 +19,7 @@ internal sealed class Frame(Element[] alternative, int position, Frame? parent)
 /// The top of one parse stack: the terminal element expected next (a byte set or a lexeme in state
 /// <see cref="Lexeme"/>), and the frames below it.
 /// </summary>
+[SuppressMessage("Performance", "CA1819", Justification = "The compiled grammar's own alternative, shared by every state pointing into it; the per-byte walk over the vocabulary indexes it directly.")]
 internal readonly record struct Head(Element[] Alternative, int Position, object? Lexeme, Frame? Parent);
 
 /// <summary>
@@ -25,12 +29,14 @@ internal readonly record struct Head(Element[] Alternative, int Position, object
 /// </summary>
 internal sealed class MatchState(Head[] heads, bool complete, int[]? triggerProgress)
 {
+    [SuppressMessage("Performance", "CA1819", Justification = "States are immutable by contract and read in the innermost loop of the per-byte vocabulary walk, where an interface would cost a dispatch per element.")]
     public Head[] Heads { get; } = heads;
 
     /// <summary>The structured grammar may end here.</summary>
     public bool Complete { get; } = complete;
 
     /// <summary>Non-null while a lazy grammar's text is free: per trigger, the length of its longest prefix the text ends with.</summary>
+    [SuppressMessage("Performance", "CA1819", Justification = "States are immutable by contract and read in the innermost loop of the per-byte vocabulary walk, where an interface would cost a dispatch per element.")]
     public int[]? TriggerProgress { get; } = triggerProgress;
 
     public bool IsFree => TriggerProgress is not null;

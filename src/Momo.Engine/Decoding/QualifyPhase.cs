@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling;
 using Momo.Engine.Speculation;
@@ -76,4 +77,5 @@ internal sealed class QualifyPhase(TierSet tiers, TierDecoder decoder, Acceptanc
 /// The qualifier's verdict on the <paramref name="Proposed"/> drafts of input <paramref name="Index"/>, with 1 − TV(q, m)
 /// at each draft (the pair's acceptance, measured from the rows).
 /// </summary>
+[SuppressMessage("Performance", "CA1819", Justification = "VerifierRows allocated it for this one verdict and handed it over; the applier reads it per position, once, with no copy.")]
 internal readonly record struct QualifyVerdict(int Index, int Proposed, VerifyOutcome Outcome, double[] ExpectedAcceptance);

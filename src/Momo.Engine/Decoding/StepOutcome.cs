@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Momo.Engine.Scheduling;
 
 namespace Momo.Engine.Decoding;
@@ -10,6 +11,7 @@ internal sealed record StepOutcome(IReadOnlyList<InnerVerification> Inner, IRead
 
 /// <summary>The qualifier checked <paramref name="Proposed"/> drafts of a plan's sequence and accepted <paramref name="Accepted"/>.</summary>
 /// <paramref name="ExpectedAcceptance"/> holds 1 − TV(q, m) at each proposal: the pair's acceptance, measured from the rows.
+[SuppressMessage("Performance", "CA1819", Justification = "VerifierRows allocated it for this one verdict and handed it over; the applier reads it per position, once, with no copy.")]
 internal readonly record struct InnerVerification(SequencePlan Plan, int Proposed, int Accepted, double[] ExpectedAcceptance);
 
 /// <summary>
@@ -18,6 +20,7 @@ internal readonly record struct InnerVerification(SequencePlan Plan, int Propose
 /// <paramref name="Next"/> (the recovered token from the residual, or the bonus token).
 /// </summary>
 /// <paramref name="ExpectedAcceptance"/> holds 1 − TV(proposal row, p) at each proposal.
+[SuppressMessage("Performance", "CA1819", Justification = "VerifierRows allocated it for this one verdict and handed it over; the applier reads it per position, once, with no copy.")]
 internal readonly record struct TargetVerification(SequencePlan Plan, int Proposed, int Accepted, int Next, double[] ExpectedAcceptance)
 {
     public Sequence Sequence => Plan.Sequence;

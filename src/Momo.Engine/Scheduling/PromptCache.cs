@@ -34,7 +34,7 @@ internal sealed class PromptCache(long limitBytes) : IDisposable
         var bestShared = 0;
         foreach (var entry in _entries)
         {
-            var shared = Math.Min(SharedPrefix(entry.Tokens, prompt), entry.Cached[(int)Tier.Target]);
+            var shared = Math.Min(SharedPrefix(entry.Tokens.Span, prompt), entry.Cached[(int)Tier.Target]);
             if (shared > bestShared || (shared == bestShared && shared > 0 && entry.LastUsed > best!.LastUsed))
             {
                 (best, bestShared) = (entry, shared);
@@ -72,7 +72,7 @@ internal sealed class PromptCache(long limitBytes) : IDisposable
         }
         for (var i = _entries.Count - 1; i >= 0; i--)
         {
-            if (entry.Covers(_entries[i].Tokens, _entries[i].Cached))
+            if (entry.Covers(_entries[i].Tokens.Span, _entries[i].Cached))
             {
                 Remove(i);
             }
@@ -108,7 +108,7 @@ internal sealed class PromptCache(long limitBytes) : IDisposable
         entry.Dispose();
     }
 
-    private static int SharedPrefix(int[] tokens, IReadOnlyList<int> prompt)
+    private static int SharedPrefix(ReadOnlySpan<int> tokens, IReadOnlyList<int> prompt)
     {
         var limit = Math.Min(tokens.Length, prompt.Count);
         var n = 0;

@@ -17,13 +17,13 @@ internal sealed class PromptCacheEntry : IDisposable
     }
 
     /// <summary>The tokens the slot held, in order.</summary>
-    public int[] Tokens { get; }
+    public ReadOnlyMemory<int> Tokens { get; }
 
     /// <summary>Each tier's snapshot, by tier index; null where the tier held nothing.</summary>
-    public KvSnapshot?[] Tiers { get; }
+    public IReadOnlyList<KvSnapshot?> Tiers { get; }
 
     /// <summary>Leading tokens each tier's snapshot holds, by tier index.</summary>
-    public int[] Cached { get; }
+    public IReadOnlyList<int> Cached { get; }
 
     /// <summary>Host memory the snapshots take.</summary>
     public long Bytes { get; }
@@ -35,13 +35,13 @@ internal sealed class PromptCacheEntry : IDisposable
     /// Whether this entry holds everything <paramref name="tokens"/> with <paramref name="cached"/> tokens per tier
     /// would: the same tokens first, and at least as many in every tier.
     /// </summary>
-    public bool Covers(ReadOnlySpan<int> tokens, int[] cached)
+    public bool Covers(ReadOnlySpan<int> tokens, IReadOnlyList<int> cached)
     {
-        if (Tokens.Length < tokens.Length || !Tokens.AsSpan(0, tokens.Length).SequenceEqual(tokens))
+        if (Tokens.Length < tokens.Length || !Tokens.Span[..tokens.Length].SequenceEqual(tokens))
         {
             return false;
         }
-        for (var t = 0; t < Cached.Length; t++)
+        for (var t = 0; t < Cached.Count; t++)
         {
             if (Cached[t] < cached[t])
             {

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Momo.Engine.Scheduling;
 
 /// <summary>
@@ -220,6 +222,7 @@ internal sealed class SlotCache(KvLedger ledger, PromptCache host, int slots)
     {
         public int Index { get; } = index;
         public bool Free { get; set; } = true;
+        [SuppressMessage("Performance", "CA1819", Justification = "Private to SlotCache: the array is replaced whole, never changed in place, and never leaves this class.")]
         public int[] Tokens { get; set; } = [];
         public long LastUsed { get; set; }
     }

@@ -3,15 +3,15 @@ namespace Momo.Engine.Scheduling;
 /// <summary>Running per-request counts behind <see cref="GenerationStatistics"/>.</summary>
 internal sealed class StageCounters
 {
-    public int DraftedTokens;
-    public int QualifierProposedTokens;
-    public int QualifierAcceptedTokens;
-    public int LookupProposedTokens;
-    public int LookupAcceptedTokens;
-    public int TargetProposedTokens;
-    public int TargetAcceptedTokens;
-    public int TargetCalls;
-    public int Preemptions;
-    public int CachedPromptTokens;
+    public int DraftedTokens { get; set; }
+    public int QualifierProposedTokens { get; set; }
+    public int QualifierAcceptedTokens { get; set; }
+    public int LookupProposedTokens { get; set; }
+    public int LookupAcceptedTokens { get; set; }
+    public int TargetProposedTokens { get; set; }
+    public int TargetAcceptedTokens { get; set; }
+    public int TargetCalls { get; set; }
+    public int Preemptions { get; set; }
+    public int CachedPromptTokens { get; set; }
     public List<string> Degradations { get; } = [];
 }

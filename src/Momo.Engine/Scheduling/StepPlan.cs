@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling.Chains;
 
@@ -18,6 +19,7 @@ internal readonly record struct PrefillChunk(Sequence Sequence, Tier Tier, int C
 /// One sequence's speculation this step: its chain and the chain's named lengths, the tokens prompt lookup found (the
 /// first <see cref="ChainLengths.LookupCount"/> are proposed), and what <c>auto</c> decided, which apply records.
 /// </summary>
+[SuppressMessage("Performance", "CA1819", Justification = "The tokens lookup found, written once by the planner for this step and read by the executor; never shared or changed.")]
 internal sealed record SequencePlan(Sequence Sequence, ProposalChain Chain, ChainLengths Lengths, int[] LookupTokens, AutoDecision? Auto = null)
 {
     /// <summary>The target alone: the sequence's next token, no proposals.</summary>

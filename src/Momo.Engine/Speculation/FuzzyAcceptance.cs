@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Momo.Engine.Sampling;
 
 namespace Momo.Engine.Speculation;
@@ -6,6 +7,7 @@ namespace Momo.Engine.Speculation;
 /// <param name="Outcome">Accepted count and the next (recovered or bonus) token, as for the exact test.</param>
 /// <param name="Relaxed">[accepted] true where a proposal was accepted outright because the distributions were close;
 /// the token's true distribution there is the proposal's (u), elsewhere the verifier's (v).</param>
+[SuppressMessage("Performance", "CA1819", Justification = "The relaxed test allocated these flags for this one result and handed them over; the qualifier reads them per position with no copy.")]
 internal sealed record FuzzyOutcome(VerifyOutcome Outcome, bool[] Relaxed);
 
 /// <summary>

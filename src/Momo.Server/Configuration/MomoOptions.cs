@@ -108,7 +108,7 @@ internal sealed class MomoOptions
     public const string NativeLibraryPathKey = Section + ":" + nameof(NativeLibraryPath);
 
     /// <summary>API keys clients send as <c>Authorization: Bearer KEY</c> on /v1/*; none = no authentication.</summary>
-    public string[]? ApiKeys { get; set; }
+    public IReadOnlyList<string>? ApiKeys { get; set; }
 
     /// <summary>A file with more API keys, one a line (blank lines and lines starting with # are skipped).</summary>
     public string? ApiKeyFile { get; set; }

@@ -10,7 +10,7 @@ namespace Momo.Server.Contracts;
 /// </summary>
 internal sealed record ResponseObject(string Id, long CreatedAt, string Status, string Model, IReadOnlyList<OutputItem> Output)
 {
-    public string Object => "response";
+    public string Object { get; init; } = "response";
 
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public ResponseError? Error { get; init; }
@@ -45,7 +45,7 @@ internal sealed record ResponseObject(string Id, long CreatedAt, string Status, 
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public double? TopP { get; init; }
 
-    public string Truncation => "disabled";
+    public string Truncation { get; init; } = "disabled";
 
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public ResponseUsage? Usage { get; init; }
@@ -81,13 +81,13 @@ internal abstract record OutputItem(string Id, string Status);
 /// <summary>An assistant message: its text as output_text parts.</summary>
 internal sealed record OutputMessage(string Id, string Status, IReadOnlyList<OutputText> Content) : OutputItem(Id, Status)
 {
-    public string Role => "assistant";
+    public string Role { get; init; } = "assistant";
 }
 
 /// <summary>Text the model wrote (annotations are always empty here).</summary>
 internal sealed record OutputText(string Text)
 {
-    public string Type => "output_text";
+    public string Type { get; init; } = "output_text";
 
     public IReadOnlyList<string> Annotations { get; init; } = [];
 }
@@ -129,5 +129,5 @@ internal sealed record ResponseStreamEvent(string Type, int SequenceNumber)
 /// <summary>Answer of POST /v1/responses/input_tokens.</summary>
 internal sealed record InputTokensResponse(int InputTokens)
 {
-    public string Object => "response.input_tokens";
+    public string Object { get; init; } = "response.input_tokens";
 }

@@ -6,13 +6,13 @@ namespace Momo.Server.Generation;
 internal abstract record AnswerEvent
 {
     /// <summary>Answer text.</summary>
-    public sealed record Text(string Content) : AnswerEvent;
+    internal sealed record Text(string Content) : AnswerEvent;
 
     /// <summary>Tool call <paramref name="Index"/> (0, 1, … in the answer) began: its function's name.</summary>
-    public sealed record CallStarted(int Index, string Name) : AnswerEvent;
+    internal sealed record CallStarted(int Index, string Name) : AnswerEvent;
 
     /// <summary>The next fragment of call <paramref name="Index"/>'s arguments JSON.</summary>
-    public sealed record Arguments(int Index, string Fragment) : AnswerEvent;
+    internal sealed record Arguments(int Index, string Fragment) : AnswerEvent;
 }
 
 /// <summary>Why an answer ended, once for every dialect (each maps it onto its own names).</summary>

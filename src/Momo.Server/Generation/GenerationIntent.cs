@@ -40,10 +40,10 @@ internal sealed record GenerationIntent
 internal abstract record IntentPrompt
 {
     /// <summary>Checked turns (system, user, assistant with calls, tool results), for the chat template.</summary>
-    public sealed record Chat(IReadOnlyList<ChatTurn> Turns) : IntentPrompt;
+    internal sealed record Chat(IReadOnlyList<ChatTurn> Turns) : IntentPrompt;
 
     /// <summary>Text the model continues as it is (special tokens are not parsed).</summary>
-    public sealed record Raw(string Text) : IntentPrompt;
+    internal sealed record Raw(string Text) : IntentPrompt;
 }
 
 /// <summary>Sampling settings as a dialect received them; the ranges are checked once, by the engine's rules.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 using Momo.Server.Configuration;
 using Momo.Server.Hosting;
@@ -58,5 +59,6 @@ internal sealed class GenerationPipeline(RuntimeHolder holder, IOptions<LimitOpt
     private static (string Text, int[] Tokens) Tokenize(ModelRuntime runtime, string text, bool special) =>
         (text, runtime.Text.Tokenize(text, addBos: true, parseSpecial: special));
 
+    [SuppressMessage("Performance", "CA1819", Justification = "The prompt's tokens, made once here and handed to the engine request; never changed.")]
     private sealed record PreparedPrompt(ModelRuntime Runtime, string Text, int[] Tokens, ToolCallSyntax Syntax);
 }

@@ -71,7 +71,7 @@ internal static class MomoServiceExtensions
 
     // Momo__ApiKeys=a,b (one variable, not Momo__ApiKeys__0) binds no array element; silently serving without keys
     // would be the worst reading of it, so a single value is read as a comma-separated list.
-    private static string[]? ApiKeys(string[]? bound, string? single) =>
+    private static IReadOnlyList<string>? ApiKeys(IReadOnlyList<string>? bound, string? single) =>
         string.IsNullOrWhiteSpace(single)
             ? bound
             : [.. bound ?? [], .. single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];

@@ -5,6 +5,7 @@ namespace Momo.Server.Hosting;
 internal static partial class TierCostLog
 {
     private static readonly string[] Names = [Tier.Draft.ToName(), Tier.Qualifier.ToName(), Tier.Target.ToName()];
+    private static readonly int[] BatchSizes = [2, 4, 8, 16];
 
     public static void Write(ILogger logger, double[]?[] curves)
     {
@@ -15,7 +16,7 @@ internal static partial class TierCostLog
                 continue;
             }
             // cost(k)/cost(1): how much more a batch of k tokens costs than one; flat curves make speculation pay.
-            var ratios = string.Join(" ", new[] { 2, 4, 8, 16 }.Select(k => $"k{k}={curve[k - 1] / curve[0]:F2}x"));
+            var ratios = string.Join(" ", BatchSizes.Select(k => $"k{k}={curve[k - 1] / curve[0]:F2}x"));
             LogTierCost(logger, Names[t], Math.Round(curve[0] * 1000, 3), Math.Round(1 / curve[0], 1), ratios);
         }
     }

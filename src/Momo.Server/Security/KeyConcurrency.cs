@@ -1,9 +1,11 @@
+using System.Runtime.CompilerServices;
+
 namespace Momo.Server.Security;
 
 /// <summary>Requests in flight per API key (by the key's index), bounded by a limit; 0 means unbounded.</summary>
 internal sealed class KeyConcurrency(int limit)
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, StrongBox> _counts = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, StrongBox<int>> _counts = new();
 
     /// <summary>Counts one more request for <paramref name="key"/>; false (and nothing counted) when at the limit.</summary>
     public bool TryEnter(int key)
@@ -12,7 +14,7 @@ internal sealed class KeyConcurrency(int limit)
         {
             return true;
         }
-        var box = _counts.GetOrAdd(key, _ => new StrongBox());
+        var box = _counts.GetOrAdd(key, _ => new StrongBox<int>());
         if (Interlocked.Increment(ref box.Value) <= limit)
         {
             return true;
@@ -28,10 +30,5 @@ internal sealed class KeyConcurrency(int limit)
         {
             Interlocked.Decrement(ref box.Value);
         }
-    }
-
-    private sealed class StrongBox
-    {
-        public int Value;
     }
 }

@@ -1,9 +1,11 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
 namespace Momo.Server.Streaming;
 
 /// <summary>One server-sent event: an optional event name (Anthropic names each event; OpenAI names none) and its data.</summary>
+[SuppressMessage("Performance", "CA1819", Justification = "The event's serialized bytes, made once and written to the response as they are.")]
 internal sealed record SseFrame(string? Event, byte[] Data)
 {
     /// <summary>OpenAI's closing <c>data: [DONE]</c>.</summary>

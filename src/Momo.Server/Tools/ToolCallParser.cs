@@ -6,13 +6,13 @@ namespace Momo.Server.Tools;
 internal abstract record ToolOutputEvent
 {
     /// <summary>Text for the message's content.</summary>
-    public sealed record Content(string Text) : ToolOutputEvent;
+    internal sealed record Content(string Text) : ToolOutputEvent;
 
     /// <summary>A call began: its index in the answer and its function's name.</summary>
-    public sealed record CallStarted(int Index, string Name) : ToolOutputEvent;
+    internal sealed record CallStarted(int Index, string Name) : ToolOutputEvent;
 
     /// <summary>The next fragment of call <paramref name="Index"/>'s arguments JSON.</summary>
-    public sealed record Arguments(int Index, string Fragment) : ToolOutputEvent;
+    internal sealed record Arguments(int Index, string Fragment) : ToolOutputEvent;
 }
 
 /// <summary>

@@ -6,6 +6,8 @@ namespace Momo.Engine.Tests.Constraints;
 
 public sealed class MatcherTests
 {
+    private static readonly JsonSerializerOptions Unescaped = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static CompiledGrammar Schema(string schema) => OutputGrammar.JsonSchema(JsonDocument.Parse(schema).RootElement).Compiled;
 
     private static bool Accepts(CompiledGrammar grammar, string text) => SchemaConformanceTests.Accepts(grammar, text);
@@ -93,7 +95,7 @@ public sealed class MatcherTests
     public void Patterns_of_the_supported_subset_match_as_in_ecma_regexes(string pattern, string text, bool matches)
     {
         var grammar = Schema(JsonSerializer.Serialize(new { type = "string", pattern }));
-        Assert.Equal(matches, Accepts(grammar, JsonSerializer.Serialize(text, new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })));
+        Assert.Equal(matches, Accepts(grammar, JsonSerializer.Serialize(text, Unescaped)));
         Assert.Equal(matches, System.Text.RegularExpressions.Regex.IsMatch(text, pattern, System.Text.RegularExpressions.RegexOptions.ECMAScript));
     }
 

@@ -30,10 +30,10 @@ public sealed class SchemaRefusalTests
     [InlineData("""{"type":"object","propertyNames":{"type":"integer"}}""", "/propertyNames/type")]
     [InlineData("""{"type":"object","propertyNames":{"anyOf":[{"const":"a"}]}}""", "/propertyNames/anyOf")]
     [InlineData("""{"type":"object","minProperties":1}""", "/minProperties")]
-    public void An_unsupported_or_unsatisfiable_schema_is_refused_with_the_json_pointer_of_the_keyword(string schema, string pointer)
+    public void An_unsupported_or_unsatisfiable_schema_is_refused_with_the_json_pointer_of_the_keyword(string schema, string keywordPointer)
     {
         var failure = Assert.Throws<GrammarException>(() => OutputGrammar.JsonSchema(JsonDocument.Parse(schema).RootElement).Compiled);
-        Assert.Equal(pointer, failure.SchemaPath);
+        Assert.Equal(keywordPointer, failure.SchemaPath);
         Assert.False(string.IsNullOrWhiteSpace(failure.Message));
     }
 

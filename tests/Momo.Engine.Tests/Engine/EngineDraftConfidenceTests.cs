@@ -44,6 +44,6 @@ public sealed class EngineDraftConfidenceTests
     public void A_confidence_outside_zero_to_one_is_refused_naming_the_setting()
     {
         var refusal = Assert.Throws<ArgumentOutOfRangeException>(() => new EngineOptions(DraftMinConfidence: 1.5f).Validate());
-        Assert.Contains("DraftMinConfidence", refusal.Message);
+        Assert.Contains("DraftMinConfidence", refusal.Message, StringComparison.Ordinal);
     }
 }

@@ -52,7 +52,7 @@ public sealed class EngineFaultTests
 
         var (_, failed) = await second;
         Assert.Equal(FinishReason.Error, failed.Finish);
-        Assert.Contains("copying a prefix failed", failed.Error);
+        Assert.Contains("copying a prefix failed", failed.Error, StringComparison.Ordinal);
         var (text, last) = await first;
         Assert.Equal(FinishReason.Length, last.Finish);
         Assert.Equal(expected, text);

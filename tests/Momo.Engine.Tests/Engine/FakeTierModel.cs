@@ -140,7 +140,7 @@ internal sealed class FakeTierModel(
     {
         if (FailSaves)
         {
-            throw new OutOfMemoryException($"{name}: no host memory for a snapshot");
+            throw new InsufficientMemoryException($"{name}: no host memory for a snapshot");
         }
         Saves++;
         return new FakeKvSnapshot(name, [.. CacheOf(sequence)], SnapshotBytesPerToken);

@@ -18,7 +18,7 @@ public sealed class PromptCacheTests
 
         var (entry, shared) = cache.Find([1, 2, 3, 7]);
 
-        Assert.Equal([1, 2, 3, 4], entry!.Tokens);
+        Assert.Equal([1, 2, 3, 4], entry!.Tokens.ToArray());
         Assert.Equal(3, shared);
         Assert.Equal((null, 0), cache.Find([5, 6]));
     }

@@ -4,13 +4,13 @@ using Momo.Gguf;
 namespace Momo.Engine.Tests.Preflight;
 
 /// <summary>One tensor entry of a hand-built header; <paramref name="Offset"/> null = laid out after the previous one.</summary>
-public sealed record RawTensor(string Name, long[] Dims, GgmlType Type = GgmlType.F32, long? Offset = null);
+internal sealed record RawTensor(string Name, long[] Dims, GgmlType Type = GgmlType.F32, long? Offset = null);
 
 /// <summary>
 /// A GGUF file written without any validation (unlike <see cref="GgufWriter"/>), so tests can build exactly the
 /// malformed headers they need. Tensor data is zeros.
 /// </summary>
-public sealed class RawGguf
+internal sealed class RawGguf
 {
     public const int Alignment = 32;
 

@@ -7,7 +7,7 @@ namespace Momo.Engine.Tests.Preflight;
 /// vocabulary, plus one metadata value of every GGUF type (scalars and arrays) so that corruption reaches every
 /// reading path.
 /// </summary>
-public static class ValidModel
+internal static class ValidModel
 {
     public const int Embedding = 16;
     public const int FeedForward = 32;

@@ -86,7 +86,7 @@ public class AgentFamilyLlamaTests(AgentFamilyFixture fx, ITestOutputHelper outp
             // Without a grammar the bigram closes "notes.txt" as a read's path is closed ("}}\n); the server's tool
             // grammar allows only the three braces a tool_call needs there, and the next best token is exactly that.
             var text = Continue(tier, System + Delegate + Context + Reply);
-            Assert.StartsWith("<tool_call>\n{\"name\": \"tool_call\", \"arguments\": {\"id\": \"sessions_spawn\", \"args\": {\"task\": \"Look at notes.txt\"}", text);
+            Assert.StartsWith("<tool_call>\n{\"name\": \"tool_call\", \"arguments\": {\"id\": \"sessions_spawn\", \"args\": {\"task\": \"Look at notes.txt\"}", text, StringComparison.Ordinal);
         }
     }
 
