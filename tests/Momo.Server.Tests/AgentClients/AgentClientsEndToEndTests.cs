@@ -29,7 +29,7 @@ public sealed class AgentClientsEndToEndTests(ITestOutputHelper output) : IAsync
         }
     }
 
-    [Fact]
+    [AgentClientsFact]
     public async Task Claude_Code_reads_a_file_through_momo_and_momo_answers_its_content_in_prose()
     {
         using var results = await RunAsync(Subagents ? "claude-all" : "claude-read");
@@ -43,7 +43,7 @@ public sealed class AgentClientsEndToEndTests(ITestOutputHelper output) : IAsync
         }
     }
 
-    [Fact]
+    [AgentClientsFact]
     public async Task Codex_runs_a_command_through_momo_and_momo_answers_its_output_in_prose()
     {
         using var results = await RunAsync(Subagents ? "codex-all" : "codex-exec");
