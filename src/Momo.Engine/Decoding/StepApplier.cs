@@ -31,7 +31,7 @@ internal sealed class StepApplier(KvLedger ledger, EngineMetrics metrics, Publis
                 ledger.Truncate(sequence.Slot, verdict.FirstTail + verdict.Accepted);
                 sequence.CommitTail(verdict.Accepted, verdict.Next);
                 Count(sequence, verdict);
-                publisher.Publish(sequence, verdict.FirstTail);
+                publisher.Publish(sequence, verdict.FirstTail, verdict.Logprobs);
             }
             catch (Exception failure)
             {

@@ -29,4 +29,8 @@ internal readonly record struct InnerVerification(Sequence Sequence, int Propose
 /// </summary>
 /// <paramref name="ExpectedAcceptance"/> holds 1 − TV(proposal row, p) at each proposal.
 internal readonly record struct TargetVerification(
-    Sequence Sequence, Chain Chain, int FirstTail, int Proposed, int Accepted, int Next, double[] ExpectedAcceptance);
+    Sequence Sequence, Chain Chain, int FirstTail, int Proposed, int Accepted, int Next, double[] ExpectedAcceptance)
+{
+    /// <summary>The target's log-probabilities of the accepted tokens and <see cref="Next"/>, when the request asked for them.</summary>
+    public TokenLogprob[]? Logprobs { get; init; }
+}

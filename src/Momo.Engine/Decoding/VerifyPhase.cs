@@ -39,6 +39,11 @@ internal sealed class VerifyPhase(TierSet tiers, TierDecoder decoder, Acceptance
         var proposals = sequence.TailRows.Rows(0, tail); // [tail, vocabulary]: the distribution each tail token was drawn from
         var outcome = rule(sequence.Working.Slice(firstTail, tail), proposals, verifier, model.VocabularySize, sequence.Random);
         var expected = VerifierRows.ExpectedAcceptance(proposals, verifier, model.VocabularySize, tail);
-        _results.Add(new TargetVerification(sequence, _fed[feed].Chain, firstTail, tail, outcome.AcceptedCount, outcome.NextToken, expected));
+        _results.Add(new TargetVerification(sequence, _fed[feed].Chain, firstTail, tail, outcome.AcceptedCount, outcome.NextToken, expected)
+        {
+            Logprobs = sequence.Request.TopLogprobs is { } top
+                ? TargetLogprobs.Read(model, firstHandle, [.. sequence.Working.Slice(firstTail, outcome.AcceptedCount), outcome.NextToken], top)
+                : null,
+        });
     }
 }

@@ -9,8 +9,11 @@ namespace Momo.Engine.Scheduling;
 /// </summary>
 internal sealed partial class Publisher(EngineTelemetry telemetry, int contextPerSequence, ILogger logger)
 {
-    /// <summary>Publishes the tokens committed from working index <paramref name="firstNew"/> on, finishing the sequence if they end it.</summary>
-    public void Publish(Sequence sequence, int firstNew)
+    /// <summary>
+    /// Publishes the tokens committed from working index <paramref name="firstNew"/> on (with their
+    /// <paramref name="logprobs"/> when the request asked for them), finishing the sequence if they end it.
+    /// </summary>
+    public void Publish(Sequence sequence, int firstNew, IReadOnlyList<TokenLogprob>? logprobs = null)
     {
         var countedBefore = sequence.Text.CompletionTokens;
         var (text, finish) = sequence.Text.Accept(sequence.Working[firstNew..sequence.CommittedLength]);
@@ -22,15 +25,15 @@ internal sealed partial class Publisher(EngineTelemetry telemetry, int contextPe
         telemetry.TokensPublished(sequence, newTokens);
         if (finish is { } reason)
         {
-            Finish(sequence, reason, text, null, newTokens);
+            Finish(sequence, reason, text, null, newTokens, logprobs);
             return;
         }
         sequence.Completion?.Append(text);
-        Write(sequence, new GenerationUpdate(text, newTokens));
+        Write(sequence, new GenerationUpdate(text, newTokens) { Logprobs = logprobs });
     }
 
     /// <summary>Writes the final update (once; later calls do nothing) and moves the sequence to its end state.</summary>
-    public void Finish(Sequence sequence, FinishReason reason, string text, string? error, int newTokens = 0)
+    public void Finish(Sequence sequence, FinishReason reason, string text, string? error, int newTokens = 0, IReadOnlyList<TokenLogprob>? logprobs = null)
     {
         if (sequence.IsDone)
         {
@@ -43,7 +46,7 @@ internal sealed partial class Publisher(EngineTelemetry telemetry, int contextPe
             FinishReason.Cancelled => SequenceState.Cancelled,
             _ => SequenceState.Finished,
         };
-        if (Write(sequence, new GenerationUpdate(text, newTokens, reason, sequence.Statistics(), error)))
+        if (Write(sequence, new GenerationUpdate(text, newTokens, reason, sequence.Statistics(), error) { Logprobs = logprobs }))
         {
             sequence.Output.TryComplete();
         }
