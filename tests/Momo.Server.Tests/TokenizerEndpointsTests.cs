@@ -10,6 +10,10 @@ public sealed class TokenizerEndpointsTests(ServerFixture fixture)
 {
     private const string Text = "The old man went to the mountain, and the old woman went to the river.";
 
+    // The forged families' SPM vocabulary tokenizes with a prefix space (llama.cpp's add_space_prefix); the pieces and
+    // /detokenize give it back as it is, as llama-server's do.
+    private const string Spelled = " " + Text;
+
     [Fact]
     public async Task Tokenizing_then_detokenizing_gives_the_text_back()
     {
@@ -18,7 +22,7 @@ public sealed class TokenizerEndpointsTests(ServerFixture fixture)
         var detokenized = await PostAsync("detokenize", new { tokens });
 
         Assert.NotEmpty(tokens);
-        Assert.Equal(Text, detokenized.GetProperty("content").GetString());
+        Assert.Equal(Spelled, detokenized.GetProperty("content").GetString());
     }
 
     [Fact]
@@ -30,7 +34,7 @@ public sealed class TokenizerEndpointsTests(ServerFixture fixture)
 
         var pieces = answer.GetProperty("tokens").EnumerateArray().ToList();
         Assert.Equal(ids, pieces.Select(p => p.GetProperty("id").GetInt32()));
-        Assert.Equal(Text, string.Concat(pieces.Select(p => p.GetProperty("piece").GetString())));
+        Assert.Equal(Spelled, string.Concat(pieces.Select(p => p.GetProperty("piece").GetString())));
     }
 
     [Fact]
@@ -41,9 +45,10 @@ public sealed class TokenizerEndpointsTests(ServerFixture fixture)
         var answer = await PostAsync("tokenize", new { content = "é", with_pieces = true });
         var detokenized = await PostAsync("detokenize", new { tokens = new[] { byteToken } });
 
-        var pieces = answer.GetProperty("tokens").EnumerateArray().ToList();
-        Assert.Contains(pieces, p => p.GetProperty("piece").ValueKind == JsonValueKind.Array);
-        Assert.Equal([0xC3], pieces[0].GetProperty("piece").EnumerateArray().Select(b => b.GetInt32()));
+        // é is no word of the vocabulary: it is spelled by two byte tokens, neither of them text on its own.
+        var bytePieces = answer.GetProperty("tokens").EnumerateArray().Select(p => p.GetProperty("piece"))
+            .Where(p => p.ValueKind == JsonValueKind.Array).ToList();
+        Assert.Equal([0xC3, 0xA9], bytePieces.SelectMany(p => p.EnumerateArray().Select(b => b.GetInt32())));
         Assert.Equal("\uFFFD", detokenized.GetProperty("content").GetString());
     }
 

@@ -42,7 +42,7 @@ public sealed class LogprobsAcrossModesTests(ServerFixture fixture, ITestOutputH
     public async Task Greedy_tokens_and_logprobs_are_the_same_in_every_mode()
     {
         // The prompts quote themselves, so prompt lookup finds continuations to propose.
-        var prompts = TestFamilies.Prompts(8).Select(p => $"{p} {p} {p}").ToList();
+        var prompts = TestFamilies.Prompts(16).Select(p => $"{p} {p} {p}").ToList();
         var maxDifference = 0.0;
         var compared = 0;
         var skipped = 0;
@@ -74,7 +74,8 @@ public sealed class LogprobsAcrossModesTests(ServerFixture fixture, ITestOutputH
             Assert.True(proposed > 0, $"{name} proposed nothing: the comparison would be trivial");
         }
         Assert.True(speculated["two_tier"].Rejected + speculated["pyramid"].Rejected > 0, "the target never rejected a proposal");
-        Assert.True(compared >= (Modes.Length - 1) * prompts.Count * MaxTokens * 3 / 4, "too many near-ties: the forged family's margins are too small");
+        Assert.True(compared >= 200, $"only {compared} tokens compared");
+        Assert.True(skipped <= compared / 10, "too many near-ties: the forged family's margins are too small");
     }
 
     /// <summary>Greedy with no sampling transform picks the raw distribution's argmax: the first alternative, same value.</summary>

@@ -64,13 +64,9 @@ public sealed class LogprobsShapeTests(ServerFixture fixture)
     [InlineData(true)]
     public async Task Completion_logprobs_cover_the_text_up_to_a_stop_string_with_offsets(bool stream)
     {
-        const string Prompt = "The old woman went to the river";
-        var free = await PostAsync("v1/completions", JsonSerializer.Serialize(new { prompt = Prompt, max_tokens = 16, temperature = 0 }));
-        var freeText = free.GetProperty("choices")[0].GetProperty("text").GetString()!;
-        var words = freeText.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(words.Length >= 4, $"the continuation '{freeText}' is too short to stop inside");
-        var stop = " " + words[3];
-        var body = JsonSerializer.Serialize(new { prompt = Prompt, max_tokens = 16, temperature = 0, logprobs = 2, stop, stream });
+        var (prompt, freeText) = await LongContinuationAsync();
+        var stop = " " + freeText.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3];
+        var body = JsonSerializer.Serialize(new { prompt, max_tokens = 16, temperature = 0, logprobs = 2, stop, stream });
 
         var (text, logprobs) = stream ? await StreamedCompletionAsync(body) : WholeCompletion(await PostAsync("v1/completions", body));
 
@@ -107,6 +103,21 @@ public sealed class LogprobsShapeTests(ServerFixture fixture)
     {
         var answer = await PostAsync("v1/chat/completions", """{"messages":[{"role":"user","content":"hi"}],"max_tokens":3,"temperature":0}""");
         Assert.False(answer.GetProperty("choices")[0].TryGetProperty("logprobs", out _));
+    }
+
+    /// <summary>The first test prompt whose greedy continuation has at least five words, and that continuation.</summary>
+    private async Task<(string Prompt, string Text)> LongContinuationAsync()
+    {
+        foreach (var prompt in Momo.Testing.TestFamilies.Prompts(30))
+        {
+            var answer = await PostAsync("v1/completions", JsonSerializer.Serialize(new { prompt, max_tokens = 16, temperature = 0 }));
+            var text = answer.GetProperty("choices")[0].GetProperty("text").GetString()!;
+            if (text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length >= 5)
+            {
+                return (prompt, text);
+            }
+        }
+        throw new InvalidOperationException("no test prompt continues for five words");
     }
 
     private async Task<JsonElement> PostAsync(string path, string body)
