@@ -11,4 +11,12 @@ public sealed record GenerationUpdate(
     int NewTokens,
     FinishReason? Finish = null,
     GenerationStatistics? Statistics = null,
-    string? Error = null);
+    string? Error = null)
+{
+    /// <summary>
+    /// When the request asked for them (<see cref="GenerationRequest.TopLogprobs"/>): the target's log-probabilities of
+    /// the tokens committed by this update, in order. It may run past the text (held back at a stop string or a split
+    /// character) and past the end (a verification can commit tokens after the one that finished the request).
+    /// </summary>
+    public IReadOnlyList<TokenLogprob>? Logprobs { get; init; }
+}

@@ -17,4 +17,10 @@ namespace Momo.Server.Contracts;
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ModelCard))]
 [JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(TokenizeRequest))]
+[JsonSerializable(typeof(TokenizeResponse))]
+[JsonSerializable(typeof(TokenizeWithPiecesResponse))]
+[JsonSerializable(typeof(DetokenizeRequest))]
+[JsonSerializable(typeof(DetokenizeResponse))]
+[JsonSerializable(typeof(ApplyTemplateResponse))]
 internal sealed partial class MomoJsonContext : JsonSerializerContext;

@@ -3,6 +3,7 @@ using Momo.Engine;
 using Momo.Server.Configuration;
 using Momo.Server.Contracts;
 using Momo.Server.Hosting;
+using Momo.Server.Logprobs;
 using Momo.Server.Streaming;
 using Momo.Server.Telemetry;
 using Momo.Server.Tools;
@@ -32,11 +33,8 @@ internal static class ChatCompletionsEndpoints
         var runtime = holder.Require();
         GenerationRequestFactory.CheckModel(body.Model, runtime);
         RequestLimitCheck.CheckBody(body, limits.Value);
-        var turns = ChatTurn.Read(body.Messages);
-        var tools = ToolRequestReader.Read(body, chat: true);
-        var syntax = ToolCallSyntax.For(ToolCallSyntax.Detect(runtime.Text.ChatTemplate));
+        var (prompt, tools, syntax) = ChatPrompt.Render(body, runtime);
         var grammar = ToolGrammar.Build(tools, syntax);
-        var prompt = runtime.Text.RenderChat(ToolPromptRenderer.Render(turns, tools.Tools, syntax));
         var tokens = runtime.Text.Tokenize(prompt, addBos: true, parseSpecial: true);
         RequestLimitCheck.CheckPrompt(tokens.Length, limits.Value, "messages");
         var id = EngineSubmission.NewId("chatcmpl-");
@@ -45,6 +43,7 @@ internal static class ChatCompletionsEndpoints
             Grammar = grammar,
             // request_success counts an answer that called tools as tool_calls, as the answer itself says.
             StopLabel = tools.MayCall ? text => ToolCallAnswer.Split(text, new ToolCallParser(syntax)).Called ? "tool_calls" : "stop" : null,
+            TopLogprobs = LogprobsRequest.Read(body, chat: true),
         };
         var parser = tools.MayCall ? new ToolCallParser(syntax) : null;
         using var call = GenerationCall.Start(runtime, request, prompt, log, http.RequestAborted, tools.MayCall ? "tools" : "response_format");
@@ -57,7 +56,7 @@ internal static class ChatCompletionsEndpoints
         var (message, called) = parser is null ? (new AssistantMessage("assistant", outcome.Text), false) : ToolCallAnswer.Split(outcome.Text, parser);
         var finish = called && outcome.Finish == FinishReason.Stop ? "tool_calls" : outcome.Finish.ToApiName();
         return TypedResults.Json(
-            new ChatCompletionResponse(id, "chat.completion", call.Created, runtime.ModelId, [new ChatChoice(0, message, finish)],
+            new ChatCompletionResponse(id, "chat.completion", call.Created, runtime.ModelId, [new ChatChoice(0, message, finish, outcome.Logprobs is { } logprobs ? LogprobsMapper.ToChat(logprobs, runtime.Text) : null)],
                 ResponseMapping.ToUsage(outcome.Statistics), ResponseMapping.ToSpeculative(outcome.Statistics), call.Fingerprint),
             MomoJsonContext.Default.ChatCompletionResponse);
     }

@@ -3,6 +3,7 @@ using Momo.Engine;
 using Momo.Server.Configuration;
 using Momo.Server.Contracts;
 using Momo.Server.Hosting;
+using Momo.Server.Logprobs;
 using Momo.Server.Streaming;
 using Momo.Server.Telemetry;
 using Momo.Server.Tools;
@@ -41,7 +42,11 @@ internal static class CompletionsEndpoints
         var tokens = runtime.Text.Tokenize(prompt[0], addBos: true, parseSpecial: false);
         RequestLimitCheck.CheckPrompt(tokens.Length, limits.Value, "prompt");
         var id = EngineSubmission.NewId("cmpl-");
-        var request = GenerationRequestFactory.Create(body, tokens, runtime, id) with { Grammar = grammar };
+        var request = GenerationRequestFactory.Create(body, tokens, runtime, id) with
+        {
+            Grammar = grammar,
+            TopLogprobs = LogprobsRequest.Read(body, chat: false),
+        };
         using var call = GenerationCall.Start(runtime, request, prompt[0], log, http.RequestAborted, "response_format");
         if (body.Stream == true)
         {
@@ -49,7 +54,8 @@ internal static class CompletionsEndpoints
             return Results.Empty;
         }
         var outcome = await GenerationOutcome.CollectAsync(call, http.RequestAborted);
-        var choice = new CompletionChoice(0, outcome.Text, outcome.Finish.ToApiName());
+        var choice = new CompletionChoice(0, outcome.Text, outcome.Finish.ToApiName(),
+            outcome.Logprobs is { } logprobs ? LogprobsMapper.ToCompletion(logprobs, runtime.Text) : null);
         return TypedResults.Json(
             new CompletionResponse(id, "text_completion", call.Created, runtime.ModelId, [choice], call.Fingerprint,
                 ResponseMapping.ToUsage(outcome.Statistics), ResponseMapping.ToSpeculative(outcome.Statistics)),

@@ -44,6 +44,9 @@ internal sealed class GenerationCall : IDisposable
     public long Created { get; } = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
     public string Fingerprint => $"momo-{Runtime.DefaultMode.ToApiName()}";
 
+    /// <summary>Lines the token log-probabilities up with the text, when the request asked for them.</summary>
+    public Logprobs.LogprobsTracker? Logprobs { get; private init; }
+
     /// <summary>
     /// Queues the request; a full queue is a 429 with Retry-After. The engine builds the grammar's matcher here, so a
     /// grammar it cannot build (a recursive schema it cannot lower) is a 400 naming <paramref name="grammarParam"/>.
@@ -57,7 +60,10 @@ internal sealed class GenerationCall : IDisposable
         var limit = CancellationTokenSource.CreateLinkedTokenSource(aborted, deadline?.Token ?? CancellationToken.None);
         try
         {
-            return new GenerationCall(runtime, request.Id, runtime.Engine.Submit(request, limit.Token), log, limit, deadline, prompt, aborted);
+            return new GenerationCall(runtime, request.Id, runtime.Engine.Submit(request, limit.Token), log, limit, deadline, prompt, aborted)
+            {
+                Logprobs = request.TopLogprobs is null ? null : new Logprobs.LogprobsTracker(runtime.Text),
+            };
         }
         catch (EngineQueueFullException full)
         {

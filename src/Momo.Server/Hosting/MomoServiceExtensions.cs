@@ -100,6 +100,7 @@ internal static class MomoServiceExtensions
         v1.MapCompletions();
         v1.MapModels();
         v1.MapFallback(NotFoundFallback.Handle);
+        app.MapTokenizer();
         app.MapHealth();
         app.MapMomoMetrics();
         return app;

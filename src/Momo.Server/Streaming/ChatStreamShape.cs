@@ -31,6 +31,15 @@ internal sealed class ChatStreamShape(ToolCallParser? parser) : IStreamShape<Cha
     public ChatCompletionChunk Usage(GenerationCall call, Usage usage, SpeculativeStatistics speculative) =>
         Chunk(call, []) with { Usage = usage, Speculative = speculative };
 
+    public IReadOnlyList<ChatCompletionChunk> WithLogprobs(
+        GenerationCall call, IReadOnlyList<ChatCompletionChunk> chunks, IReadOnlyList<Logprobs.ReleasedLogprob> released)
+    {
+        var logprobs = Logprobs.LogprobsMapper.ToChat(released, call.Runtime.Text);
+        return chunks.Count == 0
+            ? [Chunk(call, [new ChatChunkChoice(0, new ChatDelta(), null, logprobs)])]
+            : [.. chunks.SkipLast(1), chunks[^1] with { Choices = [chunks[^1].Choices[0] with { Logprobs = logprobs }] }];
+    }
+
     private List<ChatCompletionChunk> Deltas(GenerationCall call, IReadOnlyList<ToolOutputEvent> events) =>
         [.. events.Select(e => Delta(call, e switch
         {

@@ -21,6 +21,15 @@ internal sealed class CompletionStreamShape : IStreamShape<CompletionResponse>
     public CompletionResponse Usage(GenerationCall call, Usage usage, SpeculativeStatistics speculative) =>
         Chunk(call, []) with { Usage = usage, Speculative = speculative };
 
+    public IReadOnlyList<CompletionResponse> WithLogprobs(
+        GenerationCall call, IReadOnlyList<CompletionResponse> chunks, IReadOnlyList<Logprobs.ReleasedLogprob> released)
+    {
+        var logprobs = Logprobs.LogprobsMapper.ToCompletion(released, call.Runtime.Text);
+        return chunks.Count == 0
+            ? [Chunk(call, [new CompletionChoice(0, "", null, logprobs)])]
+            : [.. chunks.SkipLast(1), chunks[^1] with { Choices = [chunks[^1].Choices[0] with { Logprobs = logprobs }] }];
+    }
+
     private static CompletionResponse Chunk(GenerationCall call, IReadOnlyList<CompletionChoice> choices) =>
         new(call.Id, "text_completion", call.Created, call.Runtime.ModelId, choices, call.Fingerprint);
 }

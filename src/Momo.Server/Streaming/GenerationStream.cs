@@ -22,6 +22,12 @@ internal interface IStreamShape<TChunk>
 
     /// <summary>The usage chunk (no choices), sent when the client asked for it.</summary>
     TChunk Usage(GenerationCall call, Usage usage, SpeculativeStatistics speculative);
+
+    /// <summary>
+    /// An update's chunks with the log-probabilities of the tokens they complete: on the last of them, or on a chunk
+    /// of their own while the text is held back.
+    /// </summary>
+    IReadOnlyList<TChunk> WithLogprobs(GenerationCall call, IReadOnlyList<TChunk> chunks, IReadOnlyList<Logprobs.ReleasedLogprob> released);
 }
 
 /// <summary>
@@ -42,12 +48,14 @@ internal static class GenerationStream
         }
         await foreach (var update in call.ReadAllAsync(aborted))
         {
-            if (update.Text.Length > 0)
+            IReadOnlyList<TChunk> chunks = update.Text.Length > 0 ? [.. shape.Text(call, update.Text)] : [];
+            if (call.Logprobs?.Release(update) is { Count: > 0 } released)
             {
-                foreach (var chunk in shape.Text(call, update.Text))
-                {
-                    await events.WriteAsync(chunk, shape.Type, aborted);
-                }
+                chunks = shape.WithLogprobs(call, chunks, released);
+            }
+            foreach (var chunk in chunks)
+            {
+                await events.WriteAsync(chunk, shape.Type, aborted);
             }
             if (update.Finish is not { } finish)
             {
