@@ -21,4 +21,10 @@ namespace Momo.Server.Contracts;
 [JsonSerializable(typeof(ResponseObject))]
 [JsonSerializable(typeof(ResponseStreamEvent))]
 [JsonSerializable(typeof(InputTokensResponse))]
+[JsonSerializable(typeof(TokenizeRequest))]
+[JsonSerializable(typeof(TokenizeResponse))]
+[JsonSerializable(typeof(TokenizeWithPiecesResponse))]
+[JsonSerializable(typeof(DetokenizeRequest))]
+[JsonSerializable(typeof(DetokenizeResponse))]
+[JsonSerializable(typeof(ApplyTemplateResponse))]
 internal sealed partial class MomoJsonContext : JsonSerializerContext;

@@ -20,7 +20,12 @@ internal static class GenerationStream
         await foreach (var update in call.ReadAllAsync(aborted))
         {
             var pieces = reader.Feed(update.Text);
-            if (pieces.Count > 0)
+            var released = call.Logprobs?.Release(update) ?? [];
+            if (released.Count > 0 && writer is ILogprobsStreamWriter withLogprobs)
+            {
+                await events.WriteAsync(withLogprobs.Write(pieces, released), aborted);
+            }
+            else if (pieces.Count > 0)
             {
                 await events.WriteAsync(pieces.SelectMany(writer.Write), aborted);
             }
