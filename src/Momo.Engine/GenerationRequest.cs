@@ -28,4 +28,10 @@ public sealed record GenerationRequest(
     /// engine thread, when the request stops; the engine keeps the completion text for it meanwhile.
     /// </summary>
     public Func<string, string>? StopLabel { get; init; }
+
+    /// <summary>
+    /// Report each emitted token's log-probability under the target's raw distribution with this many of the most
+    /// likely alternatives (<see cref="GenerationUpdate.Logprobs"/>); null reports none and costs nothing.
+    /// </summary>
+    public int? TopLogprobs { get; init; }
 }

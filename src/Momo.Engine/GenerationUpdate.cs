@@ -16,4 +16,11 @@ public sealed record GenerationUpdate(
     /// <summary>On a <see cref="FinishReason.Stop"/> update: the stop string that ended generation; null when an
     /// end-of-generation token did.</summary>
     public string? StopSequence { get; init; }
+
+    /// <summary>
+    /// When the request asked for them (<see cref="GenerationRequest.TopLogprobs"/>): the target's log-probabilities of
+    /// the tokens committed by this update, in order. It may run past the text (held back at a stop string or a split
+    /// character) and past the end (a verification can commit tokens after the one that finished the request).
+    /// </summary>
+    public IReadOnlyList<TokenLogprob>? Logprobs { get; init; }
 }

@@ -35,7 +35,7 @@ internal sealed class StepApplier(TailKeeper tails, EngineMetrics metrics, Publi
                 tails.Commit(sequence, verdict.Accepted, verdict.Next);
                 Count(verdict);
                 verdict.Plan.Auto?.RecordOn(sequence);
-                if (publisher.Publish(sequence, firstNew) is { } ending)
+                if (publisher.Publish(sequence, firstNew, verdict.Logprobs) is { } ending)
                 {
                     (endings ??= []).Add((sequence, ending));
                 }

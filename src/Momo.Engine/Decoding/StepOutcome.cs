@@ -24,4 +24,7 @@ internal readonly record struct InnerVerification(SequencePlan Plan, int Propose
 internal readonly record struct TargetVerification(SequencePlan Plan, int Proposed, int Accepted, int Next, double[] ExpectedAcceptance)
 {
     public Sequence Sequence => Plan.Sequence;
+
+    /// <summary>The target's log-probabilities of the accepted tokens and <see cref="Next"/>, when the request asked for them.</summary>
+    public TokenLogprob[]? Logprobs { get; init; }
 }

@@ -35,6 +35,11 @@ internal sealed class VerifyPhase(TierSet tiers, TierDecoder decoder, Acceptance
         var proposals = sequence.TailRows.Rows(0, tail); // [tail, vocabulary]: the distribution each tail token was drawn from
         var outcome = rule(sequence.Working.Slice(firstTail, tail), proposals, verifier, model.VocabularySize, sequence.Sampler.Random);
         var expected = VerifierRows.ExpectedAcceptance(proposals, verifier, model.VocabularySize, tail);
-        return new TargetVerification(plan, tail, outcome.AcceptedCount, outcome.NextToken, expected);
+        return new TargetVerification(plan, tail, outcome.AcceptedCount, outcome.NextToken, expected)
+        {
+            Logprobs = sequence.Request.TopLogprobs is { } top
+                ? TargetLogprobs.Read(model, firstHandle, [.. sequence.Working.Slice(firstTail, outcome.AcceptedCount), outcome.NextToken], top)
+                : null,
+        };
     }
 }

@@ -19,6 +19,12 @@ public interface IModelText : ITokenText
     /// markers to choose how tools and tool calls are written into the conversation.</summary>
     string ChatTemplate { get; }
 
+    /// <summary>
+    /// The text a token spells, special tokens included (<c>&lt;|im_end|&gt;</c>), as the tokenizer routes show it;
+    /// <see cref="ITokenText.Piece"/> is what a token adds to generated text, where control tokens add nothing.
+    /// </summary>
+    byte[] Spelling(int token);
+
     /// <summary>Renders a chat with the model's own template (ChatML when the file has none), ready for the assistant's turn.</summary>
     string RenderChat(IEnumerable<(string Role, string Content)> messages);
 }

@@ -65,10 +65,18 @@ public sealed class TierVocabulary : IModelText
         return piece;
     }
 
-    private byte[] LongPiece(int token, int length)
+    /// <inheritdoc />
+    public byte[] Spelling(int token)
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        var length = (int)_model.TokenToSpan(token, buffer, 0, special: true);
+        return length <= buffer.Length ? buffer[..length].ToArray() : LongPiece(token, length, special: true);
+    }
+
+    private byte[] LongPiece(int token, int length, bool special = false)
     {
         var buffer = new byte[length];
-        _model.TokenToSpan(token, buffer, 0, special: false);
+        _model.TokenToSpan(token, buffer, 0, special);
         return buffer;
     }
 }

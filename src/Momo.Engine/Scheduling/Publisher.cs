@@ -13,9 +13,10 @@ internal sealed partial class Publisher(EngineTelemetry telemetry, int contextPe
     /// <summary>
     /// Publishes the tokens committed from working index <paramref name="firstNew"/> on. Returns null while the sequence
     /// goes on; the ending when these tokens end it (the text still to write comes with it, for the final update), or
-    /// when its reader has stopped reading (the reader is then already closed).
+    /// when its reader has stopped reading (the reader is then already closed). <paramref name="logprobs"/>: the target's
+    /// log-probabilities of these tokens, when the request asked for them; they travel with the text they belong to.
     /// </summary>
-    public Ending? Publish(Sequence sequence, int firstNew)
+    public Ending? Publish(Sequence sequence, int firstNew, IReadOnlyList<TokenLogprob>? logprobs = null)
     {
         var countedBefore = sequence.Output.Text.CompletionTokens;
         var (text, finish) = sequence.Output.Text.Accept(sequence.Working[firstNew..sequence.CommittedLength]);
@@ -27,10 +28,10 @@ internal sealed partial class Publisher(EngineTelemetry telemetry, int contextPe
         telemetry.TokensPublished(sequence, newTokens);
         if (finish is { } reason)
         {
-            return new Ending(reason, text, newTokens);
+            return new Ending(reason, text, newTokens) { Logprobs = logprobs };
         }
         sequence.Output.Completion?.Append(text);
-        return Write(sequence, new GenerationUpdate(text, newTokens)) ? null : Ending.ReaderStalled;
+        return Write(sequence, new GenerationUpdate(text, newTokens) { Logprobs = logprobs }) ? null : Ending.ReaderStalled;
     }
 
     /// <summary>Writes the final update for <paramref name="ending"/> and closes the reader.</summary>
@@ -40,6 +41,7 @@ internal sealed partial class Publisher(EngineTelemetry telemetry, int contextPe
         var update = new GenerationUpdate(ending.Text, ending.NewTokens, ending.Reason, sequence.Statistics(), ending.Error)
         {
             StopSequence = ending.Reason == FinishReason.Stop ? sequence.Output.Text.MatchedStop : null,
+            Logprobs = ending.Logprobs,
         };
         if (Write(sequence, update))
         {
@@ -78,6 +80,9 @@ internal sealed record Ending(FinishReason Reason, string Text = "", int NewToke
 {
     /// <summary>The client stopped reading: the request is cancelled, its reader already closed.</summary>
     public static Ending ReaderStalled { get; } = new(FinishReason.Cancelled) { Stalled = true };
+
+    /// <summary>The target's log-probabilities of the tokens whose text the final update carries, when asked for.</summary>
+    public IReadOnlyList<TokenLogprob>? Logprobs { get; init; }
 
     /// <summary>Whether the reader stalled (no final update is written).</summary>
     public bool Stalled { get; private init; }

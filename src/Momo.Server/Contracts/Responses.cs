@@ -6,7 +6,7 @@ internal sealed record ChatCompletionResponse(
     SpeculativeStatistics Speculative, string SystemFingerprint);
 
 /// <summary>One chat choice.</summary>
-internal sealed record ChatChoice(int Index, AssistantMessage Message, string FinishReason);
+internal sealed record ChatChoice(int Index, AssistantMessage Message, string FinishReason, ChatLogprobs? Logprobs = null);
 
 /// <summary>The assistant's message: its text (null, written as null, when it only called tools) and its tool calls.</summary>
 internal sealed record AssistantMessage(
@@ -35,7 +35,7 @@ internal sealed record ChatCompletionChunk(
     Usage? Usage = null, SpeculativeStatistics? Speculative = null);
 
 /// <summary>One choice of a chat chunk.</summary>
-internal sealed record ChatChunkChoice(int Index, ChatDelta Delta, string? FinishReason);
+internal sealed record ChatChunkChoice(int Index, ChatDelta Delta, string? FinishReason, ChatLogprobs? Logprobs = null);
 
 /// <summary>The change carried by a chunk.</summary>
 internal sealed record ChatDelta(string? Role = null, string? Content = null, IReadOnlyList<ToolCallDelta>? ToolCalls = null);
@@ -46,7 +46,7 @@ internal sealed record CompletionResponse(
     Usage? Usage = null, SpeculativeStatistics? Speculative = null);
 
 /// <summary>One completion choice.</summary>
-internal sealed record CompletionChoice(int Index, string Text, string? FinishReason);
+internal sealed record CompletionChoice(int Index, string Text, string? FinishReason, CompletionLogprobs? Logprobs = null);
 
 /// <summary>Token counts.</summary>
 internal sealed record Usage(int PromptTokens, int CompletionTokens, int TotalTokens, PromptTokensDetails PromptTokensDetails);

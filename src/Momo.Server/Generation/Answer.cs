@@ -1,5 +1,6 @@
 using System.Text;
 using Momo.Server.Contracts;
+using Momo.Server.Logprobs;
 
 namespace Momo.Server.Generation;
 
@@ -14,14 +15,19 @@ internal sealed record AnsweredCall(string Name, string Arguments);
 /// <param name="End">How it ended.</param>
 internal sealed record Answer(string Text, IReadOnlyList<AnsweredCall> Calls, AnswerEnd End)
 {
+    /// <summary>The log-probabilities of the answer's tokens, when the request asked for them.</summary>
+    public IReadOnlyList<ReleasedLogprob>? Logprobs { get; init; }
+
     /// <summary>Reads every update of <paramref name="call"/>; an engine failure becomes its API error.</summary>
     public static async Task<Answer> CollectAsync(GenerationCall call, CancellationToken cancellation)
     {
         var reader = call.NewAnswerReader();
         var builder = new AnswerBuilder();
+        var logprobs = call.Logprobs is null ? null : new List<ReleasedLogprob>();
         await foreach (var update in call.ReadAllAsync(cancellation))
         {
             builder.Add(reader.Feed(update.Text));
+            logprobs?.AddRange(call.Logprobs!.Release(update));
             if (update.Finish is not { } finish)
             {
                 continue;
@@ -32,7 +38,7 @@ internal sealed record Answer(string Text, IReadOnlyList<AnsweredCall> Calls, An
             }
             var (held, end) = reader.Finish(finish, update.StopSequence, update.Statistics!);
             builder.Add(held);
-            return builder.Build(end);
+            return builder.Build(end) with { Logprobs = logprobs };
         }
         throw new ApiException(500, new ApiError("The generation ended without a result.", "server_error", null, null));
     }

@@ -5,6 +5,7 @@ using Momo.Engine.Constraints;
 using Momo.Server.Contracts;
 using Momo.Server.Endpoints;
 using Momo.Server.Hosting;
+using Momo.Server.Logprobs;
 using Momo.Server.Telemetry;
 using Momo.Server.Tools;
 
@@ -56,6 +57,9 @@ internal sealed class GenerationCall : IDisposable
     /// <summary>A reader of this call's answer: it parses tool calls when the model may make them.</summary>
     public AnswerReader NewAnswerReader() => new(_callSyntax);
 
+    /// <summary>Lines the token log-probabilities up with the text, when the request asked for them.</summary>
+    public LogprobsTracker? Logprobs { get; private init; }
+
     /// <summary>
     /// Queues the request; a full queue is a 429 with Retry-After. The engine builds the grammar's matcher here, so a
     /// grammar it cannot build (a recursive schema it cannot lower) is a 400 naming <paramref name="grammarParam"/>.
@@ -72,7 +76,10 @@ internal sealed class GenerationCall : IDisposable
         try
         {
             var updates = runtime.Engine.Submit(request, limit.Token);
-            return new GenerationCall(runtime, request.Id, updates, log, limit, deadline, prompt, callSyntax, request.PromptTokens.Count, aborted);
+            return new GenerationCall(runtime, request.Id, updates, log, limit, deadline, prompt, callSyntax, request.PromptTokens.Count, aborted)
+            {
+                Logprobs = request.TopLogprobs is null ? null : new LogprobsTracker(runtime.Text),
+            };
         }
         catch (EngineQueueFullException full)
         {

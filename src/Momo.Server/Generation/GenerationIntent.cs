@@ -29,6 +29,13 @@ internal sealed record GenerationIntent
     /// <summary>Most completion tokens; null = as many as the context holds.</summary>
     public int? MaxTokens { get; init; }
 
+    /// <summary>
+    /// Report each answer token's log-probability with this many of the most likely alternatives; null reports none.
+    /// Chat completions and completions read it (their own fields, refused by their own names); other dialects refuse
+    /// logprobs fields.
+    /// </summary>
+    public int? TopLogprobs { get; init; }
+
     /// <summary>The momo <c>speculative</c> extension.</summary>
     public SpeculativeOptions? Speculative { get; init; }
 

@@ -39,25 +39,36 @@ internal sealed class GenerationPipeline(RuntimeHolder holder, IOptions<LimitOpt
         return prompt.Tokens.Length;
     }
 
+    /// <summary>
+    /// The prompt text <see cref="Start"/> would decode for <paramref name="intent"/>, after the same model and limit
+    /// checks (/apply-template): a chat rendered with the tools' text and the model's template, or the raw prompt.
+    /// </summary>
+    public string RenderPrompt(GenerationIntent intent) => Render(intent).Text;
+
     private PreparedPrompt Prepare(GenerationIntent intent)
+    {
+        var (runtime, text, syntax) = Render(intent);
+        // Chat templates write special tokens as text, so a rendered chat is tokenized with them parsed; a raw prompt is not.
+        var tokens = runtime.Text.Tokenize(text, addBos: true, parseSpecial: intent.Prompt is IntentPrompt.Chat);
+        RequestLimitCheck.CheckPrompt(tokens.Length, limits.Value, intent.Fields.Prompt);
+        return new PreparedPrompt(runtime, text, tokens, syntax);
+    }
+
+    private RenderedPrompt Render(GenerationIntent intent)
     {
         var runtime = holder.Require();
         GenerationRequestFactory.CheckModel(intent.Model, runtime);
         RequestLimitCheck.CheckIntent(intent, limits.Value);
         var syntax = ToolCallSyntax.For(ToolCallSyntax.Detect(runtime.Text.ChatTemplate));
-        var (text, tokens) = intent.Prompt switch
+        return intent.Prompt switch
         {
-            IntentPrompt.Chat chat => Tokenize(runtime, runtime.Text.RenderChat(ToolPromptRenderer.Render(chat.Turns, intent.Tools.PromptTools, syntax)), special: true),
-            IntentPrompt.Raw raw => Tokenize(runtime, raw.Text, special: false),
+            IntentPrompt.Chat chat => new(runtime, runtime.Text.RenderChat(ToolPromptRenderer.Render(chat.Turns, intent.Tools.PromptTools, syntax)), syntax),
+            IntentPrompt.Raw raw => new(runtime, raw.Text, ToolCallSyntax.Generic),
             _ => throw new InvalidOperationException("unknown prompt kind"),
         };
-        RequestLimitCheck.CheckPrompt(tokens.Length, limits.Value, intent.Fields.Prompt);
-        return new PreparedPrompt(runtime, text, tokens, intent.Prompt is IntentPrompt.Raw ? ToolCallSyntax.Generic : syntax);
     }
 
-    // Chat templates write special tokens as text, so a rendered chat is tokenized with them parsed; a raw prompt is not.
-    private static (string Text, int[] Tokens) Tokenize(ModelRuntime runtime, string text, bool special) =>
-        (text, runtime.Text.Tokenize(text, addBos: true, parseSpecial: special));
+    private sealed record RenderedPrompt(ModelRuntime Runtime, string Text, ToolCallSyntax Syntax);
 
     [SuppressMessage("Performance", "CA1819", Justification = "The prompt's tokens, made once here and handed to the engine request; never changed.")]
     private sealed record PreparedPrompt(ModelRuntime Runtime, string Text, int[] Tokens, ToolCallSyntax Syntax);

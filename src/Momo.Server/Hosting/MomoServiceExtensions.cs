@@ -105,6 +105,7 @@ internal static class MomoServiceExtensions
         v1.MapResponses();
         v1.MapModels();
         v1.MapFallback(NotFoundFallback.Handle);
+        app.MapTokenizer();
         app.MapHealth();
         app.MapMomoMetrics();
         return app;

@@ -5,7 +5,7 @@ using Momo.Server.Contracts;
 namespace Momo.Server.Security;
 
 /// <summary>
-/// With API keys configured, /v1/* (and /health, /alive, /metrics when configured) needs
+/// With API keys configured, /v1/* and llama-server's tokenizer routes (and /health, /alive, /metrics when configured) need
 /// <c>Authorization: Bearer KEY</c> or <c>x-api-key: KEY</c>; otherwise 401 invalid_api_key. Optionally bounds the requests one key has in
 /// flight (429). Runs inside <see cref="Endpoints.ApiErrorMiddleware"/>, so refusals are OpenAI errors. The presented
 /// key is never logged nor echoed.
@@ -45,7 +45,7 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyStore keys, I
     }
 
     private bool IsProtected(PathString path) =>
-        path.StartsWithSegments("/v1")
+        ApiPaths.Includes(path)
         || (_options.AuthenticateHealth && path.StartsWithSegments("/health"))
         || (_options.AuthenticateAlive && path.StartsWithSegments("/alive"))
         || (_options.AuthenticateMetrics && path.StartsWithSegments("/metrics"));

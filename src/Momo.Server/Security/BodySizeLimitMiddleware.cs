@@ -6,7 +6,7 @@ using Momo.Server.Contracts;
 namespace Momo.Server.Security;
 
 /// <summary>
-/// Bounds request bodies on /v1/* to <see cref="LimitOptions.MaxBodyBytes"/>: a declared Content-Length over it is
+/// Bounds request bodies on /v1/* and the tokenizer routes to <see cref="LimitOptions.MaxBodyBytes"/>: a declared Content-Length over it is
 /// refused before a byte is read; a chunked body is stopped by Kestrel once it passes the limit (the
 /// <see cref="BadHttpRequestException"/> becomes the same 413 in <see cref="Endpoints.ApiErrorMiddleware"/>).
 /// </summary>
@@ -14,7 +14,7 @@ internal sealed class BodySizeLimitMiddleware(RequestDelegate next, IOptions<Lim
 {
     public Task InvokeAsync(HttpContext http)
     {
-        if (http.Request.Path.StartsWithSegments("/v1"))
+        if (ApiPaths.Includes(http.Request.Path))
         {
             var max = limits.Value.MaxBodyBytes;
             if (http.Request.ContentLength > max)

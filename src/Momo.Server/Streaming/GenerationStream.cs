@@ -6,7 +6,8 @@ namespace Momo.Server.Streaming;
 /// Streams a generation over server-sent events, the same for every dialect: the writer's opening frames, then the
 /// frames of each answer event as the engine's text arrives (whole UTF-8 characters, never part of a stop string;
 /// text that may begin a tool call is held back by the <see cref="AnswerReader"/>), then the closing frames. A
-/// failure after the stream started (status already 200) is written as the dialect's error event.
+/// failure after the stream started (status already 200) is written as the dialect's error event. When the request
+/// asked for logprobs, each update's released entries go to an <see cref="ILogprobsStreamWriter"/> with its events.
 /// </summary>
 internal static class GenerationStream
 {
@@ -20,7 +21,12 @@ internal static class GenerationStream
         await foreach (var update in call.ReadAllAsync(aborted))
         {
             var pieces = reader.Feed(update.Text);
-            if (pieces.Count > 0)
+            var released = call.Logprobs?.Release(update) ?? [];
+            if (released.Count > 0 && writer is ILogprobsStreamWriter withLogprobs)
+            {
+                await events.WriteAsync(withLogprobs.Write(pieces, released), aborted);
+            }
+            else if (pieces.Count > 0)
             {
                 await events.WriteAsync(pieces.SelectMany(writer.Write), aborted);
             }

@@ -26,7 +26,10 @@ internal static class GenerationRequestFactory
         {
             throw ApiException.Invalid($"{fields.Stop} strings must not be empty.", fields.Stop);
         }
-        return new GenerationRequest(id, promptTokens, Sampling(intent.Sampling, runtime), maxTokens, intent.Stops, Speculation(intent.Speculative, runtime));
+        return new GenerationRequest(id, promptTokens, Sampling(intent.Sampling, runtime), maxTokens, intent.Stops, Speculation(intent.Speculative, runtime))
+        {
+            TopLogprobs = intent.TopLogprobs,
+        };
     }
 
     /// <summary>404 unless <paramref name="model"/> names the served model (or is omitted).</summary>

@@ -23,14 +23,6 @@ internal static class UnsupportedFields
         {
             throw Refuse("functions", "The legacy functions/function_call fields are not supported; send the functions as tools (type function) with tool_choice.");
         }
-        if (extra.TryGetValue("logprobs", out var logprobs) && (logprobs.ValueKind == JsonValueKind.True || logprobs.ValueKind == JsonValueKind.Number && NumberOf(logprobs) > 0))
-        {
-            throw Refuse("logprobs", "logprobs are not supported yet.");
-        }
-        if (Positive(extra, "top_logprobs"))
-        {
-            throw Refuse("top_logprobs", "top_logprobs are not supported yet.");
-        }
         if (extra.TryGetValue("echo", out var echo) && echo.ValueKind == JsonValueKind.True)
         {
             throw Refuse("echo", "echo is not supported.");
@@ -57,9 +49,6 @@ internal static class UnsupportedFields
 
     private static bool NonEmptyArray(Dictionary<string, JsonElement> extra, string name) =>
         extra.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0;
-
-    private static bool Positive(Dictionary<string, JsonElement> extra, string name) =>
-        extra.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.Number && NumberOf(value) > 0;
 
     private static bool IsString(JsonElement value, string text) => value.ValueKind == JsonValueKind.String && value.GetRawText() == $"\"{text}\"";
 

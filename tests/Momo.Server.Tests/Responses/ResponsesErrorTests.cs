@@ -38,6 +38,7 @@ public sealed class ResponsesErrorTests(ResponsesServerFixture fixture)
         { """{"input":"hi","background":true}""", HttpStatusCode.BadRequest, "background" },
         { """{"input":"hi","include":["message.output_text.logprobs"]}""", HttpStatusCode.BadRequest, "include" },
         { """{"input":"hi","top_logprobs":2}""", HttpStatusCode.BadRequest, "top_logprobs" },
+        { """{"input":"hi","logprobs":true}""", HttpStatusCode.BadRequest, "logprobs" },
         { """{"input":"hi","response_format":{"type":"json_object"}}""", HttpStatusCode.BadRequest, "response_format" },
         { """{"input":"hi","max_tokens":5}""", HttpStatusCode.BadRequest, "max_tokens" },
         { """{"input":"\ud800"}""", HttpStatusCode.BadRequest, "input" },

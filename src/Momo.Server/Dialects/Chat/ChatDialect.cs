@@ -1,6 +1,7 @@
 using Momo.Server.Configuration;
 using Momo.Server.Contracts;
 using Momo.Server.Generation;
+using Momo.Server.Logprobs;
 using Momo.Server.Tools;
 using Momo.Server.Validation;
 
@@ -14,7 +15,10 @@ internal static class ChatDialect
         OpenAiIntent.CheckBody(body, limits);
         RequestLimitCheck.CheckMessageCount(body.Messages?.Count ?? 0, limits);
         var turns = ChatTurn.Read(body.Messages);
-        return OpenAiIntent.From(body, new IntentPrompt.Chat(turns), ToolRequestReader.Read(body, chat: true), "messages");
+        return OpenAiIntent.From(body, new IntentPrompt.Chat(turns), ToolRequestReader.Read(body, chat: true), "messages") with
+        {
+            TopLogprobs = LogprobsRequest.Read(body, chat: true),
+        };
     }
 
     public static ChatCompletionResponse ToResponse(GenerationCall call, Answer answer)
@@ -26,7 +30,8 @@ internal static class ChatDialect
             : new AssistantMessage("assistant", answer.Text.Length > 0 ? answer.Text : null, calls);
         var statistics = answer.End.Statistics;
         return new ChatCompletionResponse(
-            call.Id, "chat.completion", call.Created, call.Runtime.ModelId, [new ChatChoice(0, message, OpenAiMapping.FinishName(answer.End.Finish))],
+            call.Id, "chat.completion", call.Created, call.Runtime.ModelId, [new ChatChoice(0, message, OpenAiMapping.FinishName(answer.End.Finish),
+                answer.Logprobs is { } logprobs ? LogprobsMapper.ToChat(logprobs, call.Runtime.Text) : null)],
             OpenAiMapping.ToUsage(statistics), OpenAiMapping.ToSpeculative(statistics), call.Fingerprint);
     }
 }

@@ -1,5 +1,6 @@
 using Momo.Server.Contracts;
 using Momo.Server.Generation;
+using Momo.Server.Logprobs;
 using Momo.Server.Streaming;
 using Momo.Server.Tools;
 
@@ -11,17 +12,21 @@ namespace Momo.Server.Dialects.Chat;
 /// of its arguments as they are generated; last an empty delta with the finish reason and the speculative
 /// statistics, the usage chunk when asked (<c>stream_options.include_usage</c>), then <c>[DONE]</c>.
 /// </summary>
-internal sealed class ChatStreamWriter(GenerationCall call, bool includeUsage) : IAnswerStreamWriter
+internal sealed class ChatStreamWriter(GenerationCall call, bool includeUsage) : IAnswerStreamWriter, ILogprobsStreamWriter
 {
     public IEnumerable<SseFrame> Opening() => [Frame(Chunk([new ChatChunkChoice(0, new ChatDelta(Role: "assistant", Content: ""), null)]))];
 
-    public IEnumerable<SseFrame> Write(AnswerEvent piece) => [Frame(Chunk([new ChatChunkChoice(0, piece switch
+    public IEnumerable<SseFrame> Write(AnswerEvent piece) => [Frame(Chunk([new ChatChunkChoice(0, Delta(piece), null)]))];
+
+    public IEnumerable<SseFrame> Write(IReadOnlyList<AnswerEvent> pieces, IReadOnlyList<ReleasedLogprob> released)
     {
-        AnswerEvent.Text t => new ChatDelta(Content: t.Content),
-        AnswerEvent.CallStarted s => new ChatDelta(ToolCalls: [new ToolCallDelta(s.Index, ToolCallAnswer.NewId(), "function", new FunctionDelta(s.Name, ""))]),
-        AnswerEvent.Arguments a => new ChatDelta(ToolCalls: [new ToolCallDelta(a.Index, Function: new FunctionDelta(Arguments: a.Fragment))]),
-        _ => throw new InvalidOperationException("unknown answer event"),
-    }, null)]))];
+        var logprobs = LogprobsMapper.ToChat(released, call.Runtime.Text);
+        if (pieces.Count == 0)
+        {
+            return [Frame(Chunk([new ChatChunkChoice(0, new ChatDelta(), null, logprobs)]))];
+        }
+        return pieces.Select((piece, i) => Frame(Chunk([new ChatChunkChoice(0, Delta(piece), null, i == pieces.Count - 1 ? logprobs : null)])));
+    }
 
     public IEnumerable<SseFrame> Closing(AnswerEnd end)
     {
@@ -35,6 +40,14 @@ internal sealed class ChatStreamWriter(GenerationCall call, bool includeUsage) :
     }
 
     public IEnumerable<SseFrame> Failure(ApiException failure) => [SseFrame.Json(new ErrorResponse(failure.Error), MomoJsonContext.Default.ErrorResponse), SseFrame.Done];
+
+    private static ChatDelta Delta(AnswerEvent piece) => piece switch
+    {
+        AnswerEvent.Text t => new ChatDelta(Content: t.Content),
+        AnswerEvent.CallStarted s => new ChatDelta(ToolCalls: [new ToolCallDelta(s.Index, ToolCallAnswer.NewId(), "function", new FunctionDelta(s.Name, ""))]),
+        AnswerEvent.Arguments a => new ChatDelta(ToolCalls: [new ToolCallDelta(a.Index, Function: new FunctionDelta(Arguments: a.Fragment))]),
+        _ => throw new InvalidOperationException("unknown answer event"),
+    };
 
     private static SseFrame Frame(ChatCompletionChunk chunk) => SseFrame.Json(chunk, MomoJsonContext.Default.ChatCompletionChunk);
 

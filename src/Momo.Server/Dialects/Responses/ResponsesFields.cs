@@ -30,6 +30,11 @@ internal static class ResponsesFields
         Refuse(extra, "max_tool_calls", v => !IsMissing(v), "max_tool_calls is not supported; use parallel_tool_calls false for one call at a time.");
         Refuse(extra, "include", v => v.ValueKind == JsonValueKind.Array && v.EnumerateArray().Any(i => Is(i, "message.output_text.logprobs")),
             "logprobs are not supported yet on responses.");
+        // Chat completions serve these two; the Responses answer has no logprobs in it yet.
+        Refuse(extra, "top_logprobs", v => v.ValueKind == JsonValueKind.Number && !(v.TryGetDecimal(out var n) && n <= 0),
+            "top_logprobs is not supported yet on responses.");
+        Refuse(extra, "logprobs", v => v.ValueKind == JsonValueKind.True || v.ValueKind == JsonValueKind.Number && !(v.TryGetDecimal(out var n) && n <= 0),
+            "logprobs are not supported yet on responses.");
         var include = extra.GetValueOrDefault("include");
         if (!IsMissing(include) && (include.ValueKind != JsonValueKind.Array || include.EnumerateArray().Any(i => i.ValueKind != JsonValueKind.String)))
         {
