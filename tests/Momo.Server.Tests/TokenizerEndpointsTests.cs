@@ -99,9 +99,11 @@ public sealed class TokenizerEndpointsTests(ServerFixture fixture)
     private async Task<List<int>> TokenizeAsync(object body) =>
         [.. (await PostAsync("tokenize", body)).GetProperty("tokens").EnumerateArray().Select(t => t.GetInt32())];
 
+    private static readonly JsonSerializerOptions WithoutNulls = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
     private async Task<JsonElement> PostAsync(string path, object body)
     {
-        var json = JsonSerializer.Serialize(body, new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull });
+        var json = JsonSerializer.Serialize(body, WithoutNulls);
         using var response = await fixture.Server.Http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
         Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return await response.Content.ReadFromJsonAsync<JsonElement>();
