@@ -119,7 +119,9 @@ public sealed class ServerInstance : IAsyncDisposable
         var holder = _app.Services.GetRequiredService<RuntimeHolder>();
         await Eventually.HoldsAsync(
             () => holder.LoadError is { } error ? throw new InvalidOperationException("The server failed to load its models: " + error) : holder.IsReady,
-            "the server has loaded its models", TimeSpan.FromMinutes(2));
+            // A bound, not a bet: loading calibrates every tier's cost curve with timed decodes, and with a whole
+            // parallel test run's servers loading at once on 2 cores a load was seen to take over 2 minutes.
+            "the server has loaded its models", TimeSpan.FromMinutes(10));
         using var response = await Http.GetAsync("health");
         Assert.True(response.IsSuccessStatusCode, "models are loaded but /health is not ready");
     }
