@@ -52,6 +52,12 @@ public sealed class LlamaTierModel : ITierModel
             UBatchSize = (uint)options.BatchTokens,
             // One cache shared by all sequences, so a sequence may use any free cell and prefixes can be shared.
             KVUnified = true,
+            FlashAttention = options.FlashAttention switch
+            {
+                FlashAttentionMode.Enabled => true,
+                FlashAttentionMode.Disabled => false,
+                _ => null,
+            },
         };
         // LLamaSharp's default is half the logical processors (one thread on a 2-core machine), while llama.cpp's own
         // tools use every core; the tiers decode one after another on the engine thread, so each may use them all.

@@ -8,6 +8,7 @@ namespace Momo.Engine.Runtime;
 /// <param name="MaxSequences">Most sequences the context serves at once.</param>
 /// <param name="Threads">CPU threads for decoding and prompt processing; null uses every logical processor.</param>
 /// <param name="BatchTokens">Most tokens per decode call.</param>
+/// <param name="FlashAttention">Whether attention uses llama.cpp's flash-attention kernel.</param>
 public sealed record TierLoadOptions(
     string Name,
     string ModelPath,
@@ -15,4 +16,5 @@ public sealed record TierLoadOptions(
     int KvCells,
     int MaxSequences,
     int? Threads,
-    int BatchTokens);
+    int BatchTokens,
+    FlashAttentionMode FlashAttention = FlashAttentionMode.Auto);

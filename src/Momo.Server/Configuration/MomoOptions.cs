@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Momo.Engine.Runtime;
 
 namespace Momo.Server.Configuration;
 
@@ -81,6 +82,9 @@ internal sealed class MomoOptions
     /// <summary>CPU threads per decode; null uses every logical processor.</summary>
     [Range(1, 1024)]
     public int? Threads { get; set; }
+
+    /// <summary>Auto (llama.cpp's choice per device), Enabled or Disabled: llama.cpp's flash-attention kernel in every tier.</summary>
+    public FlashAttentionMode FlashAttention { get; set; } = FlashAttentionMode.Auto;
 
     /// <summary>pyramid, two_tier or target_only: used when a request does not say.</summary>
     [Required]

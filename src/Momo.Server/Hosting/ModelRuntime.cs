@@ -88,7 +88,8 @@ internal sealed class ModelRuntime : IDisposable
         KvCells: tier.KvCells ?? (contextSize * options.MaxSequences),
         options.MaxSequences,
         options.Threads,
-        options.BatchTokens);
+        options.BatchTokens,
+        options.FlashAttention);
 
     /// <inheritdoc />
     public void Dispose()
