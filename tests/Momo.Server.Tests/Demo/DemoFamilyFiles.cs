@@ -15,11 +15,10 @@ internal static class DemoFamilyFiles
 
     public static ForgedFamily Forged => Family.Value;
 
-    /// <summary>The prompts a newcomer tries first: the README's examples and the benchmark's shipped chat questions
-    /// and story openings (src/Momo.Bench/Prompts).</summary>
+    /// <summary>The benchmark's shipped chat questions (src/Momo.Bench/Prompts), the README's first example among them.</summary>
     public static IReadOnlyList<string> ChatQuestions { get; } = Load("chat.txt");
 
-    /// <summary>Raw completion prompts: the shipped story openings (the README's completion example among them).</summary>
+    /// <summary>The benchmark's shipped story openings, the README's completion examples among them.</summary>
     public static IReadOnlyList<string> StoryOpenings { get; } = Load("story.txt");
 
     private static string[] Load(string file) => File.ReadAllLines(Path.Combine(Momo.Testing.RepositoryPaths.Root, "src", "Momo.Bench", "Prompts", file))
