@@ -70,7 +70,7 @@ public sealed record FamilyPreset(
     /// itself defaults the demo to a shorter one. The draft reads the blocks' noise strongly (1.6 per block) and the
     /// target faintly (0.075 of that), over top-2 margins of 2.5: the target's greedy choices win by more than 1 nat on
     /// the shipped prompts, so concurrent greedy requests answer as they do alone (batch-shape rounding cannot flip a
-    /// clear winner), while the draft still disagrees with the target at about one greedy position in six.</summary>
+    /// clear winner), while the draft still picks another argmax than the target at about one position in six of the tale.</summary>
     public static FamilyPreset Demo { get; } = new(
         "demo", null, 576, 1536, 8, 8, 1, 3, 8, 1.6f, 2.5f, GgmlType.Q8_0, 32768, QualifierHeadNoise: 0.45f, TargetHeadNoise: 0.075f);
 
