@@ -139,7 +139,8 @@ public static class FamilyForge
             // token_embd and output are [n_embd, vocabulary] with one token per row: a smaller tier keeps the first rows.
             var perToken = dims.Length == 2 && dims[1] == vocab.Tokens.Count;
             var shape = perToken ? [dims[0], n] : dims;
-            var kept = perToken && n < vocab.Tokens.Count ? data[..(int)(dims[0] * n)] : data;
+            var tensor = name == "output.weight" ? weights.OutputHead(p.HeadNoise(tier)) : data;
+            var kept = perToken && n < vocab.Tokens.Count ? tensor[..(int)(dims[0] * n)] : tensor;
             w.AddTensor(name, dims.Length == 1 ? GgmlType.F32 : p.WeightType, shape, kept);
         }
 

@@ -1,12 +1,14 @@
 namespace Momo.Forge;
 
-/// <summary>The target's tensors; a tier with L blocks is the shared tensors plus blocks 0..L-1.
+/// <summary>The target's tensors; a tier with L blocks is the shared tensors plus blocks 0..L-1, its output head's noise
+/// columns scaled by the preset's head noise for that tier (<see cref="OutputHead"/>).
 /// Analysis (c = 1, h = RMSNorm(x), n = n_embd, m = n − classes "noise" dims):
 /// token_embd is the one-hot e_class (tokens without a class: a uniform mix, norm 1), so the final RMSNorm maps a
 /// class to sqrt(n)·e_class and output.weight[y][class] = logit(y|class)/sqrt(n) reproduces the bigram head exactly.
 /// Every block writes only into the m noise dims (its attention and FFN output rows for class dims are zero) a vector
 /// of norm about <see cref="BlockNorm"/> that depends on the context through random attention; output.weight's noise
-/// columns are N(0, (s / (BlockNorm·sqrt(n)))²), so each block adds logit noise of std ≈ s = PerturbationScale.</summary>
+/// columns are N(0, (s / (BlockNorm·sqrt(n)))²), so each block adds logit noise of std ≈ s = PerturbationScale in the
+/// draft, and s times the tier's head noise in the qualifier and the target.</summary>
 internal sealed class FamilyWeights
 {
     /// <summary>Norm of what one block adds to the residual stream, relative to the embedding norm 1. Small, so the
@@ -15,6 +17,33 @@ internal sealed class FamilyWeights
 
     public required IReadOnlyList<(string Name, long[] Dims, float[] Data)> Shared { get; init; }
     public required IReadOnlyList<IReadOnlyList<(string Name, long[] Dims, float[] Data)>> Blocks { get; init; }
+
+    /// <summary>The output head's columns that read the blocks' random noise (not the bigram columns, nor the dimensions
+    /// reserved for the copy circuit and the context memories).</summary>
+    public required (int First, int Count) NoiseColumns { get; init; }
+
+    /// <summary>The output head [vocab, n_embd] as a tier with head noise <paramref name="noise"/> reads it (see
+    /// <see cref="FamilyPreset.HeadNoise"/>): its noise columns scaled, the bigram and reserved columns as they are; the
+    /// shared array itself when the scale is 1.</summary>
+    public float[] OutputHead(float noise)
+    {
+        var shared = Shared.Single(t => t.Name == "output.weight");
+        if (noise == 1f)
+        {
+            return shared.Data;
+        }
+
+        var head = (float[])shared.Data.Clone();
+        var width = (int)shared.Dims[0];
+        for (var row = 0; row < head.Length; row += width)
+        {
+            for (var d = NoiseColumns.First; d < NoiseColumns.First + NoiseColumns.Count; d++)
+            {
+                head[row + d] *= noise;
+            }
+        }
+        return head;
+    }
 
     public static FamilyWeights Build(FamilyPreset p, ForgeVocabulary vocab, int seed)
     {
@@ -59,7 +88,7 @@ internal sealed class FamilyWeights
             ("output.weight", [n, v], output),
         };
         var blocks = Enumerable.Range(0, p.TargetLayers).Select(b => Block(p, b, classes, seed)).ToList();
-        var weights = new FamilyWeights { Shared = shared, Blocks = blocks };
+        var weights = new FamilyWeights { Shared = shared, Blocks = blocks, NoiseColumns = (classes, m - reserved) };
         if (p.CopyCircuit)
         {
             CopyCircuit.Apply(p, vocab, weights);

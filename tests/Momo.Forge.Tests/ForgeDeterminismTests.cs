@@ -58,6 +58,32 @@ public sealed class ForgeDeterminismTests : IDisposable
     }
 
     [Fact]
+    public void EnsureFamily_reforges_when_the_preset_changes_under_the_same_name_and_seed()
+    {
+        var dir = Path.Combine(_root, "ensure-preset");
+        Assert.False(FamilyForge.EnsureFamily(dir, FamilyPreset.Tiny, 1).Reused);
+        Assert.False(FamilyForge.EnsureFamily(dir, FamilyPreset.Tiny with { TargetHeadNoise = 0.5f }, 1).Reused);
+        Assert.True(FamilyForge.EnsureFamily(dir, FamilyPreset.Tiny with { TargetHeadNoise = 0.5f }, 1).Reused);
+    }
+
+    [Fact]
+    public void Each_tier_s_output_head_reads_the_noise_columns_at_its_own_scale_and_the_bigram_columns_unchanged()
+    {
+        var preset = FamilyPreset.Tiny with { Name = "tiny-head-noise", QualifierHeadNoise = 0.5f, TargetHeadNoise = 0.25f };
+        var f = FamilyForge.Forge(Path.Combine(_root, "head-noise"), preset, 3);
+        var heads = f.Paths.Select(path => GgufReader.ReadTensor(path, GgufReader.ReadFile(path), "output.weight")).ToArray();
+        var classes = FamilyForge.Vocabulary(preset).ClassCount;
+        for (var i = 0; i < heads[0].Length; i++)
+        {
+            var (draft, qualifier, target) = (heads[0][i], heads[1][i], heads[2][i]);
+            var noiseColumn = i % preset.EmbeddingLength >= classes;
+            Assert.Equal(noiseColumn ? 0.5f * draft : draft, qualifier, 1e-6f);
+            Assert.Equal(noiseColumn ? 0.25f * draft : draft, target, 1e-6f);
+        }
+        Assert.Contains(heads[0].Select((x, i) => (x, i)), t => t.i % preset.EmbeddingLength >= classes && t.x != 0);
+    }
+
+    [Fact]
     public void The_tiers_share_one_vocabulary_and_differ_only_in_block_count()
     {
         var f = FamilyForge.Forge(Path.Combine(_root, "v"), FamilyPreset.Tiny, 3);

@@ -56,14 +56,10 @@ public sealed class ServerInstance : IAsyncDisposable
     /// With a <paramref name="gate"/>, the engine decodes the target through it (the test holds generations with it);
     /// with a <paramref name="clock"/>, request time limits run on it.
     /// </summary>
-    public static async Task<ServerInstance> StartAsync(
-        ForgedFamily family, IDictionary<string, string?>? settings = null, DecodeGate? gate = null, TimeProvider? clock = null)
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var config = new Dictionary<string, string?>
+    public static Task<ServerInstance> StartAsync(
+        ForgedFamily family, IDictionary<string, string?>? settings = null, DecodeGate? gate = null, TimeProvider? clock = null) =>
+        StartAsync(new Dictionary<string, string?>
         {
-            ["Momo:ModelId"] = ModelId,
             ["Momo:Target:Path"] = family.TargetPath,
             ["Momo:Qualifier:Path"] = family.QualifierPath,
             ["Momo:Draft:Path"] = family.DraftPath,
@@ -72,8 +68,23 @@ public sealed class ServerInstance : IAsyncDisposable
             ["Momo:Draft:GpuLayers"] = "0",
             ["Momo:ContextSize"] = "512",
             ["Momo:MaxSequences"] = "4",
-            ["Serilog:MinimumLevel:Default"] = "Warning",
-        };
+        }, settings, gate, clock);
+
+    /// <summary>
+    /// Starts a server with no models configured, as <c>dotnet run --project src/Momo.Server</c> does: it serves the demo
+    /// family it finds (or forges) in <paramref name="demoDirectory"/>, with its own defaults for everything but
+    /// <paramref name="settings"/>.
+    /// </summary>
+    public static Task<ServerInstance> StartDemoAsync(string demoDirectory, IDictionary<string, string?>? settings = null) =>
+        StartAsync(new Dictionary<string, string?> { ["Momo:DemoDirectory"] = demoDirectory }, settings, gate: null, clock: null);
+
+    private static async Task<ServerInstance> StartAsync(
+        Dictionary<string, string?> config, IDictionary<string, string?>? settings, DecodeGate? gate, TimeProvider? clock)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        config["Momo:ModelId"] = ModelId;
+        config["Serilog:MinimumLevel:Default"] = "Warning";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             config[key] = value;

@@ -112,11 +112,17 @@ internal static class MomoServiceExtensions
     }
 
     /// <summary>
-    /// Runs the server until it stops; returns the process's exit code: 1 when the models failed to load (the host
-    /// then stops cleanly, so without this a supervisor would read the failure as success), else 0.
+    /// Runs the server until it stops; returns the process's exit code: 1 when a setting is invalid (before anything
+    /// starts) or the models failed to load (the host then stops cleanly, so without this a supervisor would read the
+    /// failure as success), else 0.
     /// </summary>
     public static int RunMomo(this WebApplication app)
     {
+        if (StartupConfiguration.Refusal(app.Services) is { } refusal)
+        {
+            StartupConfiguration.LogRefusal(app.Logger, refusal);
+            return 1;
+        }
         // Run disposes the services, so the holder is taken first.
         var holder = app.Services.GetRequiredService<RuntimeHolder>();
         app.Run();
