@@ -35,8 +35,8 @@ const sets = {
 const scenarios = sets[options.scenario ?? 'basic'] ?? [options.scenario];
 
 // Claude Code reads its endpoint and key from the environment; everything it would fetch besides the model is off.
-// A CPU prefills its 54k-token prompt for minutes before the first token: without the longer stream timeouts Claude
-// Code abandons each request after 300 s and sends it again.
+// A CPU prefills its first prompt for a minute or more before the first token: without the longer stream timeouts
+// Claude Code abandons a request after 300 s and sends it again.
 function claudeEnv(home) {
   const patience = String(Math.min(turnSeconds * 1000, 1_800_000));
   return {
@@ -49,7 +49,10 @@ function claudeEnv(home) {
 
 async function claudeScenario(name, prompt, wantAgent) {
   const { dir, workspace, home } = prepare(out, name);
-  const args = ['-p', prompt, '--model', options.model, '--output-format', 'stream-json', '--verbose'];
+  // Only the tools the task needs, as docs/claude-code.md advises for a small local model: all twelve built-in tools'
+  // schemas are 33k tokens of the agent family's vocabulary, Read alone 13k, which a CPU prefills in about a minute.
+  const tools = wantAgent ? 'Read,Agent' : 'Read';
+  const args = ['-p', prompt, '--model', options.model, '--tools', tools, '--output-format', 'stream-json', '--verbose'];
   const before = await momoCounters(options.momo);
   const result = await run(options.claude, args, { env: claudeEnv(home), cwd: workspace, seconds: turnSeconds });
   keep(dir, result);
@@ -75,12 +78,18 @@ async function claudeScenario(name, prompt, wantAgent) {
   };
 }
 
-// Codex reads the provider from $CODEX_HOME/config.toml; the key's variable is named there.
-function codexConfig(home) {
+// Codex reads the provider from $CODEX_HOME/config.toml; the key's variable is named there. Its built-in instructions
+// (17k characters) are replaced by a short file and the tools the task does not need are off, as docs/codex.md advises
+// for a small local model: 26k prompt tokens of the agent family's vocabulary become 6k (13k with the subagent tools).
+function codexConfig(home, wantAgent) {
   const codexHome = join(home, '.codex');
   mkdirSync(codexHome, { recursive: true });
+  const instructions = join(codexHome, 'instructions.md');
+  writeFileSync(instructions, 'You are Codex, a coding agent in a terminal. Run commands to look at files, then answer the user briefly.\n');
   writeFileSync(join(codexHome, 'config.toml'), [
-    `model = "${options.model}"`, 'model_provider = "momo"', 'approval_policy = "never"', 'sandbox_mode = "workspace-write"', '',
+    `model = "${options.model}"`, 'model_provider = "momo"', 'approval_policy = "never"', 'sandbox_mode = "workspace-write"',
+    `model_instructions_file = "${instructions}"`, '',
+    '[features]', 'goals = false', `multi_agent = ${wantAgent}`, '',
     '[model_providers.momo]', 'name = "momo"', `base_url = "${options.momo}/v1"`, 'wire_api = "responses"', 'env_key = "MOMO_API_KEY"', '',
   ].join('\n'));
   return codexHome;
@@ -103,7 +112,7 @@ function threadExists(codexHome, thread) {
 
 async function codexScenario(name, prompt, wantAgent) {
   const { dir, workspace, home } = prepare(out, name);
-  const codexHome = codexConfig(home);
+  const codexHome = codexConfig(home, wantAgent);
   const args = ['exec', '--skip-git-repo-check', '--json', '-C', workspace, prompt];
   const before = await momoCounters(options.momo);
   const result = await run(process.execPath, [options.codex, ...args], {
