@@ -1,4 +1,5 @@
-// Claude Code and Codex CLI end to end against a running momo server (issue 20), run by run.sh.
+// Claude Code and Codex CLI end to end against a running momo server (issue 20), run by run.sh with the Node 24 it
+// installs.
 //
 //   node e2e.mjs --claude PATH/claude --codex PATH/codex.js --momo http://127.0.0.1:PORT --model ID --out DIR
 //                [--scenario basic|all|claude-all|codex-all|claude-read|codex-exec|claude-agent|codex-agent]
@@ -16,16 +17,9 @@
 // only when every scenario passed.
 import { readdirSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { delta, jsonLines, keep, momoCounters, prepare, run } from './lib.mjs';
+import { delta, finish, jsonLines, keep, momoCounters, parseOptions, prepare, run } from '../clients/lib.mjs';
 
-const options = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) =>
-  arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs, []));
-for (const required of ['claude', 'codex', 'momo', 'model', 'out']) {
-  if (!options[required]) {
-    console.error(`missing --${required}`);
-    process.exit(2);
-  }
-}
+const options = parseOptions(process.argv.slice(2), ['claude', 'codex', 'momo', 'model', 'out']);
 const out = resolve(options.out);
 const turnSeconds = Number(options['turn-timeout'] ?? 900);
 const sets = {
@@ -164,6 +158,4 @@ for (const name of scenarios) {
   results[name] = await runners[name]();
   console.error(`[agent-clients-e2e] ${name}: ${results[name].ok ? 'ok' : 'FAILED'} ${JSON.stringify(results[name].checks)}`);
 }
-writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 2));
-console.log(JSON.stringify(results));
-process.exit(scenarios.every(s => results[s].ok) ? 0 : 1);
+finish(out, results, scenarios);

@@ -13,19 +13,16 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import {
+  childEnv, delta, finish, keep, kill, momoCounters, parseJson, parseOptions, prepare, round, run,
+} from '../clients/lib.mjs';
 
-const options = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) =>
-  arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs, []));
-for (const required of ['openclaw', 'momo', 'model', 'out']) {
-  if (!options[required]) {
-    console.error(`missing --${required}`);
-    process.exit(2);
-  }
-}
+const options = parseOptions(process.argv.slice(2), ['openclaw', 'momo', 'model', 'out']);
 const out = resolve(options.out);
 const scenarios = (options.scenario ?? 'all') === 'all' ? ['exec', 'gateway'] : [options.scenario];
 const turnSeconds = Number(options['turn-timeout'] ?? 900);
-const notes = 'The peach came down the river.\n';
+// OpenClaw stops its workers more slowly than the agent clients stop theirs.
+const graceSeconds = 15;
 
 // The provider entry OpenClaw needs for momo (docs/openclaw.md shows the same). Temperature 0: greedy, so the
 // forged agent family's choices are deterministic.
@@ -58,89 +55,27 @@ function agentDefaults(workspace) {
   };
 }
 
-function run(file, args, { env, cwd, seconds }) {
-  return new Promise(done => {
-    const started = performance.now();
-    const child = spawn(file, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', d => { stdout += d; });
-    child.stderr.on('data', d => { stderr += d; });
-    let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; void kill(child); }, seconds * 1000);
-    child.on('close', code => {
-      clearTimeout(timer);
-      done({ code: timedOut ? 124 : code, seconds: round((performance.now() - started) / 1000), stdout, stderr });
-    });
-  });
+// OpenClaw on this Node, with this process's whole environment plus env (the run's own HOME and state folder).
+function openclaw(args, { env, cwd, seconds }) {
+  return run(process.execPath, [options.openclaw, ...args], { env, cwd, seconds, inherit: true, graceSeconds });
 }
 
-// The whole process group (OpenClaw starts workers of its own): SIGTERM, then SIGKILL after a grace period.
-async function kill(child, graceSeconds = 15) {
-  const signal = name => {
-    try {
-      process.kill(-child.pid, name);
-    } catch {
-      // already gone
-    }
-  };
-  signal('SIGTERM');
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise(r => child.once('exit', r));
-    await Promise.race([exited, new Promise(r => setTimeout(r, graceSeconds * 1000))]);
-  }
-  signal('SIGKILL');
-}
-
-async function momoCounters() {
-  const text = await (await fetch(`${options.momo}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
-  const sum = name => text.split('\n').filter(l => l.startsWith(name + '{') || l.startsWith(name + ' '))
-    .reduce((total, l) => total + Number(l.trim().split(/\s+/).pop()), 0);
-  return {
-    requests: sum('request_success_total'),
-    promptTokens: sum('prompt_tokens_total'),
-    cachedTokens: sum('prompt_tokens_cached_total'),
-  };
-}
-
-function delta(before, after) {
-  const prompt = after.promptTokens - before.promptTokens;
-  const cached = after.cachedTokens - before.cachedTokens;
-  return { requests: after.requests - before.requests, promptTokens: prompt, cachedTokens: cached, cacheHitRate: prompt > 0 ? round(cached / prompt) : null };
-}
-
-function parseJson(text) {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
-function round(x) {
-  return Math.round(x * 1000) / 1000;
-}
-
-function prepare(name) {
-  const dir = join(out, name);
-  const workspace = join(dir, 'workspace');
-  for (const d of [workspace, join(dir, 'home'), join(dir, 'state')]) {
-    mkdirSync(d, { recursive: true });
-  }
-  writeFileSync(join(workspace, 'notes.txt'), notes);
+function prepareRun(name) {
+  const { dir, workspace, home } = prepare(out, name);
+  const state = join(dir, 'state');
+  mkdirSync(state, { recursive: true });
   // HOME and the state folder are the run's own, so nothing of the user's ~/.openclaw is read or written.
-  return { dir, workspace, env: { HOME: join(dir, 'home'), OPENCLAW_STATE_DIR: join(dir, 'state'), NO_COLOR: '1' } };
+  return { dir, workspace, env: { HOME: home, OPENCLAW_STATE_DIR: state, NO_COLOR: '1' } };
 }
 
 async function execScenario() {
-  const { dir, workspace, env } = prepare('exec');
+  const { dir, workspace, env } = prepareRun('exec');
   const config = join(dir, 'openclaw.json');
   writeFileSync(config, JSON.stringify({ ...providerConfig(), agents: { defaults: agentDefaults(workspace) } }, null, 2));
-  const before = await momoCounters();
-  const result = await run(process.execPath, [options.openclaw, 'agent', 'exec', 'Read notes.txt and tell me what it says.',
+  const before = await momoCounters(options.momo);
+  const result = await openclaw(['agent', 'exec', 'Read notes.txt and tell me what it says.',
     '--config', config, '--cwd', workspace, '--json', '--timeout', String(turnSeconds)], { env, cwd: workspace, seconds: turnSeconds + 60 });
-  writeFileSync(join(dir, 'stdout.json'), result.stdout);
-  writeFileSync(join(dir, 'stderr.log'), result.stderr);
+  keep(dir, result, 'stdout.json');
   const envelope = parseJson(result.stdout);
   const tools = envelope?.toolSummary?.tools ?? [];
   const checks = {
@@ -151,7 +86,7 @@ async function execScenario() {
   return {
     command: `openclaw agent exec "Read notes.txt and tell me what it says." --config ${config} --cwd ${workspace} --json --timeout ${turnSeconds}`,
     exitCode: result.code, seconds: result.seconds, final: envelope?.final ?? null, tools, assistantTurns: envelope?.assistantTurns ?? null,
-    openclawUsage: envelope?.usage ?? null, momo: delta(before, await momoCounters()), checks, ok: Object.values(checks).every(Boolean),
+    openclawUsage: envelope?.usage ?? null, momo: delta(before, await momoCounters(options.momo)), checks, ok: Object.values(checks).every(Boolean),
   };
 }
 
@@ -176,7 +111,7 @@ async function until(predicate, seconds) {
 }
 
 async function gatewayScenario() {
-  const { dir, workspace, env: base } = prepare('gateway');
+  const { dir, workspace, env: base } = prepareRun('gateway');
   const port = await freePort();
   const token = `momo-e2e-${process.pid}`;
   const config = join(dir, 'openclaw.json');
@@ -186,10 +121,10 @@ async function gatewayScenario() {
     agents: { defaults: agentDefaults(workspace) },
   }, null, 2));
   const env = { ...base, OPENCLAW_CONFIG_PATH: config, OPENCLAW_GATEWAY_TOKEN: token };
-  const before = await momoCounters();
+  const before = await momoCounters(options.momo);
   const started = performance.now();
   const gateway = spawn(process.execPath, [options.openclaw, 'gateway', 'run', '--port', String(port), '--bind', 'loopback', '--auth', 'token', '--token', token],
-    { env: { ...process.env, ...env }, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    { env: childEnv(env, true), cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let gatewayLog = '';
   gateway.stdout.on('data', d => { gatewayLog += d; });
   gateway.stderr.on('data', d => { gatewayLog += d; });
@@ -207,14 +142,13 @@ async function gatewayScenario() {
       return { exitCode: null, gatewaySeconds, error: 'gateway did not listen within 120 s', ok: false };
     }
     const message = 'Ask a helper to read notes.txt and tell me what it says.';
-    const turn = await run(process.execPath, [options.openclaw, 'agent', '--agent', 'main', '--message', message, '--json', '--timeout', String(turnSeconds)],
+    const turn = await openclaw(['agent', '--agent', 'main', '--message', message, '--json', '--timeout', String(turnSeconds)],
       { env, cwd: dir, seconds: turnSeconds + 60 });
-    writeFileSync(join(dir, 'stdout.json'), turn.stdout);
-    writeFileSync(join(dir, 'stderr.log'), turn.stderr);
+    keep(dir, turn, 'stdout.json');
     const envelope = parseJson(turn.stdout);
     // The subagent runs in the background after the parent's turn; its completion is announced to the parent,
     // which answers it (the gateway logs "run announce:… ended"). Wait for both.
-    const sessions = async () => parseJson((await run(process.execPath, [options.openclaw, 'sessions', '--json'], { env, cwd: dir, seconds: 60 })).stdout)?.sessions ?? [];
+    const sessions = async () => parseJson((await openclaw(['sessions', '--json'], { env, cwd: dir, seconds: 60 })).stdout)?.sessions ?? [];
     const waitStarted = performance.now();
     let children = [];
     let subagentDoneSeconds = null;
@@ -241,10 +175,10 @@ async function gatewayScenario() {
       waitedSeconds: round((performance.now() - waitStarted) / 1000),
       final: envelope?.result?.payloads?.map(p => p.text).join('\n') ?? null, tools,
       subagents: children.map(s => ({ key: s.key, status: s.status, inputTokens: s.inputTokens, outputTokens: s.outputTokens })),
-      momo: delta(before, await momoCounters()), checks, ok: Object.values(checks).every(Boolean),
+      momo: delta(before, await momoCounters(options.momo)), checks, ok: Object.values(checks).every(Boolean),
     };
   } finally {
-    await kill(gateway);
+    await kill(gateway, graceSeconds);
     writeFileSync(join(dir, 'gateway.log'), gatewayLog);
   }
 }
@@ -256,6 +190,4 @@ for (const name of scenarios) {
   results[name] = name === 'exec' ? await execScenario() : await gatewayScenario();
   console.error(`[openclaw-e2e] ${name}: ${results[name].ok ? 'ok' : 'FAILED'} ${JSON.stringify(results[name].checks)}`);
 }
-writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 2));
-console.log(JSON.stringify(results));
-process.exit(scenarios.every(s => results[s].ok) ? 0 : 1);
+finish(out, results, scenarios);

@@ -1,5 +1,5 @@
-// What every client scenario needs: a bounded child process with its own environment, momo's counters, and a
-// fresh scratch folder. Used by e2e.mjs.
+// What every real-client scenario needs: its command-line options, a bounded child process, momo's counters, JSON
+// helpers and a fresh scratch folder. Imported by tests/openclaw/e2e.mjs and tests/agent-clients/e2e.mjs.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,20 +7,36 @@ import { join } from 'node:path';
 /** What notes.txt says; every scenario's answer must come back with "peach". */
 export const notes = 'The peach came down the river.\n';
 
-/** Runs file with args, stdin closed, killed (with its process group) after `seconds`. Only PATH, HOME and the given
- *  variables reach the client, so nothing of the user's own keys or settings leaks into a run. */
-export function run(file, args, { env, cwd, seconds }) {
+/** `--name value` pairs of the command line; exits 2 naming the first required option that is missing. */
+export function parseOptions(argv, required) {
+  const options = Object.fromEntries(argv.reduce((pairs, arg, i, all) =>
+    arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs, []));
+  for (const name of required) {
+    if (!options[name]) {
+      console.error(`missing --${name}`);
+      process.exit(2);
+    }
+  }
+  return options;
+}
+
+/** A child's environment: by default only PATH, LANG, NO_COLOR and the given variables, so nothing of the user's own
+ *  keys or settings leaks into a run; with `inherit`, this process's whole environment plus the given variables. */
+export function childEnv(env, inherit = false) {
+  return inherit ? { ...process.env, ...env } : { PATH: process.env.PATH, LANG: 'C.UTF-8', NO_COLOR: '1', ...env };
+}
+
+/** Runs file with args, stdin closed, killed (with its process group) after `seconds`; see childEnv for `inherit`. */
+export function run(file, args, { env, cwd, seconds, inherit = false, graceSeconds = 10 }) {
   return new Promise(done => {
     const started = performance.now();
-    const child = spawn(file, args, {
-      cwd, env: { PATH: process.env.PATH, LANG: 'C.UTF-8', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
-    });
+    const child = spawn(file, args, { cwd, env: childEnv(env, inherit), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', d => { stdout += d; });
     child.stderr.on('data', d => { stderr += d; });
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; void kill(child); }, seconds * 1000);
+    const timer = setTimeout(() => { timedOut = true; void kill(child, graceSeconds); }, seconds * 1000);
     child.on('close', code => {
       clearTimeout(timer);
       done({ code: timedOut ? 124 : code, seconds: round((performance.now() - started) / 1000), stdout, stderr });
@@ -28,8 +44,9 @@ export function run(file, args, { env, cwd, seconds }) {
   });
 }
 
-// The whole process group (both clients start helpers of their own): SIGTERM, then SIGKILL after a grace period.
-async function kill(child, graceSeconds = 10) {
+/** Stops a child started detached, with its whole process group (the clients start helpers and workers of their own):
+ *  SIGTERM, then SIGKILL after a grace period. */
+export async function kill(child, graceSeconds = 10) {
   const signal = name => {
     try {
       process.kill(-child.pid, name);
@@ -64,16 +81,18 @@ export function delta(before, after) {
   return { requests: after.requests - before.requests, promptTokens: prompt, cachedTokens: cached, cacheHitRate: prompt > 0 ? round(cached / prompt) : null };
 }
 
+/** The value of a JSON text, or null where it is not JSON. */
+export function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 /** The JSON objects of a JSON-lines output (other lines skipped). */
 export function jsonLines(text) {
-  return text.split('\n').flatMap(line => {
-    try {
-      const value = JSON.parse(line);
-      return value && typeof value === 'object' ? [value] : [];
-    } catch {
-      return [];
-    }
-  });
+  return text.split('\n').map(parseJson).filter(value => value && typeof value === 'object');
 }
 
 export function round(x) {
@@ -93,7 +112,14 @@ export function prepare(out, name) {
 }
 
 /** Keeps a run's output beside its results. */
-export function keep(dir, result) {
-  writeFileSync(join(dir, 'stdout.log'), result.stdout);
+export function keep(dir, result, stdoutName = 'stdout.log') {
+  writeFileSync(join(dir, stdoutName), result.stdout);
   writeFileSync(join(dir, 'stderr.log'), result.stderr);
+}
+
+/** Writes the results to OUT/results.json and prints them; exits 0 only when every scenario passed. */
+export function finish(out, results, scenarios) {
+  writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 2));
+  console.log(JSON.stringify(results));
+  process.exit(scenarios.every(s => results[s].ok) ? 0 : 1);
 }
