@@ -58,6 +58,11 @@ internal sealed class MomoOptions
     [Range(0, 86_400)]
     public int RequestTimeoutSeconds { get; set; } = 600;
 
+    /// <summary>A stream that has sent nothing for this long (a long prompt still prefilling, a queue) sends a keep-alive: an
+    /// SSE comment, or Anthropic's <c>ping</c> on /v1/messages, so clients and proxies with idle timeouts wait; 0 = never.</summary>
+    [Range(0, 3_600)]
+    public int StreamKeepAliveSeconds { get; set; } = 15;
+
     /// <summary>A draft round stops after a proposal the draft gives less than this probability (0, the default, = never stops early; llama.cpp's draft p_min, e.g. 0.75).</summary>
     [Range(0.0, 1.0)]
     public double DraftMinConfidence { get; set; } = Engine.EngineOptions.DefaultDraftMinConfidence;

@@ -1,10 +1,12 @@
 namespace Momo.Server.Streaming;
 
-/// <summary>Writes server-sent events: <c>event: NAME\n</c> when the frame has a name, then <c>data: ...\n\n</c>.</summary>
+/// <summary>Writes server-sent events: <c>event: NAME\n</c> when the frame has a name, then <c>data: ...\n\n</c>; a
+/// comment frame as <c>: ...\n\n</c>.</summary>
 internal sealed class ServerSentEvents(HttpResponse response)
 {
     private static readonly byte[] EventPrefix = "event: "u8.ToArray();
     private static readonly byte[] DataPrefix = "data: "u8.ToArray();
+    private static readonly byte[] CommentPrefix = ": "u8.ToArray();
     private static readonly byte[] LineEnd = "\n"u8.ToArray();
     private static readonly byte[] Separator = "\n\n"u8.ToArray();
 
@@ -22,6 +24,13 @@ internal sealed class ServerSentEvents(HttpResponse response)
     {
         foreach (var frame in frames)
         {
+            if (frame.IsComment)
+            {
+                await response.Body.WriteAsync(CommentPrefix, cancellation);
+                await response.Body.WriteAsync(frame.Data, cancellation);
+                await response.Body.WriteAsync(Separator, cancellation);
+                continue;
+            }
             if (frame.Event is { } name)
             {
                 await response.Body.WriteAsync(EventPrefix, cancellation);

@@ -4,10 +4,14 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace Momo.Server.Streaming;
 
-/// <summary>One server-sent event: an optional event name (Anthropic names each event; OpenAI names none) and its data.</summary>
+/// <summary>One server-sent event: an optional event name (Anthropic names each event; OpenAI names none) and its data,
+/// or a comment line, which every SSE parser skips.</summary>
 [SuppressMessage("Performance", "CA1819", Justification = "The event's serialized bytes, made once and written to the response as they are.")]
-internal sealed record SseFrame(string? Event, byte[] Data)
+internal sealed record SseFrame(string? Event, byte[] Data, bool IsComment = false)
 {
+    /// <summary>A comment that keeps an idle connection open (<c>: keep-alive</c>); clients ignore it.</summary>
+    public static SseFrame KeepAliveComment { get; } = new(null, "keep-alive"u8.ToArray(), IsComment: true);
+
     /// <summary>OpenAI's closing <c>data: [DONE]</c>.</summary>
     public static SseFrame Done { get; } = new(null, "[DONE]"u8.ToArray());
 
@@ -29,4 +33,8 @@ internal interface IAnswerStreamWriter
     IEnumerable<SseFrame> Closing(Generation.AnswerEnd end);
 
     IEnumerable<SseFrame> Failure(Contracts.ApiException failure);
+
+    /// <summary>What to send while the answer has nothing new for a while (a long prefill), so that clients and proxies
+    /// with idle timeouts keep the stream: an SSE comment unless the dialect has an event for it.</summary>
+    IEnumerable<SseFrame> KeepAlive() => [SseFrame.KeepAliveComment];
 }

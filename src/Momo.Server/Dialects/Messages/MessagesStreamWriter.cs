@@ -10,7 +10,8 @@ namespace Momo.Server.Dialects.Messages;
 /// known at the end), <c>ping</c>, then per content block <c>content_block_start</c>, <c>content_block_delta</c>s
 /// (<c>text_delta</c> or <c>input_json_delta</c>) and <c>content_block_stop</c>; text and each tool call are blocks
 /// of their own, in answer order; last <c>message_delta</c> (stop_reason, stop_sequence, final usage) and
-/// <c>message_stop</c>. A failure after the start is an <c>error</c> event.
+/// <c>message_stop</c>. A failure after the start is an <c>error</c> event. While nothing new comes (a long prefill),
+/// a <c>ping</c> every <c>Momo:StreamKeepAliveSeconds</c>.
 /// </summary>
 internal sealed class MessagesStreamWriter(GenerationCall call) : IAnswerStreamWriter
 {
@@ -26,6 +27,9 @@ internal sealed class MessagesStreamWriter(GenerationCall call) : IAnswerStreamW
             call.Id, "message", "assistant", call.Runtime.ModelId, [], null, null, new MessagesUsage(call.PromptTokens, 0, 0)))),
         Frame(new PingEvent()),
     ];
+
+    /// <summary>Anthropic's own keep-alive: a <c>ping</c> event, which its SDKs (and Claude Code) read and skip.</summary>
+    public IEnumerable<SseFrame> KeepAlive() => [Frame(new PingEvent())];
 
     public IEnumerable<SseFrame> Write(AnswerEvent piece)
     {
