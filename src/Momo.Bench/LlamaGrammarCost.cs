@@ -3,7 +3,8 @@ using System.Text;
 using LLama;
 using LLama.Common;
 using LLama.Native;
-using Momo.Engine.Constraints;
+using Momo.Engine.Grammar;
+using Momo.Engine.Grammar.Masks;
 using Momo.Engine.Runtime;
 
 namespace Momo.Bench;

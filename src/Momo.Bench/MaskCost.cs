@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Momo.Engine.Constraints;
+using Momo.Engine.Grammar;
+using Momo.Engine.Grammar.Masks;
 using Momo.Engine.Runtime;
 using Momo.Engine.Sampling;
 using Momo.Forge;

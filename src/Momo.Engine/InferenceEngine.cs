@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Momo.Engine.Constraints;
 using Momo.Engine.Decoding;
+using Momo.Engine.Grammar;
+using Momo.Engine.Grammar.Masks;
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling;
 using Momo.Engine.Speculation;
@@ -85,7 +86,7 @@ public sealed partial class InferenceEngine : IDisposable
     /// <summary>
     /// Queues a request. Throws <see cref="EngineQueueFullException"/> when the waiting queue is full and
     /// <see cref="EngineStoppedException"/> once the engine is shutting down, and
-    /// <see cref="Constraints.GrammarException"/> when the request's grammar cannot be compiled. The reader
+    /// <see cref="GrammarException"/> when the request's grammar cannot be compiled. The reader
     /// yields updates until one carries a finish reason; cancelling <paramref name="cancellation"/> (client gone)
     /// frees the request's sequences within one step.
     /// </summary>

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Momo.Engine;
-using Momo.Engine.Constraints;
+using Momo.Engine.Grammar;
 using Momo.Engine.Runtime;
 using Momo.Engine.Sampling;
 using Momo.Engine.Speculation;

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Momo.Engine.Constraints;
+using Momo.Engine.Grammar.Masks;
 using Momo.Engine.Runtime;
 using Momo.Engine.Speculation;
 using Momo.Engine.Telemetry;

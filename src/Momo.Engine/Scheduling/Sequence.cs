@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
-using Momo.Engine.Constraints;
+using Momo.Engine.Grammar.Masks;
 using Momo.Engine.Speculation;
 
 namespace Momo.Engine.Scheduling;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Momo.Engine;
-using Momo.Engine.Constraints;
+using Momo.Engine.Grammar;
 using Momo.Server.Contracts;
 using Momo.Server.Endpoints;
 using Momo.Server.Hosting;

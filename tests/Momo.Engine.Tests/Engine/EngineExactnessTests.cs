@@ -1,4 +1,4 @@
-using Momo.Engine.Constraints;
+using Momo.Engine.Grammar;
 using Momo.Engine.Runtime;
 using Momo.Engine.Sampling;
 using Momo.Engine.Speculation;
