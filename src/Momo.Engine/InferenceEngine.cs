@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Momo.Engine.Decoding;
 using Momo.Engine.Grammar;
 using Momo.Engine.Grammar.Masks;
+using Momo.Engine.Publishing;
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling;
 using Momo.Engine.Speculation;

@@ -1,6 +1,6 @@
 using Momo.Engine.Runtime;
 using Momo.Engine.Sampling;
-using Momo.Engine.Scheduling;
+using Momo.Engine.Sequences;
 
 namespace Momo.Engine.Decoding;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Momo.Engine.Runtime;
-using Momo.Engine.Scheduling;
+using Momo.Engine.Sequences;
 using Momo.Engine.Speculation;
 
 namespace Momo.Engine.Decoding;

@@ -1,4 +1,6 @@
+using Momo.Engine.Publishing;
 using Momo.Engine.Scheduling;
+using Momo.Engine.Sequences;
 using Momo.Engine.Telemetry;
 
 namespace Momo.Engine.Decoding;

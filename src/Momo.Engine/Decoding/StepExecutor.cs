@@ -1,5 +1,6 @@
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling;
+using Momo.Engine.Sequences;
 using Momo.Engine.Speculation;
 using Momo.Engine.Telemetry;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Momo.Engine.Scheduling;
+using Momo.Engine.Sequences;
 
 namespace Momo.Engine.Decoding;
 

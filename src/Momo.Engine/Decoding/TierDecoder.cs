@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling;
+using Momo.Engine.Sequences;
 using Momo.Engine.Speculation;
 using Momo.Engine.Telemetry;
 

@@ -1,5 +1,5 @@
 using Momo.Engine.Runtime;
-using Momo.Engine.Scheduling;
+using Momo.Engine.Sequences;
 
 namespace Momo.Engine.Decoding;
 

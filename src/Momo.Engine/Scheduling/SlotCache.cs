@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Momo.Engine.Sequences;
 
 namespace Momo.Engine.Scheduling;
 

@@ -1,5 +1,6 @@
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling.Chains;
+using Momo.Engine.Sequences;
 using Momo.Engine.Speculation;
 
 namespace Momo.Engine.Scheduling;

@@ -1,4 +1,5 @@
 using Momo.Engine.Runtime;
+using Momo.Engine.Sequences;
 
 namespace Momo.Engine.Scheduling;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling;
+using Momo.Engine.Sequences;
 
 namespace Momo.Engine.Telemetry;
 

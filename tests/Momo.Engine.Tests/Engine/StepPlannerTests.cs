@@ -1,7 +1,9 @@
 using System.Threading.Channels;
+using Momo.Engine.Publishing;
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling;
 using Momo.Engine.Scheduling.Chains;
+using Momo.Engine.Sequences;
 using Momo.Engine.Speculation;
 
 namespace Momo.Engine.Tests.Engine;

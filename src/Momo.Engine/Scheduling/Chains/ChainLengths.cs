@@ -1,3 +1,5 @@
+using Momo.Engine.Sequences;
+
 namespace Momo.Engine.Scheduling.Chains;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Momo.Engine.Runtime;
+using Momo.Engine.Sequences;
 using Momo.Engine.Speculation;
 
 namespace Momo.Engine.Scheduling.Chains;

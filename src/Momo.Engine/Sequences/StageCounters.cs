@@ -1,4 +1,4 @@
-namespace Momo.Engine.Scheduling;
+namespace Momo.Engine.Sequences;
 
 /// <summary>Running per-request counts behind <see cref="GenerationStatistics"/>.</summary>
 internal sealed class StageCounters

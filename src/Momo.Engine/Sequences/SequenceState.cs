@@ -1,4 +1,4 @@
-namespace Momo.Engine.Scheduling;
+namespace Momo.Engine.Sequences;
 
 /// <summary>Where a sequence is in its life; exactly one at a time.</summary>
 internal enum SequenceState

@@ -1,7 +1,8 @@
 using System.Text;
 using System.Threading.Channels;
+using Momo.Engine.Publishing;
 
-namespace Momo.Engine.Scheduling;
+namespace Momo.Engine.Sequences;
 
 /// <summary>Where a sequence's updates go: its reader's channel, the text decoder that decides what is published, and timing.</summary>
 internal sealed class SequenceOutput(ChannelWriter<GenerationUpdate> writer, OutputText text, bool keepCompletion)

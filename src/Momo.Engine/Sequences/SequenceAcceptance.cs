@@ -1,6 +1,6 @@
 using Momo.Engine.Speculation;
 
-namespace Momo.Engine.Scheduling;
+namespace Momo.Engine.Sequences;
 
 /// <summary>
 /// A sequence's running acceptance estimates, one per verifying stage (each starts from what the engine's recent

@@ -1,7 +1,7 @@
 using Momo.Engine.Grammar.Masks;
 using Momo.Engine.Sampling;
 
-namespace Momo.Engine.Scheduling;
+namespace Momo.Engine.Sequences;
 
 /// <summary>
 /// How a sequence turns any tier's logits into probability rows, and its random stream: the request's sampling

@@ -1,4 +1,4 @@
-namespace Momo.Engine.Scheduling;
+namespace Momo.Engine.Sequences;
 
 /// <summary>A growable block of probability rows, one per token position: <c>[rows, vocabulary]</c>.</summary>
 internal sealed class RowStore(int vocabulary)

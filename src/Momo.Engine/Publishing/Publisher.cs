@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
+using Momo.Engine.Scheduling;
+using Momo.Engine.Sequences;
 using Momo.Engine.Telemetry;
 
-namespace Momo.Engine.Scheduling;
+namespace Momo.Engine.Publishing;
 
 /// <summary>
 /// Writes a sequence's updates to its reader: the text of newly committed tokens (held back at stop-string and UTF-8

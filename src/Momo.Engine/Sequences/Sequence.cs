@@ -1,9 +1,11 @@
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Momo.Engine.Grammar.Masks;
+using Momo.Engine.Publishing;
+using Momo.Engine.Scheduling;
 using Momo.Engine.Speculation;
 
-namespace Momo.Engine.Scheduling;
+namespace Momo.Engine.Sequences;
 
 /// <summary>
 /// One request inside the engine: its identity, state and token state, with its concerns in small parts of their own

@@ -2,7 +2,7 @@ using System.Text;
 using Momo.Engine.Runtime;
 using Momo.Engine.Text;
 
-namespace Momo.Engine.Scheduling;
+namespace Momo.Engine.Publishing;
 
 /// <summary>
 /// Turns a request's committed tokens into the text it may see: whole UTF-8 characters only, stop strings
