@@ -6,6 +6,8 @@ using Momo.Engine.Decoding;
 using Momo.Engine.Grammar;
 using Momo.Engine.Grammar.Masks;
 using Momo.Engine.Publishing;
+using Momo.Engine.Requests;
+using Momo.Engine.Results;
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling;
 using Momo.Engine.Speculation;

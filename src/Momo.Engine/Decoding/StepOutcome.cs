@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Momo.Engine.Results;
 using Momo.Engine.Scheduling;
 using Momo.Engine.Sequences;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Momo.Engine.Results;
 using Momo.Engine.Runtime;
 using Momo.Engine.Text;
 

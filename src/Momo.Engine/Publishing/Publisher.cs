@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Momo.Engine.Results;
 using Momo.Engine.Scheduling;
 using Momo.Engine.Sequences;
 using Momo.Engine.Telemetry;

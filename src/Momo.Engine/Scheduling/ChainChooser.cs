@@ -1,3 +1,4 @@
+using Momo.Engine.Requests;
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling.Chains;
 using Momo.Engine.Sequences;

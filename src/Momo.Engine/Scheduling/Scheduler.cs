@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Momo.Engine.Grammar.Masks;
 using Momo.Engine.Publishing;
+using Momo.Engine.Results;
 using Momo.Engine.Runtime;
 using Momo.Engine.Sequences;
 using Momo.Engine.Speculation;

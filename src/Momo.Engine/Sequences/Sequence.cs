@@ -2,6 +2,8 @@ using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Momo.Engine.Grammar.Masks;
 using Momo.Engine.Publishing;
+using Momo.Engine.Requests;
+using Momo.Engine.Results;
 using Momo.Engine.Scheduling;
 using Momo.Engine.Speculation;
 

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Threading.Channels;
 using Momo.Engine.Publishing;
+using Momo.Engine.Requests;
+using Momo.Engine.Results;
 
 namespace Momo.Engine.Sequences;
 

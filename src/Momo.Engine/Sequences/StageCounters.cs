@@ -1,3 +1,5 @@
+using Momo.Engine.Results;
+
 namespace Momo.Engine.Sequences;
 
 /// <summary>Running per-request counts behind <see cref="GenerationStatistics"/>.</summary>

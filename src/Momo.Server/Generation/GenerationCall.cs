@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Momo.Engine;
 using Momo.Engine.Grammar;
+using Momo.Engine.Requests;
+using Momo.Engine.Results;
 using Momo.Server.Contracts;
 using Momo.Server.Endpoints;
 using Momo.Server.Hosting;

@@ -1,4 +1,5 @@
 using Momo.Engine.Grammar;
+using Momo.Engine.Requests;
 using Momo.Engine.Runtime;
 using Momo.Engine.Sampling;
 using Momo.Engine.Speculation;

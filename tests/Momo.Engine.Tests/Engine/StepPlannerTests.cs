@@ -1,5 +1,7 @@
 using System.Threading.Channels;
 using Momo.Engine.Publishing;
+using Momo.Engine.Requests;
+using Momo.Engine.Results;
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling;
 using Momo.Engine.Scheduling.Chains;

@@ -1,5 +1,7 @@
 using System.Text;
 using Momo.Engine.Grammar;
+using Momo.Engine.Requests;
+using Momo.Engine.Results;
 using Momo.Engine.Sampling;
 using Momo.Engine.Tests.Engine;
 using Momo.Engine.Tests.Grammar.Schema;

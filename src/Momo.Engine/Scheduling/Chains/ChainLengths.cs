@@ -1,4 +1,5 @@
 using Momo.Engine.Sequences;
+using Momo.Engine.Telemetry;
 
 namespace Momo.Engine.Scheduling.Chains;
 

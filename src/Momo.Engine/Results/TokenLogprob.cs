@@ -1,4 +1,4 @@
-namespace Momo.Engine;
+namespace Momo.Engine.Results;
 
 /// <summary>
 /// An emitted token's log-probability under the target's raw distribution (log-softmax of its logits, before the

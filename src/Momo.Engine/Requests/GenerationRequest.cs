@@ -1,7 +1,8 @@
 using Momo.Engine.Grammar;
+using Momo.Engine.Results;
 using Momo.Engine.Sampling;
 
-namespace Momo.Engine;
+namespace Momo.Engine.Requests;
 
 /// <summary>A tokenized request for the engine.</summary>
 /// <param name="Id">Request id, for logs.</param>

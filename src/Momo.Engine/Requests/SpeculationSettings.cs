@@ -1,4 +1,4 @@
-namespace Momo.Engine;
+namespace Momo.Engine.Requests;
 
 /// <summary>Per-request speculation choices; nulls mean "adaptive" or "server default".</summary>
 /// <param name="Mode">Decoding mode.</param>

@@ -1,4 +1,6 @@
-namespace Momo.Engine;
+using Momo.Engine.Requests;
+
+namespace Momo.Engine.Results;
 
 /// <summary>What the engine tells a request's reader after a step: new text, and at the end why it finished.</summary>
 /// <param name="Text">New text since the last update (never a split UTF-8 character, never part of a stop string).</param>

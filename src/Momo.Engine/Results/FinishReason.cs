@@ -1,4 +1,4 @@
-namespace Momo.Engine;
+namespace Momo.Engine.Results;
 
 /// <summary>Why a generation ended.</summary>
 public enum FinishReason

@@ -1,4 +1,4 @@
-namespace Momo.Engine;
+namespace Momo.Engine.Results;
 
 /// <summary>Per-request counts of what each stage of speculation did (the response's "speculative" block).</summary>
 public sealed record GenerationStatistics

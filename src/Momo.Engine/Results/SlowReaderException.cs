@@ -1,4 +1,4 @@
-namespace Momo.Engine;
+namespace Momo.Engine.Results;
 
 /// <summary>A request's reader fell too far behind (a stalled client): the engine cancelled the request.</summary>
 public sealed class SlowReaderException(string requestId)

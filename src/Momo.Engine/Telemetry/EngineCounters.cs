@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Momo.Engine.Runtime;
 
-namespace Momo.Engine;
+namespace Momo.Engine.Telemetry;
 
 /// <summary>
 /// Live engine state, written by the engine thread and readable from any thread (health, metrics, tests).

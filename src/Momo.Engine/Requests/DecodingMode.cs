@@ -1,4 +1,4 @@
-namespace Momo.Engine;
+namespace Momo.Engine.Requests;
 
 /// <summary>How a request is decoded. Every mode samples from the target's distribution.</summary>
 public enum DecodingMode
