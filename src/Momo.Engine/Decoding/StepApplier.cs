@@ -33,7 +33,7 @@ internal sealed class StepApplier(TailKeeper tails, EngineMetrics metrics, Publi
             var sequence = verdict.Sequence;
             try
             {
-                var firstNew = sequence.CommittedLength;
+                var firstNew = sequence.Tokens.CommittedLength;
                 tails.Commit(sequence, verdict.Accepted, verdict.Next);
                 Count(verdict);
                 verdict.Plan.Auto?.RecordOn(sequence);

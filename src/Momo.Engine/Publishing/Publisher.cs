@@ -22,8 +22,8 @@ internal sealed partial class Publisher(EngineTelemetry telemetry, int contextPe
     public Ending? Publish(Sequence sequence, int firstNew, IReadOnlyList<TokenLogprob>? logprobs = null)
     {
         var countedBefore = sequence.Output.Text.CompletionTokens;
-        var (text, finish) = sequence.Output.Text.Accept(sequence.Working[firstNew..sequence.CommittedLength]);
-        if (finish is null && sequence.WorkingLength >= contextPerSequence)
+        var (text, finish) = sequence.Output.Text.Accept(sequence.Tokens.Working[firstNew..sequence.Tokens.CommittedLength]);
+        if (finish is null && sequence.Tokens.WorkingLength >= contextPerSequence)
         {
             (text, finish) = (text + sequence.Output.Text.FlushAll(), FinishReason.Length);
         }

@@ -139,7 +139,7 @@ internal sealed partial class Scheduler : IDisposable
         sequence.State = SequenceState.Running;
         try
         {
-            _slots.RestoreFromHost(sequence.Slot, sequence.Committed.ToArray());
+            _slots.RestoreFromHost(sequence.Slot, sequence.Tokens.Committed.ToArray());
         }
         catch (Exception failure)
         {
@@ -176,7 +176,7 @@ internal sealed partial class Scheduler : IDisposable
     private void Preempt(Sequence victim, int othersRunning)
     {
         // Its committed KV goes to host memory where it fits, so resuming restores it instead of recomputing it.
-        _slots.SaveToHost(victim.Slot, victim.Working[.._ledger.MostCached(victim.Slot)].ToArray());
+        _slots.SaveToHost(victim.Slot, victim.Tokens.Working[.._ledger.MostCached(victim.Slot)].ToArray());
         _ledger.Truncate(victim.Slot, 0);
         victim.State = SequenceState.Preempted;
         victim.Counters.Preemptions++;

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Momo.Engine.Grammar.Masks;
 using Momo.Engine.Publishing;
@@ -10,18 +9,14 @@ using Momo.Engine.Speculation;
 namespace Momo.Engine.Sequences;
 
 /// <summary>
-/// One request inside the engine: its identity, state and token state, with its concerns in small parts of their own
-/// (<see cref="Sampler"/>: rows and randomness; <see cref="Acceptance"/>: running estimates; <see cref="Output"/>: the
-/// reader's channel and text). Its tokens live in one list laid out as <c>[committed (prompt + output) | speculative
-/// tail]</c>: the tail holds qualified tokens and then draft tokens (pyramid), or proposals (two-tier, lookup), each
-/// with the distribution it was sampled from in <see cref="TailRows"/>. Invariant between phases: tier t's KV holds
-/// exactly <c>Working[0..ledger.Cached(Slot, t))</c> (see <see cref="KvLedger"/>), and the last working token is in no
-/// KV. The tail changes only through <see cref="TailKeeper"/>, which keeps that invariant (appending proposals aside).
+/// One request inside the engine: its identity and state, composed of small parts with one concern each
+/// (<see cref="Tokens"/>: the committed text and the speculative tail; <see cref="Sampler"/>: rows and randomness;
+/// <see cref="Acceptance"/>: running estimates; <see cref="Output"/>: the reader's channel and text). Invariant between
+/// phases: tier t's KV holds exactly <c>Tokens.Working[0..ledger.Cached(Slot, t))</c> (see <see cref="KvLedger"/>),
+/// and the last working token is in no KV; the tail changes only through <see cref="TailKeeper"/>, which keeps it.
 /// </summary>
 internal sealed class Sequence
 {
-    private readonly List<int> _working;
-
     public Sequence(
         GenerationRequest request, int slot, int cachedPromptTokens, int vocabulary, ChannelWriter<GenerationUpdate> output, OutputText text,
         AcceptancePriors priors, GrammarTrack? grammar)
@@ -30,13 +25,8 @@ internal sealed class Sequence
         Slot = slot;
         Mode = request.Speculation.Mode;
         Output = new SequenceOutput(output, text, keepCompletion: request.StopLabel is not null);
-        _working = new List<int>(request.PromptTokens.Count + request.MaxTokens + SpeculationSettings.MaxQualifiedTokens + 2);
-        _working.AddRange(request.PromptTokens);
-        PromptLength = request.PromptTokens.Count;
+        Tokens = new SequenceTokens(request.PromptTokens, request.MaxTokens, vocabulary);
         Counters.CachedPromptTokens = cachedPromptTokens;
-        CommittedLength = PromptLength;
-        TailRows = new RowStore(vocabulary);
-        VerifierRows = new RowStore(vocabulary);
         Sampler = new SequenceSampler(request.Sampling, vocabulary, grammar);
         Acceptance = new SequenceAcceptance(priors.For(request.Sampling.IsGreedy));
     }
@@ -44,6 +34,9 @@ internal sealed class Sequence
     public GenerationRequest Request { get; }
     public int Slot { get; }
     public DecodingMode Mode { get; set; }
+
+    /// <summary>The prompt, the committed output and the speculative tail.</summary>
+    public SequenceTokens Tokens { get; }
 
     /// <summary>The reader's channel, the published text, timing.</summary>
     public SequenceOutput Output { get; }
@@ -54,12 +47,6 @@ internal sealed class Sequence
     /// <summary>Running acceptance per stage, and <c>auto</c>'s probing counters.</summary>
     public SequenceAcceptance Acceptance { get; }
 
-    public int PromptLength { get; }
-    public int CommittedLength { get; private set; }
-    public int QualifiedCount { get; private set; }
-    public int DraftCount { get; private set; }
-    public RowStore TailRows { get; }
-    public RowStore VerifierRows { get; }
     public StageCounters Counters { get; } = new();
 
     /// <summary>Prompt lookup over this sequence's committed text.</summary>
@@ -77,85 +64,15 @@ internal sealed class Sequence
     /// <summary>When the request was submitted (Stopwatch timestamp).</summary>
     public long SubmittedTimestamp { get; init; }
 
-    public int WorkingLength => _working.Count;
-    public int TailLength => _working.Count - CommittedLength;
-    public int GeneratedCount => CommittedLength - PromptLength;
-    public int RemainingTokens => Request.MaxTokens - GeneratedCount;
-    public ReadOnlySpan<int> Working => CollectionsMarshal.AsSpan(_working);
-
     /// <summary>Writes the request's distribution at working index <paramref name="position"/> from one tier's <paramref name="logits"/>.</summary>
-    public void ComputeRow(ReadOnlySpan<float> logits, int position, Span<float> row) => Sampler.ComputeRow(logits, HistoryBefore(position), row);
-
-    /// <summary>Output tokens before working index <paramref name="position"/>: the history the penalties look at.</summary>
-    public ReadOnlySpan<int> HistoryBefore(int position) => Working[PromptLength..position];
-
-    /// <summary>Appends a proposal drawn from a one-hot distribution (prompt lookup), writing that row.</summary>
-    public void AppendOneHot(int token)
-    {
-        var row = TailRows.Row(TailLength);
-        row.Clear();
-        row[token] = 1f;
-        AppendDraft(token);
-    }
-
-    /// <summary>The committed text: prompt and generated tokens.</summary>
-    public ReadOnlySpan<int> Committed => Working[..CommittedLength];
-
-    /// <summary>The draft proposed <paramref name="token"/>; its distribution is already in the tail row.</summary>
-    public void AppendDraft(int token)
-    {
-        _working.Add(token);
-        DraftCount++;
-    }
-
-    /// <summary>
-    /// The qualifier accepted the first <paramref name="accepted"/> drafts and emitted <paramref name="next"/>
-    /// (residual or bonus): they become qualified tokens, the rest of the drafts are dropped.
-    /// </summary>
-    public void QualifyDrafts(int accepted, int next)
-    {
-        var firstDropped = CommittedLength + QualifiedCount + accepted;
-        _working.RemoveRange(firstDropped, _working.Count - firstDropped);
-        _working.Add(next);
-        QualifiedCount += accepted + 1;
-        DraftCount = 0;
-    }
-
-    /// <summary>Keeps only the first <paramref name="count"/> qualified tokens of the tail.</summary>
-    public void KeepQualified(int count)
-    {
-        var firstDropped = CommittedLength + count;
-        _working.RemoveRange(firstDropped, _working.Count - firstDropped);
-        QualifiedCount = count;
-        DraftCount = 0;
-    }
-
-    /// <summary>The target accepted the first <paramref name="accepted"/> tail tokens and emitted <paramref name="next"/>.</summary>
-    public void CommitTail(int accepted, int next)
-    {
-        var firstDropped = CommittedLength + accepted;
-        _working.RemoveRange(firstDropped, _working.Count - firstDropped);
-        _working.Add(next);
-        CommittedLength += accepted + 1;
-        Sampler.Grammar?.ForgetMasksBefore(GeneratedCount);
-        QualifiedCount = 0;
-        DraftCount = 0;
-    }
-
-    /// <summary>Drops the whole speculative tail (before a preemption or a mode change).</summary>
-    public void DropTail()
-    {
-        _working.RemoveRange(CommittedLength, _working.Count - CommittedLength);
-        QualifiedCount = 0;
-        DraftCount = 0;
-    }
+    public void ComputeRow(ReadOnlySpan<float> logits, int position, Span<float> row) => Sampler.ComputeRow(logits, Tokens.HistoryBefore(position), row);
 
     /// <summary>The statistics block as it stands now.</summary>
     public GenerationStatistics Statistics() => new()
     {
         Mode = Mode.ToApiName(),
         Degradations = [.. Counters.Degradations],
-        PromptTokens = PromptLength,
+        PromptTokens = Tokens.PromptLength,
         CachedPromptTokens = Counters.CachedPromptTokens,
         CompletionTokens = Output.Text.CompletionTokens,
         DraftedTokens = Counters.DraftedTokens,

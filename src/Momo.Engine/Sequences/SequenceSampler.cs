@@ -12,6 +12,9 @@ internal sealed class SequenceSampler(SamplingParameters sampling, int vocabular
     public TokenDistribution Distribution { get; } = new(sampling, vocabulary);
     public RequestRandom Random { get; } = new(sampling.Seed);
 
+    /// <summary>Scratch rows for a verifier's distributions over a run of proposals (qualifier or target), rewritten by each verification.</summary>
+    public RowStore VerifierRows { get; } = new(vocabulary);
+
     /// <summary>The output grammar's states and masks by position; null when the output is free text.</summary>
     public GrammarTrack? Grammar => grammar;
 
