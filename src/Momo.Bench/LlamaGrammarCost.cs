@@ -3,8 +3,8 @@ using System.Text;
 using LLama;
 using LLama.Common;
 using LLama.Native;
-using Momo.Engine.Grammar;
-using Momo.Engine.Grammar.Masks;
+using Momo.Grammar;
+using Momo.Grammar.Masks;
 using Momo.Engine.Runtime;
 
 namespace Momo.Bench;

@@ -3,8 +3,8 @@ using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Momo.Engine.Decoding;
-using Momo.Engine.Grammar;
-using Momo.Engine.Grammar.Masks;
+using Momo.Grammar;
+using Momo.Grammar.Masks;
 using Momo.Engine.Publishing;
 using Momo.Engine.Requests;
 using Momo.Engine.Results;
@@ -49,7 +49,7 @@ public sealed partial class InferenceEngine : IDisposable
         var metrics = new EngineMetrics(meter, Counters);
         var telemetry = new EngineTelemetry(metrics, Counters, tiers);
         _tiers = tiers;
-        _grammarVocabulary = new Lazy<GrammarVocabulary>(() => new GrammarVocabulary(vocabulary, tiers.Target.VocabularySize));
+        _grammarVocabulary = new Lazy<GrammarVocabulary>(() => new GrammarVocabulary(tiers.Target.VocabularySize, t => vocabulary.Piece(t).ToArray(), vocabulary.IsEndOfGeneration));
         _options = options;
         _logger = logger;
         _ledger = new KvLedger(tiers, options.MaxSequences);
@@ -103,7 +103,7 @@ public sealed partial class InferenceEngine : IDisposable
         request.Sampling.Validate(_tiers.Target.VocabularySize);
         if (request.Grammar is { } grammar)
         {
-            _ = grammar.Compiled; // a grammar that cannot be compiled throws GrammarException here
+            grammar.Compile(); // a grammar that cannot be compiled throws GrammarException here
             // The first grammar builds the vocabulary's mask index (about a second at 200k tokens) here, on the caller's
             // thread, so the engine thread never stalls the other sequences for it.
             _ = _grammarVocabulary.Value;

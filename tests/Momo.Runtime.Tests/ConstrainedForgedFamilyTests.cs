@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Momo.Engine;
-using Momo.Engine.Grammar;
+using Momo.Grammar;
 using Momo.Engine.Requests;
 using Momo.Engine.Results;
 using Momo.Engine.Runtime;

@@ -1,4 +1,4 @@
-using Momo.Engine.Grammar;
+using Momo.Grammar;
 using Momo.Engine.Results;
 using Momo.Engine.Sampling;
 

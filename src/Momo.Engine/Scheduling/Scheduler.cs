@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Momo.Engine.Grammar.Masks;
+using Momo.Grammar.Masks;
 using Momo.Engine.Publishing;
 using Momo.Engine.Results;
 using Momo.Engine.Runtime;
@@ -101,7 +101,7 @@ internal sealed partial class Scheduler : IDisposable
         try
         {
             var text = new OutputText(_vocabulary, request.StopSequences, request.MaxTokens);
-            var grammar = request.Grammar is { } output ? new GrammarTrack(output.Compiled, _grammarVocabulary()) : null;
+            var grammar = request.Grammar is { } output ? new GrammarTrack(output, _grammarVocabulary()) : null;
             var sequence = new Sequence(request, slot, cachedPrompt, _tiers.Target.VocabularySize, pending.Updates.Writer, text, _priors, grammar)
             {
                 Cancellation = pending.Cancellation,

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Momo.Engine.Grammar.Masks;
+using Momo.Grammar.Masks;
 using Momo.Engine.Publishing;
 using Momo.Engine.Requests;
 using Momo.Engine.Results;

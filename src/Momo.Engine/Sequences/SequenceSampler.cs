@@ -1,4 +1,4 @@
-using Momo.Engine.Grammar.Masks;
+using Momo.Grammar.Masks;
 using Momo.Engine.Sampling;
 
 namespace Momo.Engine.Sequences;

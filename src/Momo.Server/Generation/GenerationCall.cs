@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Momo.Engine;
-using Momo.Engine.Grammar;
+using Momo.Grammar;
 using Momo.Engine.Requests;
 using Momo.Engine.Results;
 using Momo.Server.Contracts;

@@ -1,4 +1,4 @@
-using Momo.Engine.Grammar;
+using Momo.Grammar;
 using Momo.Engine.Requests;
 using Momo.Engine.Runtime;
 using Momo.Engine.Sampling;

@@ -1,5 +1,5 @@
 using System.Text;
-using Momo.Engine.Grammar;
+using Momo.Grammar;
 using Momo.Engine.Requests;
 using Momo.Engine.Results;
 using Momo.Engine.Sampling;

@@ -1,5 +1,6 @@
 using System.Text;
 using Momo.Engine.Runtime;
+using Momo.Grammar.Masks;
 
 namespace Momo.Engine.Tests.Grammar;
 
@@ -41,6 +42,9 @@ internal sealed class GrammarTestVocabulary : ITokenText
     public ReadOnlySpan<byte> Piece(int token) => _pieces[token];
 
     public bool IsEndOfGeneration(int token) => token == EndOfText;
+
+    /// <summary>The grammar's index of these tokens.</summary>
+    public GrammarVocabulary Index() => new(Count, token => _pieces[token], IsEndOfGeneration);
 
     /// <summary>The token of one byte.</summary>
     public static int Byte(byte value) => 2 + value;

@@ -1,6 +1,6 @@
 using System.Text;
-using Momo.Engine.Grammar.Masks;
-using Momo.Engine.Grammar.Matching;
+using Momo.Grammar.Masks;
+using Momo.Grammar.Matching;
 
 namespace Momo.Engine.Tests.Grammar;
 

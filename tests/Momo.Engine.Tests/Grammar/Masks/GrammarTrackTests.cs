@@ -1,13 +1,13 @@
 using System.Text;
-using Momo.Engine.Grammar;
-using Momo.Engine.Grammar.Masks;
+using Momo.Grammar;
+using Momo.Grammar.Masks;
 
 namespace Momo.Engine.Tests.Grammar.Masks;
 
 public sealed class GrammarTrackTests
 {
     private static readonly GrammarTestVocabulary Text = new();
-    private static readonly GrammarVocabulary Vocabulary = new(Text, Text.Count);
+    private static readonly GrammarVocabulary Vocabulary = Text.Index();
 
     private static int[] Tokens(string text) => [.. Encoding.UTF8.GetBytes(text).Select(GrammarTestVocabulary.Byte)];
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using Momo.Engine.Grammar;
-using Momo.Engine.Grammar.Matching;
+using Momo.Grammar;
+using Momo.Grammar.Matching;
 using Momo.Engine.Tests.Grammar.Schema;
 
 namespace Momo.Engine.Tests.Grammar.Matching;

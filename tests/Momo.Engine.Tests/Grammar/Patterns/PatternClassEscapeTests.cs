@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Momo.Engine.Grammar;
-using Momo.Engine.Grammar.Masks;
-using Momo.Engine.Grammar.Matching;
-using Momo.Engine.Grammar.Patterns;
+using Momo.Grammar;
+using Momo.Grammar.Masks;
+using Momo.Grammar.Matching;
+using Momo.Grammar.Patterns;
 using Momo.Engine.Runtime;
 using Momo.Engine.Tests.Grammar.Schema;
 
@@ -130,7 +130,7 @@ public sealed class PatternClassEscapeTests
     public void Token_masks_refuse_tokens_that_end_a_spawn_task_in_unicode_white_space()
     {
         var tokens = new Tokens(["</s>", "\"", "task", "\u00A0", "task\u3000", "\u2028", "é", "x\u00A0y", "\u00A0\"", "\"\u00A0", "\u00C2"]);
-        var vocabulary = new GrammarVocabulary(tokens, tokens.Count);
+        var vocabulary = new GrammarVocabulary(tokens.Count, t => tokens.Piece(t).ToArray(), tokens.IsEndOfGeneration);
         var grammar = Pattern(SpawnPattern);
         var mask = new ulong[vocabulary.Words];
         var open = grammar.Advance(grammar.Start, (byte)'"')!;

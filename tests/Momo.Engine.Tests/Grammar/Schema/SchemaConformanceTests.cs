@@ -1,14 +1,14 @@
 using System.Text;
-using Momo.Engine.Grammar;
-using Momo.Engine.Grammar.Masks;
-using Momo.Engine.Grammar.Matching;
+using Momo.Grammar;
+using Momo.Grammar.Masks;
+using Momo.Grammar.Matching;
 using Momo.Testing;
 
 namespace Momo.Engine.Tests.Grammar.Schema;
 
 public sealed class SchemaConformanceTests
 {
-    private static readonly Lazy<GrammarVocabulary> Vocabulary = new(() => new GrammarVocabulary(new GrammarTestVocabulary(), new GrammarTestVocabulary().Count));
+    private static readonly Lazy<GrammarVocabulary> Vocabulary = new(() => new GrammarTestVocabulary().Index());
 
     public static TheoryData<string> Names => [.. ConformanceSchema.All.Select(s => s.Name)];
 

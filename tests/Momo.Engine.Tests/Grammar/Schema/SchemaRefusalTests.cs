@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Momo.Engine.Grammar;
+using Momo.Grammar;
 
 namespace Momo.Engine.Tests.Grammar.Schema;
 

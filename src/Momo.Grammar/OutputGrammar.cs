@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Momo.Engine.Grammar.Matching;
-using Momo.Engine.Grammar.Schema;
+using Momo.Grammar.Matching;
+using Momo.Grammar.Schema;
 
-namespace Momo.Engine.Grammar;
+namespace Momo.Grammar;
 
 /// <summary>
 /// A grammar the generated text must follow, over its UTF-8 bytes: a JSON schema, literals, sequences, choices,
@@ -25,6 +25,10 @@ public sealed class OutputGrammar
 
     /// <summary>The matcher, built on first use (the engine forces it when a request is submitted, so errors reach the caller).</summary>
     internal CompiledGrammar Compiled => _compiled.Value;
+
+    /// <summary>Builds the matcher now, so that a grammar that cannot be compiled is refused on the caller's thread.</summary>
+    /// <exception cref="GrammarException">The schema uses a feature outside the supported subset, or is malformed.</exception>
+    public void Compile() => _ = Compiled;
 
     /// <summary>Text that must be a JSON value valid under <paramref name="schema"/> (the subset tools use).</summary>
     /// <exception cref="GrammarException">The schema uses a feature outside the supported subset, or is malformed.</exception>

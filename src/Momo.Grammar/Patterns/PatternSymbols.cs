@@ -1,4 +1,4 @@
-namespace Momo.Engine.Grammar.Patterns;
+namespace Momo.Grammar.Patterns;
 
 /// <summary>
 /// The alphabet patterns are compiled over: the ASCII characters, and three classes of non-ASCII characters that

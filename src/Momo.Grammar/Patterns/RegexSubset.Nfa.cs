@@ -1,4 +1,4 @@
-namespace Momo.Engine.Grammar.Patterns;
+namespace Momo.Grammar.Patterns;
 
 internal sealed partial class RegexSubset
 {

@@ -1,7 +1,7 @@
-using Momo.Engine.Grammar.Matching;
-using Momo.Engine.Grammar.Schema;
+using Momo.Grammar.Matching;
+using Momo.Grammar.Schema;
 
-namespace Momo.Engine.Grammar.Masks;
+namespace Momo.Grammar.Masks;
 
 /// <summary>
 /// The set of tokens a grammar allows from a match state, as a bit mask over the vocabulary (bit t = token t allowed).

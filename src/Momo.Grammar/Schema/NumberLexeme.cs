@@ -1,7 +1,7 @@
 using System.Globalization;
-using Momo.Engine.Grammar.Matching;
+using Momo.Grammar.Matching;
 
-namespace Momo.Engine.Grammar.Schema;
+namespace Momo.Grammar.Schema;
 
 /// <summary>Bounds on a JSON number; null = unbounded on that side.</summary>
 internal sealed record NumberConstraints(bool Integer, decimal? Minimum, bool MinimumExclusive, decimal? Maximum, bool MaximumExclusive);

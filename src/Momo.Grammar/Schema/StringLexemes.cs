@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using Momo.Engine.Grammar.Patterns;
+using Momo.Grammar.Patterns;
 
-namespace Momo.Engine.Grammar.Schema;
+namespace Momo.Grammar.Schema;
 
 /// <summary>
 /// String lexemes shared process-wide by (pattern, minLength, maxLength). A client sends the same tool schemas with

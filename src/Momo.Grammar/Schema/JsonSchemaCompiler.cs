@@ -1,8 +1,8 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Momo.Engine.Grammar.Matching;
+using Momo.Grammar.Matching;
 
-namespace Momo.Engine.Grammar.Schema;
+namespace Momo.Grammar.Schema;
 
 /// <summary>
 /// Compiles the JSON-schema subset tools use to grammar nodes that generate compact JSON (one optional space after

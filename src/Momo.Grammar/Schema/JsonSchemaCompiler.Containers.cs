@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Momo.Engine.Grammar.Matching;
-using Momo.Engine.Grammar.Patterns;
+using Momo.Grammar.Matching;
+using Momo.Grammar.Patterns;
 
-namespace Momo.Engine.Grammar.Schema;
+namespace Momo.Grammar.Schema;
 
 /// <summary>Arrays, objects and "any JSON value".</summary>
 internal sealed partial class JsonSchemaCompiler

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace Momo.Engine.Grammar.Matching;
+namespace Momo.Grammar.Matching;
 
 /// <summary>The grammar's syntax tree (compiled by the matcher; never exposed outside the engine).</summary>
 internal abstract record GrammarNode

@@ -1,4 +1,4 @@
-namespace Momo.Engine.Grammar.Matching;
+namespace Momo.Grammar.Matching;
 
 /// <summary>
 /// A terminal of the grammar that is easier to run as a small automaton than to spell out as rules (a JSON string with

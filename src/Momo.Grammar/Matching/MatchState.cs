@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Momo.Engine.Grammar.Matching;
+namespace Momo.Grammar.Matching;
 
 /// <summary>
 /// A continuation waiting for a child rule: once the child completes, matching goes on at element

@@ -1,4 +1,4 @@
-namespace Momo.Engine.Grammar.Patterns;
+namespace Momo.Grammar.Patterns;
 
 /// <summary>
 /// Parses the regular-expression subset JSON schemas use for <c>pattern</c> and <c>patternProperties</c> into an NFA

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Momo.Engine.Grammar.Matching;
+namespace Momo.Grammar.Matching;
 
 /// <summary>One symbol of a rule alternative: a byte from a set, another rule, or a lexeme.</summary>
 internal abstract class Element

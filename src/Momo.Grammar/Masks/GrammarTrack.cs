@@ -1,6 +1,6 @@
-using Momo.Engine.Grammar.Matching;
+using Momo.Grammar.Matching;
 
-namespace Momo.Engine.Grammar.Masks;
+namespace Momo.Grammar.Masks;
 
 /// <summary>
 /// One sequence's grammar states and masks by output position. The mask at output index i depends only on the output
@@ -8,22 +8,36 @@ namespace Momo.Engine.Grammar.Masks;
 /// differs from the tokens the states were built from (a rejected speculative tail), the states past the common prefix
 /// are dropped: the grammar's rollback, alongside the KV's. Engine thread only.
 /// </summary>
-internal sealed class GrammarTrack(CompiledGrammar grammar, GrammarVocabulary vocabulary)
+public sealed class GrammarTrack
 {
+    private readonly CompiledGrammar _grammar;
+    private readonly GrammarVocabulary _vocabulary;
     private readonly List<int> _tokens = [];
     // [_tokens.Count + 1]: state after k output tokens; null once no constraint applies (past an end of generation, or
     // after a token the grammar refuses, which a lookup proposal can be: its rows are then never used, as the
     // verifier gives that token probability 0 and rejects it).
-    private readonly List<MatchState?> _states = [grammar.Start];
+    private readonly List<MatchState?> _states;
     private readonly List<ulong[]?> _masks = [null];
     private readonly Stack<ulong[]> _spare = new();
     private readonly StringMaskCache _strings = new();
     private int _forgotten;
 
-    public CompiledGrammar Grammar => grammar;
+    /// <summary>Tracks <paramref name="grammar"/> over <paramref name="vocabulary"/>'s tokens, from the start of the output.</summary>
+    /// <exception cref="GrammarException">The grammar cannot be compiled.</exception>
+    public GrammarTrack(OutputGrammar grammar, GrammarVocabulary vocabulary)
+        : this(grammar.Compiled, vocabulary)
+    {
+    }
+
+    internal GrammarTrack(CompiledGrammar grammar, GrammarVocabulary vocabulary)
+    {
+        _grammar = grammar;
+        _vocabulary = vocabulary;
+        _states = [grammar.Start];
+    }
 
     /// <summary>Masks computed so far (each position's once, unless its history changed).</summary>
-    public int MasksComputed { get; private set; }
+    internal int MasksComputed { get; private set; }
 
     /// <summary>
     /// The allowed tokens after <paramref name="history"/> (the output so far), or an empty span when no constraint
@@ -43,7 +57,7 @@ internal sealed class GrammarTrack(CompiledGrammar grammar, GrammarVocabulary vo
             var token = history[k];
             var state = _states[k];
             _tokens.Add(token);
-            _states.Add(state is null || vocabulary.IsEnd(token) ? null : grammar.Advance(state, vocabulary.Piece(token)));
+            _states.Add(state is null || _vocabulary.IsEnd(token) ? null : _grammar.Advance(state, _vocabulary.Piece(token)));
             _masks.Add(null);
         }
         var n = history.Length;
@@ -53,8 +67,8 @@ internal sealed class GrammarTrack(CompiledGrammar grammar, GrammarVocabulary vo
         }
         if (_masks[n] is null)
         {
-            var mask = _spare.Count > 0 ? _spare.Pop() : new ulong[vocabulary.Words];
-            if (TokenMasks.Compute(grammar, vocabulary, current, mask, _strings) == 0)
+            var mask = _spare.Count > 0 ? _spare.Pop() : new ulong[_vocabulary.Words];
+            if (TokenMasks.Compute(_grammar, _vocabulary, current, mask, _strings) == 0)
             {
                 _spare.Push(mask);
                 throw new InvalidOperationException(

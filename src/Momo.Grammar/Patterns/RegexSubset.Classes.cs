@@ -1,4 +1,4 @@
-namespace Momo.Engine.Grammar.Patterns;
+namespace Momo.Grammar.Patterns;
 
 /// <summary>Character classes and escapes of the pattern subset.</summary>
 internal sealed partial class RegexSubset

@@ -1,4 +1,4 @@
-namespace Momo.Engine.Grammar.Patterns;
+namespace Momo.Grammar.Patterns;
 
 /// <summary>A deterministic automaton over pattern symbols (<see cref="PatternSymbols"/>).</summary>
 internal sealed class CharDfa

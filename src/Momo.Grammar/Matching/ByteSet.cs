@@ -1,4 +1,4 @@
-namespace Momo.Engine.Grammar.Matching;
+namespace Momo.Grammar.Matching;
 
 /// <summary>An immutable set of byte values (256 bits).</summary>
 internal readonly record struct ByteSet(ulong W0, ulong W1, ulong W2, ulong W3)

@@ -1,6 +1,6 @@
-using Momo.Engine.Grammar.Matching;
+using Momo.Grammar.Matching;
 
-namespace Momo.Engine.Grammar.Masks;
+namespace Momo.Grammar.Masks;
 
 /// <summary>
 /// One sequence's last walk of the non-plain tokens (quotes, escapes, partial characters) inside a JSON string. While

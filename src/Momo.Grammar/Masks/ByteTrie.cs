@@ -1,6 +1,6 @@
-using Momo.Engine.Grammar.Matching;
+using Momo.Grammar.Matching;
 
-namespace Momo.Engine.Grammar.Masks;
+namespace Momo.Grammar.Masks;
 
 /// <summary>One step of a small automaton over packed int states; −1 refuses the byte.</summary>
 internal interface IByteStep

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Momo.Engine.Grammar.Schema;
+namespace Momo.Grammar.Schema;
 
 /// <summary>Strings and numbers.</summary>
 internal sealed partial class JsonSchemaCompiler

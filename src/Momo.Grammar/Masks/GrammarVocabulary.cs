@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
 using System.Numerics;
 using System.Text.Unicode;
-using Momo.Engine.Grammar.Matching;
-using Momo.Engine.Runtime;
+using Momo.Grammar.Matching;
 
-namespace Momo.Engine.Grammar.Masks;
+namespace Momo.Grammar.Masks;
 
 /// <summary>
 /// What masking needs of a vocabulary, built once per engine and shared by every request: each token's bytes, the
@@ -14,7 +13,7 @@ namespace Momo.Engine.Grammar.Masks;
 /// automaton alone over <see cref="Plain"/>; only the rest walk a trie with the grammar. In a lazy grammar's free text,
 /// a token without any trigger's last byte cannot complete a trigger: allowed wholesale too.
 /// </summary>
-internal sealed class GrammarVocabulary
+public sealed class GrammarVocabulary
 {
     private readonly byte[][] _pieces;
     private readonly ulong[][] _plainUpTo; // [characters] tokens of plain string text with at most that many characters
@@ -22,7 +21,11 @@ internal sealed class GrammarVocabulary
     private readonly int[] _endTokens;     // sorted, for IsEnd's binary search
     private readonly ConcurrentDictionary<ByteSet, ulong[]> _without = new();
 
-    public GrammarVocabulary(ITokenText text, int size)
+    /// <summary>Indexes the tokens <c>0 .. size − 1</c>.</summary>
+    /// <param name="size">Tokens in the vocabulary.</param>
+    /// <param name="piece">The bytes a token adds to generated text (none for a control token).</param>
+    /// <param name="isEndOfGeneration">Whether a token ends generation.</param>
+    public GrammarVocabulary(int size, Func<int, byte[]> piece, Func<int, bool> isEndOfGeneration)
     {
         Size = size;
         Words = (size + 63) / 64;
@@ -35,8 +38,8 @@ internal sealed class GrammarVocabulary
         var containing = Enumerable.Range(0, 256).Select(_ => new List<int>()).ToArray();
         for (var token = 0; token < size; token++)
         {
-            _pieces[token] = text.Piece(token).ToArray();
-            if (text.IsEndOfGeneration(token))
+            _pieces[token] = piece(token);
+            if (isEndOfGeneration(token))
             {
                 ends.Add(token); // allowed where the grammar may end, whatever its text
                 continue;
@@ -74,36 +77,36 @@ internal sealed class GrammarVocabulary
         Spelled = spelled.Count;
     }
 
-    public int Size { get; }
+    internal int Size { get; }
 
     /// <summary>Words of a mask (64 tokens each).</summary>
-    public int Words { get; }
+    internal int Words { get; }
 
     /// <summary>Tokens with text that do not end generation.</summary>
-    public int Spelled { get; }
+    internal int Spelled { get; }
 
-    public IReadOnlyList<int> EndTokens => _endTokens;
+    internal IReadOnlyList<int> EndTokens => _endTokens;
 
-    public ByteTrie All { get; }
+    internal ByteTrie All { get; }
 
     /// <summary>The tokens that are not plain string text.</summary>
-    public ByteTrie Complex { get; }
+    internal ByteTrie Complex { get; }
 
     /// <summary>The tokens that are plain string text.</summary>
-    public ByteTrie Plain { get; }
+    internal ByteTrie Plain { get; }
 
-    public ReadOnlySpan<byte> Piece(int token) => _pieces[token];
+    internal ReadOnlySpan<byte> Piece(int token) => _pieces[token];
 
-    public bool IsEnd(int token) => System.Array.BinarySearch(_endTokens, token) >= 0;
+    internal bool IsEnd(int token) => System.Array.BinarySearch(_endTokens, token) >= 0;
 
     /// <summary>Plain string tokens of at most <paramref name="characters"/> characters.</summary>
-    public ReadOnlySpan<ulong> PlainUpTo(int characters) => _plainUpTo[Math.Clamp(characters, 0, _plainUpTo.Length - 1)];
+    internal ReadOnlySpan<ulong> PlainUpTo(int characters) => _plainUpTo[Math.Clamp(characters, 0, _plainUpTo.Length - 1)];
 
     /// <summary>Tokens whose bytes include <paramref name="value"/>.</summary>
-    public ReadOnlySpan<int> Containing(byte value) => _containing[value];
+    internal ReadOnlySpan<int> Containing(byte value) => _containing[value];
 
     /// <summary>Spelled tokens none of whose bytes is in <paramref name="bytes"/> (cached per set).</summary>
-    public ReadOnlySpan<ulong> Without(ByteSet bytes) => _without.GetOrAdd(bytes, set =>
+    internal ReadOnlySpan<ulong> Without(ByteSet bytes) => _without.GetOrAdd(bytes, set =>
     {
         var mask = new ulong[Words];
         for (var token = 0; token < Size; token++)
@@ -136,7 +139,7 @@ internal sealed class GrammarVocabulary
     }
 
     /// <summary>Tokens set in <paramref name="mask"/>.</summary>
-    public static int Count(ReadOnlySpan<ulong> mask)
+    internal static int Count(ReadOnlySpan<ulong> mask)
     {
         var count = 0;
         foreach (var word in mask)

@@ -1,8 +1,8 @@
-using Momo.Engine.Grammar.Masks;
-using Momo.Engine.Grammar.Matching;
-using Momo.Engine.Grammar.Patterns;
+using Momo.Grammar.Masks;
+using Momo.Grammar.Matching;
+using Momo.Grammar.Patterns;
 
-namespace Momo.Engine.Grammar.Schema;
+namespace Momo.Grammar.Schema;
 
 /// <summary>Limits on a JSON string, lengths in characters (Unicode code points, escapes count as one).</summary>
 internal sealed record StringConstraints(int MinLength, int MaxLength, CharDfa? Pattern);

@@ -1,4 +1,4 @@
-namespace Momo.Engine.Grammar;
+namespace Momo.Grammar;
 
 /// <summary>A JSON schema that cannot be compiled to a grammar: malformed, or outside the supported subset.</summary>
 public sealed class GrammarException(string message, string schemaPath) : Exception(message)

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using Momo.Engine.Grammar.Patterns;
-using Momo.Engine.Grammar.Schema;
+using Momo.Grammar.Patterns;
+using Momo.Grammar.Schema;
 
-namespace Momo.Engine.Grammar.Masks;
+namespace Momo.Grammar.Masks;
 
 /// <summary>
 /// Plain-text tokens inside a string with a pattern: which of them keep a match reachable depends only on the

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Momo.Engine.Grammar.Matching;
+namespace Momo.Grammar.Matching;
 
 /// <summary>
 /// A grammar ready to match bytes: the lowered rules, and for a lazy grammar its triggers. Stateless and thread-safe;
