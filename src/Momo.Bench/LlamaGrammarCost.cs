@@ -3,9 +3,9 @@ using System.Text;
 using LLama;
 using LLama.Common;
 using LLama.Native;
+using Momo.Engine.Runtime;
 using Momo.Grammar;
 using Momo.Grammar.Masks;
-using Momo.Engine.Runtime;
 
 namespace Momo.Bench;
 

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Momo.Grammar;
-using Momo.Grammar.Masks;
 using Momo.Engine.Runtime;
 using Momo.Engine.Sampling;
 using Momo.Forge;
+using Momo.Grammar;
+using Momo.Grammar.Masks;
 
 namespace Momo.Bench;
 

@@ -3,8 +3,6 @@ using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Momo.Engine.Decoding;
-using Momo.Grammar;
-using Momo.Grammar.Masks;
 using Momo.Engine.Publishing;
 using Momo.Engine.Requests;
 using Momo.Engine.Results;
@@ -12,6 +10,8 @@ using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling;
 using Momo.Engine.Speculation;
 using Momo.Engine.Telemetry;
+using Momo.Grammar;
+using Momo.Grammar.Masks;
 
 namespace Momo.Engine;
 

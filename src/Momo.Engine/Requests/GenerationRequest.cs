@@ -1,6 +1,6 @@
-using Momo.Grammar;
 using Momo.Engine.Results;
 using Momo.Engine.Sampling;
+using Momo.Grammar;
 
 namespace Momo.Engine.Requests;
 

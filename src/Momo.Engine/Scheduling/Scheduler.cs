@@ -1,12 +1,12 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Momo.Grammar.Masks;
 using Momo.Engine.Publishing;
 using Momo.Engine.Results;
 using Momo.Engine.Runtime;
 using Momo.Engine.Sequences;
 using Momo.Engine.Speculation;
 using Momo.Engine.Telemetry;
+using Momo.Grammar.Masks;
 
 namespace Momo.Engine.Scheduling;
 

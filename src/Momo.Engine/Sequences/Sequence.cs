@@ -1,10 +1,10 @@
 using System.Threading.Channels;
-using Momo.Grammar.Masks;
 using Momo.Engine.Publishing;
 using Momo.Engine.Requests;
 using Momo.Engine.Results;
 using Momo.Engine.Scheduling;
 using Momo.Engine.Speculation;
+using Momo.Grammar.Masks;
 
 namespace Momo.Engine.Sequences;
 

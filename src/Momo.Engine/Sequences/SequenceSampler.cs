@@ -1,5 +1,5 @@
-using Momo.Grammar.Masks;
 using Momo.Engine.Sampling;
+using Momo.Grammar.Masks;
 
 namespace Momo.Engine.Sequences;
 

@@ -1,10 +1,10 @@
 using System.Text;
-using Momo.Grammar;
 using Momo.Engine.Requests;
 using Momo.Engine.Results;
 using Momo.Engine.Sampling;
 using Momo.Engine.Tests.Engine;
 using Momo.Engine.Tests.Grammar.Schema;
+using Momo.Grammar;
 using Momo.Testing;
 
 namespace Momo.Engine.Tests.Grammar;

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using Momo.Engine.Tests.Grammar.Schema;
 using Momo.Grammar;
 using Momo.Grammar.Matching;
-using Momo.Engine.Tests.Grammar.Schema;
 
 namespace Momo.Engine.Tests.Grammar.Matching;
 

@@ -1,12 +1,12 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Momo.Engine.Runtime;
+using Momo.Engine.Tests.Grammar.Schema;
 using Momo.Grammar;
 using Momo.Grammar.Masks;
 using Momo.Grammar.Matching;
 using Momo.Grammar.Patterns;
-using Momo.Engine.Runtime;
-using Momo.Engine.Tests.Grammar.Schema;
 
 namespace Momo.Engine.Tests.Grammar.Patterns;
 
