@@ -2,12 +2,10 @@ using System.Text;
 using Momo.Engine.Requests;
 using Momo.Engine.Results;
 using Momo.Engine.Sampling;
-using Momo.Engine.Tests.Engine;
-using Momo.Engine.Tests.Grammar.Schema;
 using Momo.Grammar;
 using Momo.Testing;
 
-namespace Momo.Engine.Tests.Grammar;
+namespace Momo.Engine.Tests.Engine;
 
 /// <summary>The engine over fake tiers whose vocabulary can spell JSON: every constrained output, in every mode, validates.</summary>
 public sealed class ConstrainedEngineTests

@@ -1,10 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using Momo.Engine.Tests.Grammar.Schema;
-using Momo.Grammar;
 using Momo.Grammar.Matching;
+using Momo.Grammar.Tests.Schema;
 
-namespace Momo.Engine.Tests.Grammar.Matching;
+namespace Momo.Grammar.Tests.Matching;
 
 public sealed class MatcherTests
 {

@@ -2,14 +2,14 @@ using System.Text;
 using Momo.Engine.Runtime;
 using Momo.Grammar.Masks;
 
-namespace Momo.Engine.Tests.Grammar;
+namespace Momo.Testing;
 
 /// <summary>
 /// A small vocabulary that can spell any JSON and then some: every single byte (so partial UTF-8 characters too), JSON
 /// fragments that cross boundaries (<c>":</c>, <c>",</c>, <c>"}</c>), words, digits, escapes, multi-byte characters
 /// and a trigger. Token 0 ends generation; token 1 is a control token without text.
 /// </summary>
-internal sealed class GrammarTestVocabulary : ITokenText
+public sealed class GrammarTestVocabulary : ITokenText
 {
     public const int EndOfText = 0;
     public const int Control = 1;

@@ -1,8 +1,8 @@
 using System.Text;
-using Momo.Grammar;
 using Momo.Grammar.Masks;
+using Momo.Testing;
 
-namespace Momo.Engine.Tests.Grammar.Masks;
+namespace Momo.Grammar.Tests.Masks;
 
 public sealed class GrammarTrackTests
 {

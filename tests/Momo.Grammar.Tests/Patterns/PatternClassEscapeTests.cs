@@ -1,14 +1,12 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Momo.Engine.Runtime;
-using Momo.Engine.Tests.Grammar.Schema;
-using Momo.Grammar;
 using Momo.Grammar.Masks;
 using Momo.Grammar.Matching;
 using Momo.Grammar.Patterns;
+using Momo.Grammar.Tests.Schema;
 
-namespace Momo.Engine.Tests.Grammar.Patterns;
+namespace Momo.Grammar.Tests.Patterns;
 
 /// <summary>
 /// The class escapes <c>\s \S \d \D \w \W</c> and non-capturing groups in <c>pattern</c>, with ECMAScript's meanings
@@ -130,7 +128,7 @@ public sealed class PatternClassEscapeTests
     public void Token_masks_refuse_tokens_that_end_a_spawn_task_in_unicode_white_space()
     {
         var tokens = new Tokens(["</s>", "\"", "task", "\u00A0", "task\u3000", "\u2028", "é", "x\u00A0y", "\u00A0\"", "\"\u00A0", "\u00C2"]);
-        var vocabulary = new GrammarVocabulary(tokens.Count, t => tokens.Piece(t).ToArray(), tokens.IsEndOfGeneration);
+        var vocabulary = new GrammarVocabulary(tokens.Count, tokens.Piece, Tokens.IsEndOfGeneration);
         var grammar = Pattern(SpawnPattern);
         var mask = new ulong[vocabulary.Words];
         var open = grammar.Advance(grammar.Start, (byte)'"')!;
@@ -141,15 +139,15 @@ public sealed class PatternClassEscapeTests
         Assert.Equal(new[] { "\"", "task", "\u00A0", "task\u3000", "é", "x\u00A0y", "\u00C2" }, tokens.Allowed(mask));
     }
 
-    private sealed class Tokens(string[] texts) : ITokenText
+    private sealed class Tokens(string[] texts)
     {
         private readonly byte[][] _pieces = [.. texts.Select(Encoding.UTF8.GetBytes)];
 
         public int Count => _pieces.Length;
 
-        public ReadOnlySpan<byte> Piece(int token) => _pieces[token];
+        public byte[] Piece(int token) => _pieces[token];
 
-        public bool IsEndOfGeneration(int token) => token == 0;
+        public static bool IsEndOfGeneration(int token) => token == 0;
 
         public string[] Allowed(ulong[] mask) =>
             [.. Enumerable.Range(1, Count - 1).Where(t => (mask[t >> 6] & (1UL << (t & 63))) != 0).Select(t => texts[t])];

@@ -1,10 +1,9 @@
 using System.Text;
-using Momo.Grammar;
 using Momo.Grammar.Masks;
 using Momo.Grammar.Matching;
 using Momo.Testing;
 
-namespace Momo.Engine.Tests.Grammar.Schema;
+namespace Momo.Grammar.Tests.Schema;
 
 public sealed class SchemaConformanceTests
 {

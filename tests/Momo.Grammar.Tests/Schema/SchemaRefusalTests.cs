@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Momo.Grammar;
 
-namespace Momo.Engine.Tests.Grammar.Schema;
+namespace Momo.Grammar.Tests.Schema;
 
 public sealed class SchemaRefusalTests
 {

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Momo.Engine.Tests.Grammar.Schema;
+namespace Momo.Testing;
 
 /// <summary>
 /// Test schemas shaped like an agent gateway's tool parameters (written for these tests): required and optional
@@ -8,7 +8,7 @@ namespace Momo.Engine.Tests.Grammar.Schema;
 /// Each comes with documents the schema rejects. <see cref="Bounded"/> marks schemas whose documents have a bounded
 /// length, so an engine run with enough max_tokens always completes them.
 /// </summary>
-internal sealed record ConformanceSchema(string Name, string Schema, string[] Invalid, string[] Valid, bool Bounded)
+public sealed record ConformanceSchema(string Name, string Schema, IReadOnlyList<string> Invalid, IReadOnlyList<string> Valid, bool Bounded)
 {
     public JsonElement Element => JsonDocument.Parse(Schema).RootElement;
 

@@ -2,7 +2,7 @@ using System.Text;
 using Momo.Grammar.Masks;
 using Momo.Grammar.Matching;
 
-namespace Momo.Engine.Tests.Grammar;
+namespace Momo.Grammar.Tests;
 
 /// <summary>
 /// Seeded random walks of the matcher: at each step one choice uniformly among the allowed bytes (or tokens) and "end"
