@@ -1,6 +1,6 @@
 using System.Globalization;
-using Momo.Engine;
 using Momo.Bench.CommandLine;
+using Momo.Engine.Requests;
 
 namespace Momo.Bench;
 

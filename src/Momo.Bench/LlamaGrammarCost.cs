@@ -3,8 +3,9 @@ using System.Text;
 using LLama;
 using LLama.Common;
 using LLama.Native;
-using Momo.Engine.Constraints;
 using Momo.Engine.Runtime;
+using Momo.Grammar;
+using Momo.Grammar.Masks;
 
 namespace Momo.Bench;
 

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Momo.Engine.Constraints;
 using Momo.Engine.Runtime;
 using Momo.Engine.Sampling;
 using Momo.Forge;
+using Momo.Grammar;
+using Momo.Grammar.Masks;
 
 namespace Momo.Bench;
 
@@ -49,7 +50,7 @@ internal static class MaskCost
     private static void Measure(string name, IModelText text, int size, string modelPath)
     {
         var build = Stopwatch.StartNew();
-        var vocabulary = new GrammarVocabulary(text, size);
+        var vocabulary = new GrammarVocabulary(size, t => text.Piece(t).ToArray(), text.IsEndOfGeneration);
         Console.WriteLine($"{name}: {size:N0} tokens; mask index built once per engine in {build.ElapsedMilliseconds} ms " +
             $"({vocabulary.All.Nodes:N0} trie nodes, {vocabulary.Complex.Nodes:N0} outside plain string text)");
         var schema = JsonDocument.Parse(ToolSchema).RootElement;

@@ -2,12 +2,16 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Momo.Engine.Constraints;
 using Momo.Engine.Decoding;
+using Momo.Engine.Publishing;
+using Momo.Engine.Requests;
+using Momo.Engine.Results;
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling;
 using Momo.Engine.Speculation;
 using Momo.Engine.Telemetry;
+using Momo.Grammar;
+using Momo.Grammar.Masks;
 
 namespace Momo.Engine;
 
@@ -45,7 +49,7 @@ public sealed partial class InferenceEngine : IDisposable
         var metrics = new EngineMetrics(meter, Counters);
         var telemetry = new EngineTelemetry(metrics, Counters, tiers);
         _tiers = tiers;
-        _grammarVocabulary = new Lazy<GrammarVocabulary>(() => new GrammarVocabulary(vocabulary, tiers.Target.VocabularySize));
+        _grammarVocabulary = new Lazy<GrammarVocabulary>(() => new GrammarVocabulary(tiers.Target.VocabularySize, t => vocabulary.Piece(t).ToArray(), vocabulary.IsEndOfGeneration));
         _options = options;
         _logger = logger;
         _ledger = new KvLedger(tiers, options.MaxSequences);
@@ -85,7 +89,7 @@ public sealed partial class InferenceEngine : IDisposable
     /// <summary>
     /// Queues a request. Throws <see cref="EngineQueueFullException"/> when the waiting queue is full and
     /// <see cref="EngineStoppedException"/> once the engine is shutting down, and
-    /// <see cref="Constraints.GrammarException"/> when the request's grammar cannot be compiled. The reader
+    /// <see cref="GrammarException"/> when the request's grammar cannot be compiled. The reader
     /// yields updates until one carries a finish reason; cancelling <paramref name="cancellation"/> (client gone)
     /// frees the request's sequences within one step.
     /// </summary>
@@ -99,7 +103,7 @@ public sealed partial class InferenceEngine : IDisposable
         request.Sampling.Validate(_tiers.Target.VocabularySize);
         if (request.Grammar is { } grammar)
         {
-            _ = grammar.Compiled; // a grammar that cannot be compiled throws GrammarException here
+            grammar.Compile(); // a grammar that cannot be compiled throws GrammarException here
             // The first grammar builds the vocabulary's mask index (about a second at 200k tokens) here, on the caller's
             // thread, so the engine thread never stalls the other sequences for it.
             _ = _grammarVocabulary.Value;

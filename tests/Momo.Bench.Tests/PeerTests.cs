@@ -1,5 +1,5 @@
 using Momo.Bench.Measurement;
-using Momo.Engine;
+using Momo.Engine.Requests;
 
 namespace Momo.Bench.Tests;
 

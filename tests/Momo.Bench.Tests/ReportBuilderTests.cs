@@ -1,6 +1,7 @@
 using Momo.Bench.Analysis;
 using Momo.Bench.Measurement;
-using Momo.Engine;
+using Momo.Engine.Requests;
+using Momo.Engine.Results;
 using Momo.Engine.Speculation;
 
 namespace Momo.Bench.Tests;

@@ -3,11 +3,13 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Momo.Engine;
-using Momo.Engine.Constraints;
+using Momo.Engine.Requests;
+using Momo.Engine.Results;
 using Momo.Engine.Runtime;
 using Momo.Engine.Sampling;
 using Momo.Engine.Speculation;
 using Momo.Forge;
+using Momo.Grammar;
 using Momo.Testing;
 
 namespace Momo.Runtime.Tests;

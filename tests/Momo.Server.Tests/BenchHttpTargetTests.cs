@@ -1,5 +1,5 @@
 using Momo.Bench.Targets;
-using Momo.Engine;
+using Momo.Engine.Requests;
 
 namespace Momo.Server.Tests;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Momo.Engine;
+using Momo.Engine.Results;
 using Momo.Server.Configuration;
 using Momo.Server.Telemetry;
 using Momo.Server.Tests.Hosting;

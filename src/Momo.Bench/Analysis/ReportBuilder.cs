@@ -1,5 +1,6 @@
 using Momo.Bench.Measurement;
-using Momo.Engine;
+using Momo.Engine.Requests;
+using Momo.Engine.Results;
 using Momo.Engine.Runtime;
 using Momo.Engine.Speculation;
 

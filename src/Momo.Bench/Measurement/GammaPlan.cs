@@ -1,4 +1,4 @@
-using Momo.Engine;
+using Momo.Engine.Requests;
 using Momo.Engine.Speculation;
 
 namespace Momo.Bench.Measurement;

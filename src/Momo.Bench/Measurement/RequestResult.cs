@@ -1,4 +1,5 @@
-using Momo.Engine;
+using Momo.Engine.Requests;
+using Momo.Engine.Results;
 
 namespace Momo.Bench.Measurement;
 

@@ -1,4 +1,4 @@
-using Momo.Engine;
+using Momo.Engine.Requests;
 
 namespace Momo.Bench.Measurement;
 

@@ -5,7 +5,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Momo.Bench.Measurement;
-using Momo.Engine;
+using Momo.Engine.Requests;
+using Momo.Engine.Results;
 
 namespace Momo.Bench.Targets;
 

@@ -4,6 +4,8 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Momo.Bench.Measurement;
 using Momo.Engine;
+using Momo.Engine.Requests;
+using Momo.Engine.Results;
 using Momo.Engine.Runtime;
 using Momo.Engine.Sampling;
 using Momo.Engine.Speculation;

@@ -1,6 +1,6 @@
 using Momo.Engine.Runtime;
 using Momo.Engine.Sampling;
-using Momo.Engine.Scheduling;
+using Momo.Engine.Sequences;
 
 namespace Momo.Engine.Decoding;
 
@@ -30,9 +30,9 @@ internal sealed class DraftPhase(TierSet tiers, TierDecoder decoder, float minCo
 
     private DraftProposal Propose(Sequence sequence, int handle)
     {
-        var row = sequence.TailRows.Row(sequence.TailLength);
+        var row = sequence.Tokens.TailRows.Row(sequence.Tokens.TailLength);
         var logits = tiers[Tier.Draft]!.Logits(handle);
-        sequence.ComputeRow(logits, sequence.WorkingLength, row);
+        sequence.ComputeRow(logits, sequence.Tokens.WorkingLength, row);
         var sure = minConfidence <= 0 || _confidence.TopProbability(logits, row, sequence.Request.Sampling.IsGreedy) >= minConfidence;
         return new DraftProposal(sequence.Sampler.Random.SampleFrom(row), sure);
     }

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Momo.Engine.Runtime;
-using Momo.Engine.Scheduling;
+using Momo.Engine.Sequences;
 using Momo.Engine.Speculation;
 
 namespace Momo.Engine.Decoding;
@@ -22,10 +22,10 @@ internal sealed class QualifyPhase(TierSet tiers, TierDecoder decoder, Acceptanc
         var fed = new List<int>(qualifying.Count);
         for (var i = 0; i < qualifying.Count; i++)
         {
-            if (qualifying[i].DraftCount > 0)
+            if (qualifying[i].Tokens.DraftCount > 0)
             {
                 fed.Add(i);
-                _feeds.Add(decoder.CatchUp(qualifying[i], Tier.Qualifier, qualifying[i].DraftCount + 1));
+                _feeds.Add(decoder.CatchUp(qualifying[i], Tier.Qualifier, qualifying[i].Tokens.DraftCount + 1));
             }
         }
         var verdicts = new List<QualifyVerdict>(fed.Count);
@@ -36,14 +36,14 @@ internal sealed class QualifyPhase(TierSet tiers, TierDecoder decoder, Acceptanc
     private QualifyVerdict Qualify(int index, Sequence sequence, int firstHandle)
     {
         var model = tiers[Tier.Qualifier]!;
-        var drafts = sequence.DraftCount;
-        var firstDraft = sequence.QualifiedCount; // tail index of the first draft
-        var firstDraftPosition = sequence.CommittedLength + firstDraft;
+        var drafts = sequence.Tokens.DraftCount;
+        var firstDraft = sequence.Tokens.QualifiedCount; // tail index of the first draft
+        var firstDraftPosition = sequence.Tokens.CommittedLength + firstDraft;
         var vocabulary = model.VocabularySize;
         // [drafts + 1, vocabulary]: m at each draft and the bonus position
         var verifier = VerifierRows.Compute(sequence, model, firstHandle, firstDraftPosition, drafts);
-        var proposed = sequence.Working.Slice(firstDraftPosition, drafts);
-        var proposal = sequence.TailRows.Rows(firstDraft, drafts); // [drafts, vocabulary]: q
+        var proposed = sequence.Tokens.Working.Slice(firstDraftPosition, drafts);
+        var proposal = sequence.Tokens.TailRows.Rows(firstDraft, drafts); // [drafts, vocabulary]: q
         var outcome = Verify(sequence, proposed, proposal, verifier, vocabulary, out var relaxed);
         var expected = VerifierRows.ExpectedAcceptance(proposal, verifier, vocabulary, drafts); // before m overwrites q
         for (var j = 0; j <= outcome.AcceptedCount; j++)
@@ -52,7 +52,7 @@ internal sealed class QualifyPhase(TierSet tiers, TierDecoder decoder, Acceptanc
             // other qualified token (exactly accepted, recovered or bonus) is an exact sample from m.
             if (j == outcome.AcceptedCount || !relaxed[j])
             {
-                verifier.Slice(j * vocabulary, vocabulary).CopyTo(sequence.TailRows.Row(firstDraft + j));
+                verifier.Slice(j * vocabulary, vocabulary).CopyTo(sequence.Tokens.TailRows.Row(firstDraft + j));
             }
         }
         return new QualifyVerdict(index, drafts, outcome, expected);

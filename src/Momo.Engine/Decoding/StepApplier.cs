@@ -1,4 +1,6 @@
+using Momo.Engine.Publishing;
 using Momo.Engine.Scheduling;
+using Momo.Engine.Sequences;
 using Momo.Engine.Telemetry;
 
 namespace Momo.Engine.Decoding;
@@ -31,7 +33,7 @@ internal sealed class StepApplier(TailKeeper tails, EngineMetrics metrics, Publi
             var sequence = verdict.Sequence;
             try
             {
-                var firstNew = sequence.CommittedLength;
+                var firstNew = sequence.Tokens.CommittedLength;
                 tails.Commit(sequence, verdict.Accepted, verdict.Next);
                 Count(verdict);
                 verdict.Plan.Auto?.RecordOn(sequence);

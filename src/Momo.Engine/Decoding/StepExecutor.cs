@@ -1,5 +1,6 @@
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling;
+using Momo.Engine.Sequences;
 using Momo.Engine.Speculation;
 using Momo.Engine.Telemetry;
 
@@ -76,7 +77,7 @@ internal sealed class StepExecutor
             for (var i = 0; i < planned.Lengths.LookupCount && !_tailEnded[p]; i++)
             {
                 var token = planned.LookupTokens[i];
-                planned.Sequence.AppendOneHot(token);
+                planned.Sequence.Tokens.AppendOneHot(token);
                 _tailEnded[p] = _vocabulary.IsEndOfGeneration(token);
             }
         }
@@ -89,7 +90,7 @@ internal sealed class StepExecutor
         for (var p = 0; p < ready.Count; p++)
         {
             var planned = ready[p];
-            _draftsLeft[p] = _tailEnded[p] ? 0 : planned.Chain.DraftsThisRound(planned.Lengths, round, planned.Sequence.QualifiedCount);
+            _draftsLeft[p] = _tailEnded[p] ? 0 : planned.Chain.DraftsThisRound(planned.Lengths, round, planned.Sequence.Tokens.QualifiedCount);
             if (_draftsLeft[p] > 0)
             {
                 _drafting.Add(p);
@@ -123,7 +124,7 @@ internal sealed class StepExecutor
             for (var i = 0; i < proposals.Length; i++)
             {
                 var (p, (token, sure)) = (feeding[i], proposals[i]);
-                ready[p].Sequence.AppendDraft(token);
+                ready[p].Sequence.Tokens.AppendDraft(token);
                 // Drafting past the end of the text is wasted work: every verifier stops there anyway. Past an unsure
                 // proposal the round stops too (a qualifying chain's next inner round drafts on from the qualified
                 // text). Where no qualifier checks the drafts, an end ends the tail.

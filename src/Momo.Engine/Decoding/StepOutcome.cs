@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using Momo.Engine.Results;
 using Momo.Engine.Scheduling;
+using Momo.Engine.Sequences;
 
 namespace Momo.Engine.Decoding;
 

@@ -1,3 +1,4 @@
+using Momo.Engine.Results;
 using Momo.Engine.Runtime;
 
 namespace Momo.Engine.Decoding;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling;
+using Momo.Engine.Sequences;
 using Momo.Engine.Speculation;
 using Momo.Engine.Telemetry;
 
@@ -31,7 +32,7 @@ internal sealed class TierDecoder(TierSet tiers, KvLedger ledger, EngineMetrics 
 
     /// <summary>Everything of <paramref name="sequence"/>'s working list that <paramref name="tier"/> has not cached, with logits for the last <paramref name="logitsForLast"/> tokens.</summary>
     public TierFeed CatchUp(Sequence sequence, Tier tier, int logitsForLast) =>
-        new(sequence, sequence.WorkingLength - ledger.Cached(sequence.Slot, tier), logitsForLast);
+        new(sequence, sequence.Tokens.WorkingLength - ledger.Cached(sequence.Slot, tier), logitsForLast);
 
     /// <summary>Decodes <paramref name="feeds"/>; <paramref name="phase"/> names the native time in the step profile.</summary>
     public void Decode(Tier tier, IReadOnlyList<TierFeed> feeds, LogitsReader? read = null, string phase = StepPhases.Decode)
@@ -48,7 +49,7 @@ internal sealed class TierDecoder(TierSet tiers, KvLedger ledger, EngineMetrics 
                     $"Sequence {sequence.Request.Id}: {logitsForLast} rows of logits cannot come from {count} tokens in decodes of at most {limit} on the {tier} tier.");
             }
             var from = ledger.Cached(sequence.Slot, tier);
-            var tokens = sequence.Working.Slice(from, count);
+            var tokens = sequence.Tokens.Working.Slice(from, count);
             var plain = count - logitsForLast;
             var done = 0;
             while (done < plain)

@@ -1,5 +1,5 @@
 using Momo.Engine.Runtime;
-using Momo.Engine.Scheduling;
+using Momo.Engine.Sequences;
 
 namespace Momo.Engine.Decoding;
 
@@ -15,7 +15,7 @@ internal static class VerifierRows
     public static Span<float> Compute(Sequence sequence, ITierModel model, int firstHandle, int firstPosition, int count)
     {
         var vocabulary = model.VocabularySize;
-        var rows = sequence.VerifierRows.Rows(0, count + 1);
+        var rows = sequence.Sampler.VerifierRows.Rows(0, count + 1);
         for (var j = 0; j <= count; j++)
         {
             sequence.ComputeRow(model.Logits(firstHandle + j), firstPosition + j, rows.Slice(j * vocabulary, vocabulary));

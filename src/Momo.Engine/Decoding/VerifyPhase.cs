@@ -18,7 +18,7 @@ internal sealed class VerifyPhase(TierSet tiers, TierDecoder decoder, Acceptance
         _feeds.Clear();
         foreach (var plan in ready)
         {
-            _feeds.Add(decoder.CatchUp(plan.Sequence, Tier.Target, plan.Sequence.TailLength + 1));
+            _feeds.Add(decoder.CatchUp(plan.Sequence, Tier.Target, plan.Sequence.Tokens.TailLength + 1));
         }
         var verdicts = new TargetVerification[ready.Count];
         decoder.Decode(Tier.Target, _feeds, (feed, handle) => verdicts[feed] = Verify(ready[feed], handle));
@@ -29,16 +29,16 @@ internal sealed class VerifyPhase(TierSet tiers, TierDecoder decoder, Acceptance
     {
         var sequence = plan.Sequence;
         var model = tiers.Target;
-        var tail = sequence.TailLength;
-        var firstTail = sequence.CommittedLength;
+        var tail = sequence.Tokens.TailLength;
+        var firstTail = sequence.Tokens.CommittedLength;
         var verifier = VerifierRows.Compute(sequence, model, firstHandle, firstTail, tail); // [tail + 1, vocabulary]: p
-        var proposals = sequence.TailRows.Rows(0, tail); // [tail, vocabulary]: the distribution each tail token was drawn from
-        var outcome = rule(sequence.Working.Slice(firstTail, tail), proposals, verifier, model.VocabularySize, sequence.Sampler.Random);
+        var proposals = sequence.Tokens.TailRows.Rows(0, tail); // [tail, vocabulary]: the distribution each tail token was drawn from
+        var outcome = rule(sequence.Tokens.Working.Slice(firstTail, tail), proposals, verifier, model.VocabularySize, sequence.Sampler.Random);
         var expected = VerifierRows.ExpectedAcceptance(proposals, verifier, model.VocabularySize, tail);
         return new TargetVerification(plan, tail, outcome.AcceptedCount, outcome.NextToken, expected)
         {
             Logprobs = sequence.Request.TopLogprobs is { } top
-                ? TargetLogprobs.Read(model, firstHandle, [.. sequence.Working.Slice(firstTail, outcome.AcceptedCount), outcome.NextToken], top)
+                ? TargetLogprobs.Read(model, firstHandle, [.. sequence.Tokens.Working.Slice(firstTail, outcome.AcceptedCount), outcome.NextToken], top)
                 : null,
         };
     }

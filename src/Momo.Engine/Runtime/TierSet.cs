@@ -1,3 +1,5 @@
+using Momo.Engine.Requests;
+
 namespace Momo.Engine.Runtime;
 
 /// <summary>Index of a tier in <see cref="TierSet"/>; the pyramid runs draft → qualifier → target.</summary>

@@ -1,5 +1,7 @@
+using Momo.Engine.Requests;
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling.Chains;
+using Momo.Engine.Sequences;
 using Momo.Engine.Speculation;
 
 namespace Momo.Engine.Scheduling;
@@ -137,13 +139,13 @@ internal sealed class ChainChooser(TierSet tiers, KvLedger ledger, DraftLengthPl
         var missing = 0;
         foreach (var tier in chain.SmallerTiers)
         {
-            missing = Math.Max(missing, sequence.CommittedLength - 1 - ledger.Cached(sequence.Slot, tier));
+            missing = Math.Max(missing, sequence.Tokens.CommittedLength - 1 - ledger.Cached(sequence.Slot, tier));
         }
         if (missing <= 0)
         {
             return true;
         }
-        var saving = sequence.RemainingTokens * ((1 / targetOnly) - (1 / rate));
+        var saving = sequence.Tokens.RemainingTokens * ((1 / targetOnly) - (1 / rate));
         return saving > lengths.SmallerTiersPrefillCost(missing, withQualifier: chain.SmallerTiers.Contains(Tier.Qualifier));
     }
 }

@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using Momo.Engine.Requests;
+using Momo.Engine.Results;
 
 namespace Momo.Engine.Scheduling;
 

@@ -1,9 +1,12 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Momo.Engine.Constraints;
+using Momo.Engine.Publishing;
+using Momo.Engine.Results;
 using Momo.Engine.Runtime;
+using Momo.Engine.Sequences;
 using Momo.Engine.Speculation;
 using Momo.Engine.Telemetry;
+using Momo.Grammar.Masks;
 
 namespace Momo.Engine.Scheduling;
 
@@ -98,7 +101,7 @@ internal sealed partial class Scheduler : IDisposable
         try
         {
             var text = new OutputText(_vocabulary, request.StopSequences, request.MaxTokens);
-            var grammar = request.Grammar is { } output ? new GrammarTrack(output.Compiled, _grammarVocabulary()) : null;
+            var grammar = request.Grammar is { } output ? new GrammarTrack(output, _grammarVocabulary()) : null;
             var sequence = new Sequence(request, slot, cachedPrompt, _tiers.Target.VocabularySize, pending.Updates.Writer, text, _priors, grammar)
             {
                 Cancellation = pending.Cancellation,
@@ -136,7 +139,7 @@ internal sealed partial class Scheduler : IDisposable
         sequence.State = SequenceState.Running;
         try
         {
-            _slots.RestoreFromHost(sequence.Slot, sequence.Committed.ToArray());
+            _slots.RestoreFromHost(sequence.Slot, sequence.Tokens.Committed.ToArray());
         }
         catch (Exception failure)
         {
@@ -173,7 +176,7 @@ internal sealed partial class Scheduler : IDisposable
     private void Preempt(Sequence victim, int othersRunning)
     {
         // Its committed KV goes to host memory where it fits, so resuming restores it instead of recomputing it.
-        _slots.SaveToHost(victim.Slot, victim.Working[.._ledger.MostCached(victim.Slot)].ToArray());
+        _slots.SaveToHost(victim.Slot, victim.Tokens.Working[.._ledger.MostCached(victim.Slot)].ToArray());
         _ledger.Truncate(victim.Slot, 0);
         victim.State = SequenceState.Preempted;
         victim.Counters.Preemptions++;

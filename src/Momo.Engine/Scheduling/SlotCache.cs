@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Momo.Engine.Sequences;
 
 namespace Momo.Engine.Scheduling;
 
@@ -33,8 +34,8 @@ internal sealed class SlotCache(KvLedger ledger, PromptCache host, int slots)
             .ThenBy(s => s.LastUsed)
             .First();
         var ownShared = Math.Min(SharedPrefix(own.Tokens, prompt), limit);
-        var donor = running.Where(s => s.State == SequenceState.Running).MaxBy(s => SharedPrefix(s.Working, prompt));
-        var donated = donor is null ? 0 : Math.Min(SharedPrefix(donor.Working, prompt), limit);
+        var donor = running.Where(s => s.State == SequenceState.Running).MaxBy(s => SharedPrefix(s.Tokens.Working, prompt));
+        var donated = donor is null ? 0 : Math.Min(SharedPrefix(donor.Tokens.Working, prompt), limit);
         var (entry, stored) = host.Enabled ? host.Find(prompt) : (null, 0);
         stored = Math.Min(stored, limit);
 
@@ -96,9 +97,9 @@ internal sealed class SlotCache(KvLedger ledger, PromptCache host, int slots)
     public void Release(Sequence sequence)
     {
         var slot = _slots[sequence.Slot];
-        var kept = Math.Min(sequence.CommittedLength, ledger.MostCached(slot.Index));
+        var kept = Math.Min(sequence.Tokens.CommittedLength, ledger.MostCached(slot.Index));
         ledger.Truncate(slot.Index, kept); // drop any speculative tail left behind
-        slot.Tokens = sequence.Working[..kept].ToArray();
+        slot.Tokens = sequence.Tokens.Working[..kept].ToArray();
         slot.LastUsed = ++_clock;
         slot.Free = true;
     }

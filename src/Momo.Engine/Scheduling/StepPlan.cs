@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling.Chains;
+using Momo.Engine.Sequences;
 
 namespace Momo.Engine.Scheduling;
 

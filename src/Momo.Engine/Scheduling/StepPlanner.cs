@@ -1,5 +1,7 @@
+using Momo.Engine.Requests;
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling.Chains;
+using Momo.Engine.Sequences;
 using Momo.Engine.Speculation;
 
 namespace Momo.Engine.Scheduling;
@@ -40,7 +42,7 @@ internal sealed class StepPlanner(TierSet tiers, KvLedger ledger, DraftLengthPla
             // the smaller tiers' prefill would only delay the first token. After it, a sequence whose smaller tiers are
             // still prefilling keeps generating with the target alone rather than stalling.
             var sequence = ready[i];
-            plans[i] = sequence.GeneratedCount == 0 ? SequencePlan.TargetAlone(sequence) : PlanSpeculation(sequence, prefill);
+            plans[i] = sequence.Tokens.GeneratedCount == 0 ? SequencePlan.TargetAlone(sequence) : PlanSpeculation(sequence, prefill);
             _chooser.Settle(plans[i]);
         }
         FitTargetBatch(plans);
@@ -51,7 +53,7 @@ internal sealed class StepPlanner(TierSet tiers, KvLedger ledger, DraftLengthPla
     private bool PlanPrefill(Sequence sequence, Tier tier, List<PrefillChunk> prefill)
     {
         // All committed tokens but the last: the first decode of a phase feeds that one with logits.
-        var missing = sequence.CommittedLength - 1 - ledger.Cached(sequence.Slot, tier);
+        var missing = sequence.Tokens.CommittedLength - 1 - ledger.Cached(sequence.Slot, tier);
         var count = Math.Min(missing, _prefillBudget[(int)tier]);
         if (count > 0)
         {
@@ -81,7 +83,7 @@ internal sealed class StepPlanner(TierSet tiers, KvLedger ledger, DraftLengthPla
     {
         // Proposals beyond this would be verified in vain (max_tokens) or not fit (context; +3 covers the bonus
         // position and a qualifier round's overshoot).
-        var budget = Math.Min(sequence.RemainingTokens - 1, options.ContextPerSequence - sequence.WorkingLength - 3);
+        var budget = Math.Min(sequence.Tokens.RemainingTokens - 1, options.ContextPerSequence - sequence.Tokens.WorkingLength - 3);
         var target = tiers.Target.MaxBatchTokens;
         if (budget <= 0)
         {
@@ -93,7 +95,7 @@ internal sealed class StepPlanner(TierSet tiers, KvLedger ledger, DraftLengthPla
         {
             // The target's rows: the lookup tokens and the bonus position.
             var room = Math.Min(Math.Min(budget, target - 1), settings.LookupTokens ?? SpeculationSettings.MaxLookupTokens);
-            found = room > 0 ? sequence.Lookup.Propose(sequence.Committed, _lookupScratch.AsSpan(0, room)) : 0;
+            found = room > 0 ? sequence.Lookup.Propose(sequence.Tokens.Committed, _lookupScratch.AsSpan(0, room)) : 0;
         }
         var (chain, chosen, auto) = _chooser.Choose(sequence, found);
         if (!PrefillSmallerTiers(sequence, chain, prefill) && chain.SmallerTiers.Count > 0)
@@ -120,7 +122,7 @@ internal sealed class StepPlanner(TierSet tiers, KvLedger ledger, DraftLengthPla
         for (var i = 0; i < count; i++)
         {
             var (sequence, chain, chainLengths) = (plans[i].Sequence, plans[i].Chain, plans[i].Lengths);
-            var catchUp = sequence.CommittedLength - ledger.Cached(sequence.Slot, Tier.Target);
+            var catchUp = sequence.Tokens.CommittedLength - ledger.Cached(sequence.Slot, Tier.Target);
             gammas[i] = chain.TargetProposals(chainLengths);
             overhead[i] = catchUp + chain.TargetOverhead(chainLengths);
             alphas[i] = chain.TargetProfile(sequence);

@@ -1,4 +1,5 @@
 using Momo.Engine.Runtime;
+using Momo.Engine.Sequences;
 
 namespace Momo.Engine.Scheduling;
 
@@ -6,7 +7,7 @@ namespace Momo.Engine.Scheduling;
 /// The one place a sequence's speculative tail changes together with the KV ledger. Each change (qualify, commit,
 /// drop) first changes the sequence, then truncates every tier to the sequence's new working text but its last token,
 /// so the invariant of <see cref="Sequence"/> holds again when the method returns: tier t's KV holds a prefix of
-/// <c>Working[..^1]</c>. Appending proposals is not a change here: the tiers cache them only when a decode stores them
+/// <c>Tokens.Working[..^1]</c>. Appending proposals is not a change here: the tiers cache them only when a decode stores them
 /// (<see cref="KvLedger.Stored"/>).
 /// </summary>
 internal sealed class TailKeeper(KvLedger ledger, ITokenText vocabulary)
@@ -18,14 +19,14 @@ internal sealed class TailKeeper(KvLedger ledger, ITokenText vocabulary)
     /// </summary>
     public bool Qualify(Sequence sequence, int accepted, int next)
     {
-        var firstNew = sequence.QualifiedCount;
-        sequence.QualifyDrafts(accepted, next);
+        var firstNew = sequence.Tokens.QualifiedCount;
+        sequence.Tokens.QualifyDrafts(accepted, next);
         var ended = false;
-        for (var i = firstNew; i < sequence.QualifiedCount; i++)
+        for (var i = firstNew; i < sequence.Tokens.QualifiedCount; i++)
         {
-            if (vocabulary.IsEndOfGeneration(sequence.Working[sequence.CommittedLength + i]))
+            if (vocabulary.IsEndOfGeneration(sequence.Tokens.Working[sequence.Tokens.CommittedLength + i]))
             {
-                sequence.KeepQualified(i + 1);
+                sequence.Tokens.KeepQualified(i + 1);
                 ended = true;
                 break;
             }
@@ -38,7 +39,8 @@ internal sealed class TailKeeper(KvLedger ledger, ITokenText vocabulary)
     /// <summary>The target accepted the first <paramref name="accepted"/> tail tokens and emitted <paramref name="next"/>: they are committed, the rest of the tail goes.</summary>
     public void Commit(Sequence sequence, int accepted, int next)
     {
-        sequence.CommitTail(accepted, next);
+        sequence.Tokens.CommitTail(accepted, next);
+        sequence.Sampler.Grammar?.ForgetMasksBefore(sequence.Tokens.GeneratedCount); // committed positions are never masked again
         TruncateKv(sequence);
     }
 
@@ -48,9 +50,9 @@ internal sealed class TailKeeper(KvLedger ledger, ITokenText vocabulary)
     /// </summary>
     public void Drop(Sequence sequence)
     {
-        sequence.DropTail();
+        sequence.Tokens.DropTail();
         TruncateKv(sequence);
     }
 
-    private void TruncateKv(Sequence sequence) => ledger.Truncate(sequence.Slot, Math.Max(0, sequence.WorkingLength - 1));
+    private void TruncateKv(Sequence sequence) => ledger.Truncate(sequence.Slot, Math.Max(0, sequence.Tokens.WorkingLength - 1));
 }

@@ -1,3 +1,5 @@
+using Momo.Engine.Requests;
+
 namespace Momo.Engine.Speculation;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Momo.Engine.Requests;
 using Momo.Engine.Speculation;
 
 namespace Momo.Engine.Telemetry;

@@ -1,6 +1,9 @@
 using System.Diagnostics;
+using Momo.Engine.Requests;
+using Momo.Engine.Results;
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling;
+using Momo.Engine.Sequences;
 
 namespace Momo.Engine.Telemetry;
 
@@ -15,7 +18,7 @@ internal sealed class EngineTelemetry(EngineMetrics metrics, EngineCounters coun
 
     /// <summary>A request left the queue for a sequence slot.</summary>
     public void Admitted(Sequence sequence, PrefixSource source) => metrics.RecordAdmission(
-        sequence.PromptLength, sequence.Counters.CachedPromptTokens, source.ToName(), Stopwatch.GetElapsedTime(sequence.SubmittedTimestamp).TotalSeconds);
+        sequence.Tokens.PromptLength, sequence.Counters.CachedPromptTokens, source.ToName(), Stopwatch.GetElapsedTime(sequence.SubmittedTimestamp).TotalSeconds);
 
     /// <summary>New completion tokens reached a request's reader: time to first token, or time per token since the last.</summary>
     public void TokensPublished(Sequence sequence, int newTokens)

@@ -1,4 +1,4 @@
-using Momo.Engine;
+using Momo.Engine.Results;
 using Momo.Server.Contracts;
 using Momo.Server.Generation;
 

@@ -1,4 +1,4 @@
-using Momo.Engine;
+using Momo.Engine.Requests;
 using Momo.Server.Configuration;
 using Momo.Server.Contracts;
 using Momo.Server.Hosting;

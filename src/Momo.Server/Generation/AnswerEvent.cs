@@ -1,4 +1,4 @@
-using Momo.Engine;
+using Momo.Engine.Results;
 
 namespace Momo.Server.Generation;
 

@@ -1,4 +1,4 @@
-using Momo.Engine;
+using Momo.Engine.Results;
 using Momo.Server.Tools;
 
 namespace Momo.Server.Generation;

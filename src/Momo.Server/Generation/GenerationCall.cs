@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Momo.Engine;
-using Momo.Engine.Constraints;
+using Momo.Engine.Requests;
+using Momo.Engine.Results;
+using Momo.Grammar;
 using Momo.Server.Contracts;
 using Momo.Server.Endpoints;
 using Momo.Server.Hosting;

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
-using Momo.Engine;
+using Momo.Engine.Requests;
 using Momo.Engine.Runtime;
 using Momo.Engine.Telemetry;
 using Momo.Server.Configuration;

@@ -1,4 +1,5 @@
 using Momo.Engine;
+using Momo.Engine.Requests;
 using Momo.Engine.Runtime;
 using Momo.Engine.Speculation;
 using Momo.Server.Configuration;

@@ -1,5 +1,6 @@
 using Momo.Server.Configuration;
 using Microsoft.Extensions.Options;
+using Momo.Engine.Requests;
 using Momo.Server.Endpoints;
 using Momo.Server.Security;
 using Momo.Server.Telemetry;
@@ -21,7 +22,7 @@ internal static class MomoServiceExtensions
         builder.Services.AddOptions<MomoOptions>()
             .Bind(builder.Configuration.GetSection(MomoOptions.Section))
             .ValidateDataAnnotations()
-            .Validate(o => Engine.DecodingModeNames.TryParse(o.DefaultMode, out _), $"Momo:DefaultMode must be one of {Engine.DecodingModeNames.AllNames}.")
+            .Validate(o => DecodingModeNames.TryParse(o.DefaultMode, out _), $"Momo:DefaultMode must be one of {DecodingModeNames.AllNames}.")
             .Validate(o => o.Target is null || !string.IsNullOrWhiteSpace(o.Target.Path), "Momo:Target:Path must name a GGUF file.")
             .PostConfigure(o => o.ApiKeys = ApiKeys(o.ApiKeys, builder.Configuration[$"{MomoOptions.Section}:ApiKeys"]))
             .ValidateOnStart();

@@ -1,5 +1,5 @@
 using System.Text;
-using Momo.Engine;
+using Momo.Engine.Results;
 using Momo.Engine.Runtime;
 
 namespace Momo.Server.Logprobs;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Momo.Engine;
+using Momo.Engine.Results;
 using Momo.Server.Configuration;
 
 namespace Momo.Server.Telemetry;

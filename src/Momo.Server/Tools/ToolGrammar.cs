@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Momo.Engine.Constraints;
+using Momo.Grammar;
 using Momo.Server.Contracts;
 
 namespace Momo.Server.Tools;

@@ -1,4 +1,4 @@
-using Momo.Engine;
+using Momo.Engine.Requests;
 using Momo.Engine.Sampling;
 using Momo.Server.Contracts;
 using Momo.Server.Generation;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Momo.Engine.Requests;
 
 namespace Momo.Engine.Tests.Engine;
 

@@ -1,3 +1,4 @@
+using Momo.Engine.Requests;
 using Momo.Engine.Speculation;
 
 namespace Momo.Engine.Tests.Engine;

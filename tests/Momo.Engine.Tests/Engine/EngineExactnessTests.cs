@@ -1,8 +1,9 @@
-using Momo.Engine.Constraints;
+using Momo.Engine.Requests;
 using Momo.Engine.Runtime;
 using Momo.Engine.Sampling;
 using Momo.Engine.Speculation;
 using Momo.Engine.Tests.Speculation;
+using Momo.Grammar;
 
 namespace Momo.Engine.Tests.Engine;
 

@@ -1,5 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using Momo.Engine.Requests;
+using Momo.Engine.Results;
 using Momo.Engine.Runtime;
 using Momo.Engine.Sampling;
 using Momo.Engine.Speculation;

@@ -1,3 +1,5 @@
+using Momo.Engine.Requests;
+
 namespace Momo.Engine.Tests.Engine;
 
 /// <summary>Greedy output of every speculative mode is token-identical to the target alone (fake tiers: exact arithmetic).</summary>

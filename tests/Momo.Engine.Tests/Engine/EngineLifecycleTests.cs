@@ -1,3 +1,5 @@
+using Momo.Engine.Requests;
+using Momo.Engine.Results;
 using Momo.Engine.Sampling;
 using Momo.Testing;
 

@@ -1,3 +1,4 @@
+using Momo.Engine.Requests;
 using Momo.Engine.Sampling;
 using Momo.Testing;
 

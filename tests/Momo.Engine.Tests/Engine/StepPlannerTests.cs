@@ -1,7 +1,11 @@
 using System.Threading.Channels;
+using Momo.Engine.Publishing;
+using Momo.Engine.Requests;
+using Momo.Engine.Results;
 using Momo.Engine.Runtime;
 using Momo.Engine.Scheduling;
 using Momo.Engine.Scheduling.Chains;
+using Momo.Engine.Sequences;
 using Momo.Engine.Speculation;
 
 namespace Momo.Engine.Tests.Engine;
@@ -40,7 +44,7 @@ public sealed class StepPlannerTests
         var planned = Assert.Single(plan.Ready, p => p.Sequence == sequences[0]);
         Assert.Same(ChainRegistry.Lookup, planned.Chain);
         Assert.InRange(planned.Lengths.LookupCount, 1, planned.LookupTokens.Length);
-        Assert.Equal(0, sequences[0].TailLength);
+        Assert.Equal(0, sequences[0].Tokens.TailLength);
     }
 
     [Fact]
@@ -78,13 +82,13 @@ public sealed class StepPlannerTests
         {
             foreach (var tier in Enum.GetValues<Tier>())
             {
-                ledger.Stored(sequence.Slot, tier, sequence.CommittedLength - 1);
+                ledger.Stored(sequence.Slot, tier, sequence.Tokens.CommittedLength - 1);
             }
         }
         return (new StepPlanner(tiers, ledger, FakeCosts.Planner(), options), tails, sequences);
     }
 
     private static string Snapshot(Sequence s) => string.Join(
-        "|", string.Join(",", s.Working.ToArray()), s.CommittedLength, s.QualifiedCount, s.DraftCount, s.State, s.Mode,
+        "|", string.Join(",", s.Tokens.Working.ToArray()), s.Tokens.CommittedLength, s.Tokens.QualifiedCount, s.Tokens.DraftCount, s.State, s.Mode,
         s.Acceptance.StepsWithoutSpeculation, s.Acceptance.Probes, string.Join(",", s.Acceptance.DraftToTarget.Profile.TokensPerVerify(4)));
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Momo.Engine;
+using Momo.Engine.Requests;
 using Momo.Engine.Speculation;
 using Momo.Server.Tests.Hosting;
 using Momo.Testing;

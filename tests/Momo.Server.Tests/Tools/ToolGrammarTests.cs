@@ -1,5 +1,5 @@
 using System.Text;
-using Momo.Engine.Constraints;
+using Momo.Grammar.Matching;
 using Momo.Server.Contracts;
 using Momo.Server.Tools;
 

@@ -132,7 +132,7 @@ public sealed class ToolPromptRendererTests
         var reader = new AnswerReader(syntax);
         var builder = new AnswerBuilder();
         builder.Add(reader.Feed(emitted));
-        var (held, end) = reader.Finish(Momo.Engine.FinishReason.Stop, null, new Momo.Engine.GenerationStatistics { Mode = "target_only" });
+        var (held, end) = reader.Finish(Momo.Engine.Results.FinishReason.Stop, null, new Momo.Engine.Results.GenerationStatistics { Mode = "target_only" });
         builder.Add(held);
         var answer = builder.Build(end);
         Assert.Equal(AnswerFinish.ToolCalls, answer.End.Finish);

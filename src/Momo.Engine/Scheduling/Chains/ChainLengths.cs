@@ -1,3 +1,6 @@
+using Momo.Engine.Sequences;
+using Momo.Engine.Telemetry;
+
 namespace Momo.Engine.Scheduling.Chains;
 
 /// <summary>

@@ -1,4 +1,6 @@
+using Momo.Engine.Requests;
 using Momo.Engine.Runtime;
+using Momo.Engine.Sequences;
 using Momo.Engine.Speculation;
 
 namespace Momo.Engine.Scheduling.Chains;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Momo.Engine;
+using Momo.Engine.Results;
 using Momo.Server.Contracts;
 using Momo.Server.Generation;
 using Momo.Server.Tools;
