@@ -45,23 +45,9 @@ internal static partial class ToolRequestReader
 
     private static List<ToolDefinition> Tools(JsonElement tools)
     {
-        if (tools.ValueKind == JsonValueKind.Null)
-        {
-            return [];
-        }
-        if (tools.ValueKind != JsonValueKind.Array)
-        {
-            throw ApiException.Invalid("tools must be an array of tool definitions.", "tools");
-        }
         var result = new List<ToolDefinition>();
-        var index = 0;
-        foreach (var tool in tools.EnumerateArray())
+        foreach (var (tool, at) in ToolList.Objects(tools))
         {
-            var at = $"tools[{index++}]";
-            if (tool.ValueKind != JsonValueKind.Object)
-            {
-                throw ApiException.Invalid($"{at} must be an object.", at);
-            }
             if (!tool.TryGetProperty("type", out var type) || !Is(type, "function"))
             {
                 throw ApiException.Invalid($"{at}.type must be \"function\" (the only tool type served).", $"{at}.type", "unsupported_value");
@@ -71,10 +57,7 @@ internal static partial class ToolRequestReader
                 throw ApiException.Invalid($"{at}.function must be an object with the function's name.", $"{at}.function");
             }
             var name = FunctionName(function, $"{at}.function.name");
-            if (result.Any(t => t.Name == name))
-            {
-                throw ApiException.Invalid($"{at}.function.name '{name}' is offered twice.", $"{at}.function.name");
-            }
+            ToolList.RequireNew(result, name, $"{at}.function.name");
             if (function.TryGetProperty("description", out var description) && description.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
             {
                 throw ApiException.Invalid($"{at}.function.description must be a string.", $"{at}.function.description");

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Momo.Server.Configuration;
 using Momo.Server.Contracts;
 using Momo.Server.Generation;
+using Momo.Server.Tools;
 
 namespace Momo.Server.Validation;
 
@@ -62,13 +63,9 @@ internal static class RequestLimitCheck
     /// <summary>Bounds the tools' count and raw size before they are read, so reading them costs nothing unbounded.</summary>
     public static void CheckTools(JsonElement tools, LimitOptions limits)
     {
-        if (tools.ValueKind == JsonValueKind.Null)
+        if (!ToolList.IsPresent(tools))
         {
             return;
-        }
-        if (tools.ValueKind != JsonValueKind.Array)
-        {
-            throw ApiException.Invalid("tools must be an array of tool definitions.", "tools");
         }
         var count = tools.GetArrayLength();
         if (count > limits.MaxTools)

@@ -35,23 +35,9 @@ internal static class MessagesTools
 
     private static List<ToolDefinition> Tools(JsonElement tools)
     {
-        if (tools.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
-        {
-            return [];
-        }
-        if (tools.ValueKind != JsonValueKind.Array)
-        {
-            throw ApiException.Invalid("tools must be an array of tool definitions.", "tools");
-        }
         var result = new List<ToolDefinition>();
-        var index = 0;
-        foreach (var tool in tools.EnumerateArray())
+        foreach (var (tool, at) in ToolList.Objects(tools))
         {
-            var at = $"tools[{index++}]";
-            if (tool.ValueKind != JsonValueKind.Object)
-            {
-                throw ApiException.Invalid($"{at} must be an object.", at);
-            }
             if (tool.TryGetProperty("type", out var type) && type.ValueKind != JsonValueKind.Null && !ToolRequestReader.Is(type, "custom"))
             {
                 throw ApiException.Invalid(
@@ -59,10 +45,7 @@ internal static class MessagesTools
                     $"{at}.type", "unsupported_value");
             }
             var name = ToolRequestReader.FunctionName(tool, $"{at}.name");
-            if (result.Any(t => t.Name == name))
-            {
-                throw ApiException.Invalid($"{at}.name '{name}' is offered twice.", $"{at}.name");
-            }
+            ToolList.RequireNew(result, name, $"{at}.name");
             result.Add(Definition(tool, name, at));
         }
         return result;

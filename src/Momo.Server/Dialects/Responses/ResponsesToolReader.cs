@@ -29,13 +29,9 @@ internal sealed record ResponsesTools(
     public static ResponsesTools Read(JsonElement tools)
     {
         var result = new Collected();
-        if (IsMissing(tools))
+        if (!ToolList.IsPresent(tools))
         {
             return result.ToTools();
-        }
-        if (tools.ValueKind != JsonValueKind.Array)
-        {
-            throw ApiException.Invalid("tools must be an array of tool definitions.", "tools");
         }
         var index = 0;
         foreach (var tool in tools.EnumerateArray())
@@ -102,10 +98,7 @@ internal sealed record ResponsesTools(
         private void AddFunction(JsonElement tool, string at, string? inNamespace)
         {
             var name = Name(Get(tool, "name"), $"{at}.name");
-            if (_functions.Any(f => f.Name == name))
-            {
-                throw ApiException.Invalid($"{at}.name '{name}' is offered twice (namespaced functions are called by their own names).", $"{at}.name");
-            }
+            ToolList.RequireNew(_functions, name, $"{at}.name", " (namespaced functions are called by their own names)");
             OptionalString(Get(tool, "description"), $"{at}.description");
             OptionalBool(Get(tool, "strict"), $"{at}.strict");
             var parameters = Get(tool, "parameters");
