@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Momo.Engine.Requests;
-using Momo.Engine.Speculation;
+using Momo.Engine.Scheduling.Chains;
 
 namespace Momo.Engine.Telemetry;
 
@@ -79,20 +79,13 @@ public sealed class EngineMetrics
         meter.CreateObservableGauge("spec_decode_draft_length", gauges.DraftLengths, description: "Mean current draft length per stage (γ₁ inner, γ₂ outer, γ two-tier).");
     }
 
-    // The longest proposal run each stage verifies: its accepted_tokens_per_pos series run from 0 to this less one.
-    private static readonly (string Stage, int Longest)[] StageRuns =
-    [
-        (SpeculationStages.DraftToQualifier, SpeculationSettings.MaxDraftTokens),
-        (SpeculationStages.QualifierToTarget, SpeculationSettings.MaxQualifiedTokens),
-        (SpeculationStages.DraftToTarget, SpeculationSettings.MaxDraftTokens),
-        (SpeculationStages.LookupToTarget, SpeculationSettings.MaxLookupTokens),
-    ];
-
     // Known label sets start at zero, as vLLM's do, so a fresh server's dashboard shows "none yet" rather than
     // "no data", and rate() has a first sample to start from.
     private void StartKnownSeriesAtZero()
     {
-        foreach (var (stage, longest) in StageRuns)
+        // Every verifying stage of every registered chain, each once (a stage may serve several chains).
+        var stages = ChainRegistry.All.SelectMany(c => new[] { c.InnerStage, c.TargetStage }).OfType<ChainStage>().DistinctBy(s => s.Name);
+        foreach (var (stage, longest) in stages.Select(s => (s.Name, s.Longest)))
         {
             var tier = new KeyValuePair<string, object?>("tier", stage);
             _drafts.Add(0, tier);

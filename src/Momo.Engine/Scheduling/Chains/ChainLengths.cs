@@ -19,10 +19,11 @@ internal readonly record struct ChainLengths(int LookupCount = 0, int Gamma = 0,
 internal readonly record struct LengthBounds(int Budget, int TargetRows, int QualifierRows, int LookupFound);
 
 /// <summary>
-/// A verifying stage of a chain: its name in metrics and statistics, the sequence's running acceptance estimate the
-/// stage teaches (and the planner reads), and how a verification counts into the request's statistics.
+/// A verifying stage of a chain: its name in metrics and statistics, the longest run of proposals it verifies at once
+/// (its per-position series run from 0 to this less one), the sequence's running acceptance estimate the stage teaches
+/// (and the planner reads), and how a verification counts into the request's statistics.
 /// </summary>
-internal sealed record ChainStage(string Name, Func<Sequence, Speculation.RunningAcceptance> Acceptance, Action<StageCounters, int, int> Count);
+internal sealed record ChainStage(string Name, int Longest, Func<Sequence, Speculation.RunningAcceptance> Acceptance, Action<StageCounters, int, int> Count);
 
 /// <summary>The mean-draft-length gauges (<see cref="EngineCounters.DraftLengths"/>), by index.</summary>
 internal enum DraftLengthGauge

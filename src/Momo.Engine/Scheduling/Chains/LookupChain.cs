@@ -16,7 +16,7 @@ internal sealed class LookupChain : ProposalChain
     public override IReadOnlyList<Tier> SmallerTiers => [];
 
     public override ChainStage? TargetStage { get; } = new(
-        SpeculationStages.LookupToTarget,
+        SpeculationStages.LookupToTarget, SpeculationSettings.MaxLookupTokens,
         sequence => sequence.Acceptance.LookupToTarget,
         (counters, proposed, accepted) =>
         {

@@ -18,10 +18,10 @@ internal sealed class PyramidChain : ProposalChain
     public override DecodingMode? Mode => DecodingMode.Pyramid;
 
     public override ChainStage? TargetStage { get; } = new(
-        SpeculationStages.QualifierToTarget, sequence => sequence.Acceptance.QualifierToTarget, (_, _, _) => { });
+        SpeculationStages.QualifierToTarget, SpeculationSettings.MaxQualifiedTokens, sequence => sequence.Acceptance.QualifierToTarget, (_, _, _) => { });
 
     public override ChainStage? InnerStage { get; } = new(
-        SpeculationStages.DraftToQualifier,
+        SpeculationStages.DraftToQualifier, SpeculationSettings.MaxDraftTokens,
         sequence => sequence.Acceptance.DraftToQualifier,
         (counters, proposed, accepted) =>
         {

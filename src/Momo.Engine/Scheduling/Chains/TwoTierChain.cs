@@ -15,7 +15,7 @@ internal sealed class TwoTierChain : ProposalChain
     public override DecodingMode? Mode => DecodingMode.TwoTier;
 
     public override ChainStage? TargetStage { get; } = new(
-        SpeculationStages.DraftToTarget,
+        SpeculationStages.DraftToTarget, SpeculationSettings.MaxDraftTokens,
         sequence => sequence.Acceptance.DraftToTarget,
         (counters, proposed, _) => counters.DraftedTokens += proposed);
 
