@@ -1,4 +1,3 @@
-using System.Text;
 using Xunit.Abstractions;
 
 namespace Momo.Forge.Tests.Llama;
@@ -87,17 +86,9 @@ public class AgentClientToolsLlamaTests(AgentFamilyFixture fx, ITestOutputHelper
     private static string Tool(string name, string description, string properties) =>
         $"{{\"type\":\"function\",\"function\":{{\"name\":\"{name}\",\"description\":\"{description}\",\"parameters\":{{\"type\":\"object\",\"properties\":{properties}}}}}}}";
 
-    private string Continue(TierSession tier, string prompt)
-    {
-        var generated = tier.Greedy(Tokenize(prompt), 40);
-        var end = generated.IndexOf(ForgeVocabulary.ImEnd);
-        Assert.True(end >= 0, "the turn must end with <|im_end|>: " + Render(generated));
-        var text = Render(generated.Take(end));
-        output.WriteLine(text);
-        return text;
-    }
+    private string Continue(TierSession tier, string prompt) => fx.Continue(tier, prompt, 40, output);
 
-    private List<int> Tokenize(string text) => fx.Tiers[2].Context.Tokenize(text, true, true).Select(t => (int)t).ToList();
+    private List<int> Tokenize(string text) => fx.Tokenize(text);
 
-    private string Render(IEnumerable<int> tokens) => new StringBuilder().AppendJoin("", tokens.Select(t => fx.Vocab.Tokens[t])).ToString().Replace('\u2581', ' ');
+    private string Render(IEnumerable<int> tokens) => fx.Render(tokens);
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using Xunit.Abstractions;
 
 namespace Momo.Forge.Tests.Llama;
@@ -111,17 +110,7 @@ public class AgentFamilyLlamaTests(AgentFamilyFixture fx, ITestOutputHelper outp
         Assert.Equal(" The notes say a big peach came down our river.", Continue(fx.Tiers[2], prompt));
     }
 
-    private string Continue(TierSession tier, string prompt)
-    {
-        var generated = tier.Greedy(Tokenize(prompt), 24);
-        var end = generated.IndexOf(ForgeVocabulary.ImEnd);
-        Assert.True(end >= 0, "the turn must end with <|im_end|>: " + Render(generated));
-        var text = Render(generated.Take(end));
-        output.WriteLine(text);
-        return text;
-    }
+    private string Continue(TierSession tier, string prompt) => fx.Continue(tier, prompt, 24, output);
 
-    private List<int> Tokenize(string text) => fx.Tiers[2].Context.Tokenize(text, true, true).Select(t => (int)t).ToList();
-
-    private string Render(IEnumerable<int> tokens) => new StringBuilder().AppendJoin("", tokens.Select(t => fx.Vocab.Tokens[t])).ToString().Replace('\u2581', ' ');
+    private List<int> Tokenize(string text) => fx.Tokenize(text);
 }
