@@ -48,7 +48,8 @@ internal static class ResponsesEndpoints
         var translation = ResponsesDialect.ToIntent(body, store, limits.Value);
         using var call = pipeline.Start(translation.Intent, ResponsesDialect.NewResponseId(), http.RequestAborted);
         metrics.RecordDroppedTools(translation.Tools.Dropped);
-        var writer = new ResponsesStreamWriter(ResponseEcho.InProgress(body, call.Id, call.Created, call.Runtime.ModelId), translation.Tools.Namespaces);
+        var logprobs = call.Logprobs is null ? null : new MessageLogprobs(call.Runtime.Text);
+        var writer = new ResponsesStreamWriter(ResponseEcho.InProgress(body, call.Id, call.Created, call.Runtime.ModelId), translation.Tools.Namespaces, logprobs);
         if (body.Stream == true)
         {
             await GenerationStream.WriteAsync(http, call, writer);
