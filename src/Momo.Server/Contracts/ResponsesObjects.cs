@@ -134,6 +134,14 @@ internal sealed record ResponseStreamEvent(string Type, int SequenceNumber)
     public string? Name { get; init; }
 }
 
+/// <summary>Answer of DELETE /v1/responses/{id}.</summary>
+internal sealed record ResponseDeleted(string Id)
+{
+    public string Object { get; init; } = "response";
+
+    public bool Deleted { get; init; } = true;
+}
+
 /// <summary>Answer of POST /v1/responses/input_tokens.</summary>
 internal sealed record InputTokensResponse(int InputTokens)
 {
