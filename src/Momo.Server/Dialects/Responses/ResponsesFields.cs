@@ -28,7 +28,7 @@ internal static class ResponsesFields
         Refuse(extra, "truncation", v => !IsMissing(v) && !Is(v, "disabled"),
             "truncation \"auto\" is not supported: a prompt that does not fit the context is refused, never cut.");
         Refuse(extra, "max_tool_calls", v => !IsMissing(v), "max_tool_calls is not supported; use parallel_tool_calls false for one call at a time.");
-        Refuse(extra, "logprobs", v => !IsMissing(v) && v.ValueKind != JsonValueKind.False,
+        Refuse(extra, "logprobs", v => v.ValueKind == JsonValueKind.True || v.ValueKind == JsonValueKind.Number && !(v.TryGetDecimal(out var n) && n <= 0),
             "logprobs belongs to chat completions; the Responses API asks with include: [\"message.output_text.logprobs\"] (and top_logprobs).");
         var include = extra.GetValueOrDefault("include");
         if (!IsMissing(include) && (include.ValueKind != JsonValueKind.Array || include.EnumerateArray().Any(i => i.ValueKind != JsonValueKind.String)))

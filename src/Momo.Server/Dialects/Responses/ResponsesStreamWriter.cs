@@ -130,7 +130,8 @@ internal sealed class ResponsesStreamWriter(ResponseObject inProgress, IReadOnly
     {
         _open = new OutputMessage("msg_" + NewSuffix(), "in_progress", []);
         _events.Add(Next("response.output_item.added") with { OutputIndex = _output.Count, Item = _open });
-        _events.Add(Next("response.content_part.added") with { ItemId = _open.Id, OutputIndex = _output.Count, ContentIndex = 0, Part = new OutputText("") { Logprobs = logprobs is null ? null : [] } });
+        var part = new OutputText("") { Logprobs = logprobs is null ? null : [] };
+        _events.Add(Next("response.content_part.added") with { ItemId = _open.Id, OutputIndex = _output.Count, ContentIndex = 0, Part = part });
     }
 
     private void OpenCall(string name)
