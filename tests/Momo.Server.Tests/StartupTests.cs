@@ -49,6 +49,7 @@ public sealed class StartupTests(ServerFixture fixture)
         Assert.Contains("/v1/messages/count_tokens", document, StringComparison.Ordinal);
         Assert.Contains("/v1/responses", document, StringComparison.Ordinal);
         Assert.Contains("/v1/responses/input_tokens", document, StringComparison.Ordinal);
+        Assert.Contains("/v1/responses/{id}", document, StringComparison.Ordinal);
         // The extension is documented in the wire format, the relaxed qualifier with what it keeps.
         Assert.Contains("\"qualified_tokens\"", document, StringComparison.Ordinal);
         Assert.Contains("The output stays exact", document, StringComparison.Ordinal);

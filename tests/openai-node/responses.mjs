@@ -1,6 +1,6 @@
 // The npm `openai` client's Responses API against a running momo server: responses.create (text, a function call
 // and its output sent back, a namespaced function, json_schema, previous_response_id) and responses.stream (text and
-// a function call, events checked as the SDK accumulates them). Usage: node responses.mjs BASE_URL MODEL.
+// a function call, events checked as the SDK accumulates them), with include message.output_text.logprobs both ways. Usage: node responses.mjs BASE_URL MODEL.
 // Prints one JSON line per scenario and exits 1 at the first failure.
 import OpenAI from "openai";
 import assert from "node:assert/strict";
@@ -107,6 +107,32 @@ const scenarios = {
     assert.equal(types.at(-1), "response.incomplete");
     assert.equal(final.output_text, deltas);
     return { events: types.length };
+  },
+  async create_with_logprobs() {
+    const response = await client.responses.create({
+      model, input: "Once upon a time", max_output_tokens: 6, temperature: 0, include: ["message.output_text.logprobs"], top_logprobs: 2,
+    });
+    const [part] = response.output[0].content;
+    assert.equal(part.logprobs.map((entry) => entry.token).join(""), part.text);
+    for (const entry of part.logprobs) {
+      assert.ok(entry.logprob <= 0);
+      assert.equal(Buffer.from(entry.bytes).toString("utf8"), entry.token);
+      assert.equal(entry.top_logprobs.length, 2);
+      assert.equal(entry.top_logprobs[0].token, entry.token, "greedy: the most likely token");
+    }
+    return { tokens: part.logprobs.length };
+  },
+  async stream_with_logprobs() {
+    const stream = client.responses.stream({
+      model, input: "Once upon a time", max_output_tokens: 6, temperature: 0, include: ["message.output_text.logprobs"], top_logprobs: 1,
+    });
+    const streamed = [];
+    stream.on("response.output_text.delta", (event) => { streamed.push(...event.logprobs); });
+    const final = await stream.finalResponse();
+    const [part] = final.output[0].content;
+    assert.deepEqual(streamed.map((entry) => entry.token), part.logprobs.map((entry) => entry.token));
+    assert.equal(streamed.map((entry) => entry.token).join(""), final.output_text);
+    return { tokens: streamed.length };
   },
   async stream_function_call() {
     const stream = client.responses.stream(callBody);

@@ -42,6 +42,7 @@ internal static class MomoJsonContext
 [JsonSerializable(typeof(ResponseObject))]
 [JsonSerializable(typeof(ResponseStreamEvent))]
 [JsonSerializable(typeof(InputTokensResponse))]
+[JsonSerializable(typeof(ResponseDeleted))]
 [JsonSerializable(typeof(TokenizeRequest))]
 [JsonSerializable(typeof(TokenizeResponse))]
 [JsonSerializable(typeof(TokenizeWithPiecesResponse))]

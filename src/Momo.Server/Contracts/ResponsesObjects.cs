@@ -84,12 +84,17 @@ internal sealed record OutputMessage(string Id, string Status, IReadOnlyList<Out
     public string Role { get; init; } = "assistant";
 }
 
-/// <summary>Text the model wrote (annotations are always empty here).</summary>
+/// <summary>
+/// Text the model wrote (annotations are always empty here); <c>logprobs</c> when the request included
+/// <c>message.output_text.logprobs</c>: one entry per token of the text.
+/// </summary>
 internal sealed record OutputText(string Text)
 {
     public string Type { get; init; } = "output_text";
 
     public IReadOnlyList<string> Annotations { get; init; } = [];
+
+    public IReadOnlyList<ChatTokenLogprob>? Logprobs { get; init; }
 }
 
 /// <summary>
@@ -119,11 +124,22 @@ internal sealed record ResponseStreamEvent(string Type, int SequenceNumber)
 
     public string? Delta { get; init; }
 
+    /// <summary>On <c>output_text.delta</c> the entries of the tokens it writes, on <c>.done</c> all the text's (when asked).</summary>
+    public IReadOnlyList<ChatTokenLogprob>? Logprobs { get; init; }
+
     public string? Text { get; init; }
 
     public string? Arguments { get; init; }
 
     public string? Name { get; init; }
+}
+
+/// <summary>Answer of DELETE /v1/responses/{id}.</summary>
+internal sealed record ResponseDeleted(string Id)
+{
+    public string Object { get; init; } = "response";
+
+    public bool Deleted { get; init; } = true;
 }
 
 /// <summary>Answer of POST /v1/responses/input_tokens.</summary>

@@ -11,7 +11,7 @@ namespace Momo.Server.Endpoints;
 /// <summary>
 /// POST /v1/responses (OpenAI's Responses API, what Codex CLI speaks), streamed or not, with function calls,
 /// namespaced functions, structured output and previous_response_id; POST /v1/responses/input_tokens counts a
-/// request's prompt without generating.
+/// request's prompt without generating; GET and DELETE /v1/responses/{id} read and forget a stored response.
 /// </summary>
 internal static class ResponsesEndpoints
 {
@@ -31,7 +31,34 @@ internal static class ResponsesEndpoints
             .Accepts<ResponsesRequest>("application/json")
             .Produces<InputTokensResponse>()
             .Produces<ErrorResponse>(StatusCodes.Status400BadRequest);
+        routes.MapGet("/responses/{id}", Retrieve)
+            .WithName("GetResponse")
+            .WithSummary("Returns a stored response as it was answered.")
+            .Produces<ResponseObject>()
+            .Produces<ErrorResponse>(StatusCodes.Status400BadRequest)
+            .Produces<ErrorResponse>(StatusCodes.Status404NotFound);
+        routes.MapDelete("/responses/{id}", Delete)
+            .WithName("DeleteResponse")
+            .WithSummary("Forgets a stored response.")
+            .Produces<ResponseDeleted>()
+            .Produces<ErrorResponse>(StatusCodes.Status404NotFound);
         return routes;
+    }
+
+    private static IResult Retrieve(string id, HttpContext http, ResponseStore store)
+    {
+        // A stored response is sent whole; replaying it as events is not supported.
+        if (http.Request.Query.TryGetValue("stream", out var stream) && !string.Equals(stream.ToString(), "false", StringComparison.OrdinalIgnoreCase))
+        {
+            throw ApiException.Invalid("stream is not supported when retrieving a response; it is returned whole.", "stream", "unsupported_parameter");
+        }
+        return TypedResults.Json(store.Response(id), MomoJsonContext.Default.ResponseObject);
+    }
+
+    private static IResult Delete(string id, ResponseStore store)
+    {
+        store.Delete(id);
+        return TypedResults.Json(new ResponseDeleted(id), MomoJsonContext.Default.ResponseDeleted);
     }
 
     private static async Task<IResult> CountInputTokensAsync(HttpContext http, GenerationPipeline pipeline, ResponseStore store, IOptions<LimitOptions> limits)
@@ -48,7 +75,8 @@ internal static class ResponsesEndpoints
         var translation = ResponsesDialect.ToIntent(body, store, limits.Value);
         using var call = pipeline.Start(translation.Intent, ResponsesDialect.NewResponseId(), http.RequestAborted);
         metrics.RecordDroppedTools(translation.Tools.Dropped);
-        var writer = new ResponsesStreamWriter(ResponseEcho.InProgress(body, call.Id, call.Created, call.Runtime.ModelId), translation.Tools.Namespaces);
+        var logprobs = call.Logprobs is null ? null : new MessageLogprobs(call.Runtime.Text);
+        var writer = new ResponsesStreamWriter(ResponseEcho.InProgress(body, call.Id, call.Created, call.Runtime.ModelId), translation.Tools.Namespaces, logprobs);
         if (body.Stream == true)
         {
             await GenerationStream.WriteAsync(http, call, writer);
@@ -65,7 +93,7 @@ internal static class ResponsesEndpoints
     {
         if (body.Store != false && response is not null)
         {
-            store.Add(response.Id, [.. translation.Conversation, ResponseEcho.AsTurn(response.Output)]);
+            store.Add(response, [.. translation.Conversation, ResponseEcho.AsTurn(response.Output)]);
         }
     }
 }

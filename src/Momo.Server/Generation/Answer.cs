@@ -18,6 +18,12 @@ internal sealed record Answer(string Text, IReadOnlyList<AnsweredCall> Calls, An
     /// <summary>The log-probabilities of the answer's tokens, when the request asked for them.</summary>
     public IReadOnlyList<ReleasedLogprob>? Logprobs { get; init; }
 
+    /// <summary>
+    /// How many characters of <see cref="Text"/> came before the first tool call (all of it when there is none): up to
+    /// there the text is the generated text itself, so log-probability offsets point into it.
+    /// </summary>
+    public int TextBeforeCalls { get; init; }
+
     /// <summary>Reads every update of <paramref name="call"/>; an engine failure becomes its API error.</summary>
     public static async Task<Answer> CollectAsync(GenerationCall call, CancellationToken cancellation)
     {
@@ -49,6 +55,7 @@ internal sealed class AnswerBuilder
 {
     private readonly StringBuilder _text = new();
     private readonly List<(string Name, StringBuilder Arguments)> _calls = [];
+    private int? _textBeforeCalls;
 
     public void Add(IEnumerable<AnswerEvent> events)
     {
@@ -60,6 +67,7 @@ internal sealed class AnswerBuilder
                     _text.Append(t.Content);
                     break;
                 case AnswerEvent.CallStarted s:
+                    _textBeforeCalls ??= _text.Length;
                     _calls.Add((s.Name, new StringBuilder()));
                     break;
                 case AnswerEvent.Arguments a:
@@ -69,5 +77,8 @@ internal sealed class AnswerBuilder
         }
     }
 
-    public Answer Build(AnswerEnd end) => new(_text.ToString(), [.. _calls.Select(c => new AnsweredCall(c.Name, c.Arguments.ToString()))], end);
+    public Answer Build(AnswerEnd end) => new(_text.ToString(), [.. _calls.Select(c => new AnsweredCall(c.Name, c.Arguments.ToString()))], end)
+    {
+        TextBeforeCalls = _textBeforeCalls ?? _text.Length,
+    };
 }

@@ -31,8 +31,8 @@ internal sealed record GenerationIntent
 
     /// <summary>
     /// Report each answer token's log-probability with this many of the most likely alternatives; null reports none.
-    /// Chat completions and completions read it (their own fields, refused by their own names); other dialects refuse
-    /// logprobs fields.
+    /// Chat completions, completions and responses read it (their own fields, refused by their own names); messages
+    /// refuses logprobs fields.
     /// </summary>
     public int? TopLogprobs { get; init; }
 

@@ -6,7 +6,8 @@ namespace Momo.Server.Logprobs;
 /// <summary>
 /// Reads <c>logprobs</c> and <c>top_logprobs</c> as each endpoint defines them and returns how many alternatives to
 /// report per token (null: no logprobs). Chat: <c>logprobs</c> a boolean, <c>top_logprobs</c> 0–20 and only with
-/// <c>logprobs: true</c>. Legacy completions: <c>logprobs</c> itself is the number of alternatives, 0–5.
+/// <c>logprobs: true</c>. Legacy completions: <c>logprobs</c> itself is the number of alternatives, 0–5. Responses:
+/// <c>include: ["message.output_text.logprobs"]</c> asks, <c>top_logprobs</c> 0–20.
 /// </summary>
 internal static class LogprobsRequest
 {
@@ -16,7 +17,27 @@ internal static class LogprobsRequest
     /// <summary>Most alternatives per token on legacy completions (OpenAI's limit).</summary>
     public const int MaxCompletionAlternatives = 5;
 
+    /// <summary>The <c>include</c> entry that asks a response for its output text's log-probabilities.</summary>
+    public const string ResponsesInclude = "message.output_text.logprobs";
+
     public static int? Read(GenerationParameters body, bool chat) => chat ? ReadChat(body.Extra) : ReadCompletion(body.Extra);
+
+    /// <summary>
+    /// The Responses API's fields (<c>include</c> already checked to be an array of strings). OpenAI answers
+    /// <c>top_logprobs</c> without the include with no log-probabilities at all; a count that would be silently dropped
+    /// is refused instead.
+    /// </summary>
+    public static int? ReadResponses(Dictionary<string, JsonElement>? extra)
+    {
+        var wanted = Field(extra, "include") is { ValueKind: JsonValueKind.Array } include
+            && include.EnumerateArray().Any(i => i.ValueKind == JsonValueKind.String && i.ValueEquals(ResponsesInclude));
+        var top = Field(extra, "top_logprobs") is { } field ? Count(field, MaxChatAlternatives, "top_logprobs") : 0;
+        if (top > 0 && !wanted)
+        {
+            throw ApiException.Invalid($"top_logprobs needs include: [\"{ResponsesInclude}\"] (without it no log-probabilities are returned).", "top_logprobs");
+        }
+        return wanted ? top : null;
+    }
 
     private static int? ReadChat(Dictionary<string, JsonElement>? extra)
     {

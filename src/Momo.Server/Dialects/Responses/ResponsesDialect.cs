@@ -1,6 +1,7 @@
 using Momo.Server.Configuration;
 using Momo.Server.Contracts;
 using Momo.Server.Generation;
+using Momo.Server.Logprobs;
 using Momo.Server.Tools;
 
 namespace Momo.Server.Dialects.Responses;
@@ -40,6 +41,7 @@ internal static class ResponsesDialect
                 Stops = body.Stop ?? [],
                 MaxTokens = body.MaxOutputTokens,
                 Speculative = body.Speculative,
+                TopLogprobs = LogprobsRequest.ReadResponses(extra),
                 Fields = Fields,
             };
             return new ResponsesTranslation(intent, conversation, tools);

@@ -8,7 +8,7 @@ namespace Momo.Server.Dialects.Responses;
 /// Responses fields this server does not implement and that would change the answer: each is a 400 naming it.
 /// Fields that change nothing here pass: <c>reasoning</c> and <c>text.verbosity</c> (no model here reasons in hidden
 /// tokens or was trained on a verbosity hint), <c>include</c> values other than logprobs (they ask for parts of
-/// hosted tool calls and reasoning that never occur here), <c>prompt_cache_key</c> (the prefix cache needs no key),
+/// hosted tool calls and reasoning that never occur here; the logprobs one is read by LogprobsRequest), <c>prompt_cache_key</c> (the prefix cache needs no key),
 /// <c>client_metadata</c>, <c>metadata</c>, <c>user</c>, <c>safety_identifier</c>, <c>service_tier</c>.
 /// </summary>
 internal static class ResponsesFields
@@ -28,13 +28,8 @@ internal static class ResponsesFields
         Refuse(extra, "truncation", v => !IsMissing(v) && !Is(v, "disabled"),
             "truncation \"auto\" is not supported: a prompt that does not fit the context is refused, never cut.");
         Refuse(extra, "max_tool_calls", v => !IsMissing(v), "max_tool_calls is not supported; use parallel_tool_calls false for one call at a time.");
-        Refuse(extra, "include", v => v.ValueKind == JsonValueKind.Array && v.EnumerateArray().Any(i => Is(i, "message.output_text.logprobs")),
-            "logprobs are not supported yet on responses.");
-        // Chat completions serve these two; the Responses answer has no logprobs in it yet.
-        Refuse(extra, "top_logprobs", v => v.ValueKind == JsonValueKind.Number && !(v.TryGetDecimal(out var n) && n <= 0),
-            "top_logprobs is not supported yet on responses.");
         Refuse(extra, "logprobs", v => v.ValueKind == JsonValueKind.True || v.ValueKind == JsonValueKind.Number && !(v.TryGetDecimal(out var n) && n <= 0),
-            "logprobs are not supported yet on responses.");
+            "logprobs belongs to chat completions; the Responses API asks with include: [\"message.output_text.logprobs\"] (and top_logprobs).");
         var include = extra.GetValueOrDefault("include");
         if (!IsMissing(include) && (include.ValueKind != JsonValueKind.Array || include.EnumerateArray().Any(i => i.ValueKind != JsonValueKind.String)))
         {

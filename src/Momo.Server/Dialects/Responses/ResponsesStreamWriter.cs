@@ -1,6 +1,7 @@
 using System.Text;
 using Momo.Server.Contracts;
 using Momo.Server.Generation;
+using Momo.Server.Logprobs;
 using Momo.Server.Streaming;
 using Momo.Server.Tools;
 
@@ -14,10 +15,12 @@ namespace Momo.Server.Dialects.Responses;
 /// <c>.done</c>, <c>output_item.done</c>; last <c>response.completed</c> or <c>response.incomplete</c> with the whole
 /// response (<c>response.failed</c> after a failure). Every event is named by its type and numbered in
 /// <c>sequence_number</c>. A non-streamed answer runs through the same writer (<see cref="Collect"/>), so both agree.
-/// Whitespace before a first call opens no message (the model's line break before its call tag is no answer). One
-/// instance per response.
+/// Whitespace before a first call opens no message (the model's line break before its call tag is no answer). With
+/// <paramref name="logprobs"/> (the request included them), each text delta carries its tokens' entries and each
+/// <c>output_text</c> part all of its own. One instance per response.
 /// </summary>
-internal sealed class ResponsesStreamWriter(ResponseObject inProgress, IReadOnlyDictionary<string, string> namespaces) : IAnswerStreamWriter
+internal sealed class ResponsesStreamWriter(ResponseObject inProgress, IReadOnlyDictionary<string, string> namespaces, MessageLogprobs? logprobs)
+    : IAnswerStreamWriter, ILogprobsStreamWriter
 {
     private readonly List<OutputItem> _output = [];
     private readonly List<ResponseStreamEvent> _events = [];
@@ -32,6 +35,8 @@ internal sealed class ResponsesStreamWriter(ResponseObject inProgress, IReadOnly
     /// <summary>The finished response of a whole (non-streamed) answer.</summary>
     public ResponseObject Collect(Answer answer)
     {
+        // Text after a call is written with the text before it here, so only the tokens before the first call count.
+        logprobs?.Release(answer.Logprobs?.Where(r => r.TextOffset < answer.TextBeforeCalls) ?? []);
         Write(new AnswerEvent.Text(answer.Text));
         for (var i = 0; i < answer.Calls.Count; i++)
         {
@@ -44,6 +49,12 @@ internal sealed class ResponsesStreamWriter(ResponseObject inProgress, IReadOnly
 
     public IEnumerable<SseFrame> Opening() => Frames(
         [Next("response.created") with { Response = inProgress }, Next("response.in_progress") with { Response = inProgress }]);
+
+    public IEnumerable<SseFrame> Write(IReadOnlyList<AnswerEvent> pieces, IReadOnlyList<ReleasedLogprob> released)
+    {
+        logprobs?.Release(released);
+        return [.. pieces.SelectMany(Write)];
+    }
 
     public IEnumerable<SseFrame> Write(AnswerEvent piece)
     {
@@ -86,6 +97,7 @@ internal sealed class ResponsesStreamWriter(ResponseObject inProgress, IReadOnly
 
     private void AddText(string text)
     {
+        logprobs?.TextArrived(text.Length);
         if (_open is not OutputMessage)
         {
             if (string.IsNullOrWhiteSpace(text))
@@ -108,20 +120,25 @@ internal sealed class ResponsesStreamWriter(ResponseObject inProgress, IReadOnly
             return;
         }
         _text.Append(delta);
-        _events.Add(Next("response.output_text.delta") with { ItemId = _open!.Id, OutputIndex = _output.Count, ContentIndex = 0, Delta = delta });
+        _events.Add(Next("response.output_text.delta") with
+        {
+            ItemId = _open!.Id, OutputIndex = _output.Count, ContentIndex = 0, Delta = delta, Logprobs = logprobs?.Written(),
+        });
     }
 
     private void OpenMessage()
     {
         _open = new OutputMessage("msg_" + NewSuffix(), "in_progress", []);
         _events.Add(Next("response.output_item.added") with { OutputIndex = _output.Count, Item = _open });
-        _events.Add(Next("response.content_part.added") with { ItemId = _open.Id, OutputIndex = _output.Count, ContentIndex = 0, Part = new OutputText("") });
+        var part = new OutputText("") { Logprobs = logprobs is null ? null : [] };
+        _events.Add(Next("response.content_part.added") with { ItemId = _open.Id, OutputIndex = _output.Count, ContentIndex = 0, Part = part });
     }
 
     private void OpenCall(string name)
     {
         Close("completed");
         _heldWhitespace.Clear();
+        logprobs?.CallStarted();
         _open = new OutputFunctionCall("fc_" + NewSuffix(), "in_progress", ToolCallAnswer.NewId(), name, "", namespaces.GetValueOrDefault(name));
         _events.Add(Next("response.output_item.added") with { OutputIndex = _output.Count, Item = _open });
     }
@@ -134,8 +151,11 @@ internal sealed class ResponsesStreamWriter(ResponseObject inProgress, IReadOnly
         switch (_open)
         {
             case OutputMessage message:
-                var part = new OutputText(text);
-                _events.Add(Next("response.output_text.done") with { ItemId = message.Id, OutputIndex = index, ContentIndex = 0, Text = text });
+                var part = new OutputText(text) { Logprobs = logprobs?.CloseMessage() };
+                _events.Add(Next("response.output_text.done") with
+                {
+                    ItemId = message.Id, OutputIndex = index, ContentIndex = 0, Text = text, Logprobs = part.Logprobs,
+                });
                 _events.Add(Next("response.content_part.done") with { ItemId = message.Id, OutputIndex = index, ContentIndex = 0, Part = part });
                 Done(message with { Status = status, Content = [part] });
                 break;
