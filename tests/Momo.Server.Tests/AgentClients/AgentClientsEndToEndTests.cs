@@ -19,16 +19,7 @@ public sealed class AgentClientsEndToEndTests(ITestOutputHelper output) : IAsync
 
     private static bool Subagents => Environment.GetEnvironmentVariable("MOMO_AGENT_CLIENTS_SUBAGENTS") == "1";
 
-    public async Task InitializeAsync() => _server = await ServerInstance.StartAsync(
-        TestFamilies.Agent, new Dictionary<string, string?>
-        {
-            // As run.sh serves it: the clients' trimmed prompts (7k and 6k tokens) fit, and without flash attention and
-            // with long prefill steps a CPU prefills the family's narrow heads about ten times faster.
-            ["Momo:ContextSize"] = "32768",
-            ["Momo:MaxSequences"] = "2",
-            ["Momo:FlashAttention"] = "Disabled",
-            ["Momo:PrefillTokensPerStep"] = "2048",
-        });
+    public async Task InitializeAsync() => _server = await AgentClientServer.StartAsync();
 
     public async Task DisposeAsync()
     {

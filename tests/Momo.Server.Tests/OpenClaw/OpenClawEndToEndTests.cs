@@ -16,8 +16,7 @@ public sealed class OpenClawEndToEndTests(ITestOutputHelper output) : IAsyncLife
 {
     private ServerInstance? _server;
 
-    public async Task InitializeAsync() => _server = await ServerInstance.StartAsync(
-        TestFamilies.Agent, new Dictionary<string, string?> { ["Momo:ContextSize"] = "32768", ["Momo:MaxSequences"] = "2" });
+    public async Task InitializeAsync() => _server = await AgentClientServer.StartAsync();
 
     public async Task DisposeAsync()
     {
