@@ -26,14 +26,9 @@ public sealed class HostedToolMetricsTests
         using var response = await server.Http.PostAsync("v1/responses", content);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        // /metrics may serve a scrape cached a moment ago: read until the count moves, a bounded number of times.
-        var after = before;
-        for (var i = 0; i < 50 && after == before; i++)
-        {
-            await Task.Delay(100);
-            after = await DroppedAsync(server, "web_search");
-        }
-        Assert.Equal(before + 1, after);
+        // /metrics may serve a scrape cached a moment ago: wait until the count moves, then it must have moved by one.
+        await Eventually.HoldsAsync(async () => await DroppedAsync(server, "web_search") > before, "the dropped web_search is counted");
+        Assert.Equal(before + 1, await DroppedAsync(server, "web_search"));
     }
 
     private static async Task<long> DroppedAsync(ServerInstance server, string type)
