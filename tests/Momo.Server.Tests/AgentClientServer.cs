@@ -3,8 +3,8 @@ using Momo.Testing;
 namespace Momo.Server.Tests;
 
 /// <summary>
-/// The server the real agent clients (OpenClaw, Claude Code, Codex) run against, set as tests/openclaw/run.sh and
-/// tests/agent-clients/run.sh set theirs: the agent family, a 32k context, two sequences (a subagent beside its parent),
+/// The server the real agent clients (OpenClaw, Claude Code, Codex) run against, with the settings start_momo in
+/// tests/clients/common.sh gives the scripts' server: the agent family, a 32k context, two sequences (a subagent beside its parent),
 /// and a prefill fit for a CPU: without flash attention and in 2,048-token steps the family's narrow heads prefill the
 /// clients' prompts about ten times faster (see README, FlashAttention).
 /// </summary>

@@ -34,7 +34,6 @@ install_pinned "$cache" installed \
   "@openai/codex@$codex_version" "@openai/codex-linux-x64@npm:@openai/codex@$codex_version-linux-x64" "$node_package"
 node=$(node_path "$cache")
 
-# Flash attention off and 2,048-token prefill steps: on a CPU the family's narrow heads prefill ten times faster so.
-start_momo Momo__ContextSize=32768 Momo__MaxSequences=2 Momo__FlashAttention=Disabled Momo__PrefillTokensPerStep=2048
+start_momo
 echo "results: $out/results.json" >&2
 "$node" "$root/tests/agent-clients/e2e.mjs" --claude "$claude" --codex "$codex" --momo "$momo" --model "$model" --out "$out" --scenario "$scenario"

