@@ -26,7 +26,7 @@ public sealed class LogprobsAcrossModesTests(ServerFixture fixture, ITestOutputH
     /// largest logit change: 1e-2 leaves room for the wider rows, and stays far below any margin a greedy choice rests on
     /// (<see cref="GreedyReference.Epsilon"/> = 0.05).
     /// </summary>
-    private const double Tolerance = 1e-2;
+    internal const double Tolerance = 1e-2;
 
     // name → the speculative field that picks the mode; target_only is the reference.
     private static readonly (string Name, object Speculative)[] Modes =

@@ -14,7 +14,7 @@ namespace Momo.Server.Tests.Responses;
 public sealed class ResponsesLogprobsAcrossModesTests(ResponsesServerFixture fixture, ITestOutputHelper output)
 {
     private const int MaxTokens = 24;
-    private const double Tolerance = 1e-2;
+    private const double Tolerance = Logprobs.LogprobsAcrossModesTests.Tolerance;
 
     private static readonly (string Name, string Speculative)[] Modes =
     [
